@@ -1,0 +1,47 @@
+/**
+ * SPEC §5.12: every firm's result carries an explanation — each input that went in, each rule that
+ * fired (SPEC number, a stable code, Chinese text) — and the reasons for its list placement.
+ * This module holds the shared vocabulary; each rule's file words its own firings.
+ */
+import { type ExplainedInput, type Explanation, type RuleFiring, type Source } from './types';
+
+export const SOURCE_LABELS: Record<Source, string> = {
+  resident: '居民群众评分',
+  regulator: '行管部门评分',
+  street: '街道社区评分',
+};
+
+export function fire(rule: string, code: string, text: string): RuleFiring {
+  return { rule, code, text };
+}
+
+export function input(source: ExplainedInput['source'], subject: string, value: string): ExplainedInput {
+  return { source, subject, value };
+}
+
+/** A percentage from a rule document (10 → "10%", 12.5 → "12.5%"). */
+export function percentLabel(share: number): string {
+  return `${share}%`;
+}
+
+/** A 0–100 rule threshold (85 → "85分", 59.5 → "59.5分"). */
+export function pointsLabel(points: number): string {
+  return `${points}分`;
+}
+
+/** Orders an explanation so that it does not depend on the order the inputs came in. */
+export function sortedExplanation(inputs: ExplainedInput[], rules: RuleFiring[]): Explanation {
+  const sourceOrder: ExplainedInput['source'][] = ['resident', 'regulator', 'street', 'complaints', 'event', 'rectification', 'half'];
+  const sortedInputs = [...inputs].sort(
+    (a, b) =>
+      sourceOrder.indexOf(a.source) - sourceOrder.indexOf(b.source) ||
+      compareText(a.subject, b.subject) ||
+      compareText(a.value, b.value),
+  );
+  return { inputs: sortedInputs, rules: [...rules] };
+}
+
+/** Code-point order: deterministic, locale-independent. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,79 @@
+/**
+ * 居民群众评分 (SPEC §4, §5.1). A household answers once per round: a later answer (higher seq)
+ * replaces the earlier. A project's score is sum/count of its households' answers, or the survey
+ * contractor's mean; the firm's score is the household-weighted mean over the projects that have one.
+ */
+import { type ExplainedInput, type Exact, type ProjectInput, type ResidentInput, type SurveyResponse } from './types';
+import { DomainError } from './errors';
+import { exact, fromHundredths } from './exact';
+import { householdWeightedMean } from './household-mean';
+import { formatExact, formatHundredths } from './rounding';
+import { input } from './explanation';
+
+/** Individual responses → one per household (the highest seq wins) → count and sum of hundredths. */
+export function residentFromResponses(responses: SurveyResponse[]): ResidentInput {
+  const latest = new Map<string, SurveyResponse>();
+  for (const r of responses) {
+    if (!Number.isInteger(r.score) || r.score < 0 || r.score > 10000) {
+      throw new DomainError('INPUT_INVALID', `户号 ${r.household} 的得分无效：须为 0–100 之间的分数`, {
+        field: 'score',
+        household: r.household,
+      });
+    }
+    const seen = latest.get(r.household);
+    if (seen === undefined || r.seq > seen.seq) latest.set(r.household, r);
+  }
+  let total = 0n;
+  for (const r of latest.values()) total += BigInt(r.score);
+  return { form: 'responses', count: latest.size, sum: total };
+}
+
+/** A project's exact resident score (0–100), null when it has no valid response. */
+export function projectResidentScore(resident: ResidentInput | null): Exact | null {
+  if (resident === null || resident.count === 0) return null;
+  if (resident.form === 'responses') return exact(resident.sum, BigInt(resident.count) * 100n);
+  return fromHundredths(resident.mean);
+}
+
+export interface FirmSourceScore {
+  score: Exact | null;
+  /** Some projects lack this source (the firm is flagged incomplete). */
+  incomplete: boolean;
+  inputs: ExplainedInput[];
+}
+
+export interface FirmResidentScore extends FirmSourceScore {
+  /** Valid responses over all projects (SPEC §5.5 n). */
+  responses: number;
+}
+
+export function firmResidentScore(projects: readonly ProjectInput[]): FirmResidentScore {
+  const scored: { households: number; score: Exact }[] = [];
+  const inputs: ExplainedInput[] = [];
+  let responses = 0;
+  for (const p of projects) {
+    const score = projectResidentScore(p.resident);
+    const subject = `${p.code} ${p.name}（${p.households} 户）`;
+    if (p.resident === null || score === null) {
+      inputs.push(input('resident', subject, '无居民评分'));
+      continue;
+    }
+    responses += p.resident.count;
+    scored.push({ households: p.households, score });
+    inputs.push(
+      input(
+        'resident',
+        subject,
+        p.resident.form === 'responses'
+          ? `${p.resident.count} 份有效问卷，均分 ${formatExact(score)}`
+          : `调查机构汇总：${p.resident.count} 份有效样本，平均分 ${formatHundredths(p.resident.mean)}`,
+      ),
+    );
+  }
+  return {
+    score: householdWeightedMean(scored),
+    incomplete: scored.length > 0 && scored.length < projects.length,
+    responses,
+    inputs,
+  };
+}

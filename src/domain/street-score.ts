@@ -1,0 +1,29 @@
+/**
+ * 街道社区评分 (SPEC §4, §5.1): a score per project from the street it lies in; the firm's score is
+ * the household-weighted mean over its projects that have one.
+ */
+import { type Exact, type ExplainedInput, type ProjectInput } from './types';
+import { fromHundredths } from './exact';
+import { householdWeightedMean } from './household-mean';
+import { formatHundredths } from './rounding';
+import { input } from './explanation';
+import { type FirmSourceScore } from './resident-score';
+
+export function firmStreetScore(projects: readonly ProjectInput[]): FirmSourceScore {
+  const scored: { households: number; score: Exact }[] = [];
+  const inputs: ExplainedInput[] = [];
+  for (const p of projects) {
+    const subject = `${p.code} ${p.name}（${p.street}，${p.households} 户）`;
+    if (p.streetScore === null) {
+      inputs.push(input('street', subject, '无街道评分'));
+      continue;
+    }
+    scored.push({ households: p.households, score: fromHundredths(p.streetScore) });
+    inputs.push(input('street', subject, formatHundredths(p.streetScore)));
+  }
+  return {
+    score: householdWeightedMean(scored),
+    incomplete: scored.length > 0 && scored.length < projects.length,
+    inputs,
+  };
+}

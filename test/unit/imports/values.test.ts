@@ -1,0 +1,141 @@
+import { parseDate, parseInteger, parsePoints, parseProjectKind, parseScore, parseSeverity, parseUscc, parseYesNo } from '../../../src/imports/values';
+
+const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T | string => (r.ok ? r.value : `!${r.message}`);
+
+describe('parseScore', () => {
+  it.each([
+    ['0', 0],
+    ['100', 10000],
+    ['100.00', 10000],
+    ['85', 8500],
+    ['85.5', 8550],
+    ['85.50', 8550],
+    ['85.05', 8505],
+    ['85.000', 8500],
+    ['085.1', 8510],
+    [' 92.25 ', 9225],
+    ['８５．５', 8550], // full-width, typed with a Chinese IME
+    ['0.01', 1],
+    ['99.99', 9999],
+  ])('reads %j as %i hundredths, exactly', (text, expected) => {
+    expect(value(parseScore(text))).toBe(expected);
+  });
+
+  it.each([['九十'], ['-1'], ['100.001'], ['100.01'], ['101'], ['NaN'], [''], ['1e2'], ['85,5'], ['.5'], ['Infinity'], ['0x10'], ['1000']])(
+    'refuses %j: 得分必须是 0–100 之间的数字',
+    (text) => {
+      expect(value(parseScore(text))).toBe('!得分必须是 0–100 之间的数字');
+    },
+  );
+
+  it.each([['85.005'], ['0.001'], ['99.999']])('refuses %j: 最多两位小数', (text) => {
+    expect(value(parseScore(text))).toBe('!得分最多两位小数');
+  });
+
+  it('names the field it reads', () => {
+    expect(value(parseScore('x', '平均分'))).toBe('!平均分必须是 0–100 之间的数字');
+  });
+});
+
+describe('parsePoints', () => {
+  it('reads deduction points from 0 (the NONE item) to 100', () => {
+    expect(value(parsePoints('2.5'))).toBe(250);
+    expect(value(parsePoints('0'))).toBe(0);
+    expect(value(parsePoints('-2'))).toBe('!扣分必须是 0–100 之间的数字');
+    expect(value(parsePoints('101'))).toBe('!扣分必须是 0–100 之间的数字');
+    expect(value(parsePoints('1.255'))).toBe('!扣分最多两位小数');
+  });
+});
+
+describe('parseInteger', () => {
+  it.each([
+    ['1200', 1, 1200],
+    ['1,200', 1, 1200],
+    ['1200.0', 1, 1200],
+    ['0', 0, 0],
+    ['１２', 1, 12],
+  ] as const)('reads %j (min %i) as %i', (text, min, expected) => {
+    expect(value(parseInteger(text, min, '户数'))).toBe(expected);
+  });
+
+  it.each([['0'], ['-3'], ['12.5'], [''], ['一千'], ['1,20']])('refuses households %j', (text) => {
+    expect(value(parseInteger(text, 1, '户数'))).toBe('!户数必须是大于 0 的整数');
+  });
+
+  it('refuses a negative count with its own message', () => {
+    expect(value(parseInteger('-1', 0, '投诉数'))).toBe('!投诉数必须是不小于 0 的整数');
+  });
+});
+
+describe('parseDate', () => {
+  it.each([
+    ['2025-03-01', '2025-03-01'],
+    ['2025/3/1', '2025-03-01'],
+    ['2025.3.1', '2025-03-01'],
+    ['2025年3月1日', '2025-03-01'],
+    ['2025年03月01号', '2025-03-01'],
+    ['20250301', '2025-03-01'],
+    ['2025-03-01 14:30', '2025-03-01'],
+    ['2025-03-01T14:30:00', '2025-03-01'],
+    ['2024-02-29', '2024-02-29'],
+  ])('reads %j as %s', (text, iso) => {
+    expect(value(parseDate(text))).toBe(iso);
+  });
+
+  it.each([['3/1/2025'], ['2025-3'], ['明天'], [''], ['45717']])('refuses %j naming the formats', (text) => {
+    expect(value(parseDate(text))).toBe('!日期无法识别：请使用 2025-03-01、2025/3/1、2025年3月1日 或 20250301 的格式');
+  });
+
+  it.each([['2025-02-29'], ['2025-13-01'], ['20250230'], ['1899-12-31']])('refuses the impossible date %j', (text) => {
+    expect(value(parseDate(text))).toBe(`!日期 ${text} 不存在或超出范围`);
+  });
+});
+
+describe('yes/no, severity, kind, USCC', () => {
+  it.each([
+    ['是', true],
+    ['否', false],
+    ['YES', true],
+    ['no', false],
+    ['True', true],
+    ['false', false],
+    ['1', true],
+    ['0', false],
+    ['', false],
+  ])('reads veto %j as %s', (text, expected) => {
+    expect(value(parseYesNo(text))).toBe(expected);
+  });
+
+  it('refuses another veto value', () => {
+    expect(value(parseYesNo('可能'))).toBe('!一票否决只能填写 是 或 否（或 yes/no、true/false、1/0）');
+  });
+
+  it('reads severity with minor as the default', () => {
+    expect([parseSeverity(''), parseSeverity('严重'), parseSeverity('Serious'), parseSeverity('一般')].map(value)).toEqual([
+      'minor',
+      'serious',
+      'serious',
+      'minor',
+    ]);
+    expect(value(parseSeverity('很严重'))).toBe('!严重程度只能填写 一般 或 严重（或 minor、serious）');
+  });
+
+  it('reads project kinds in Chinese or English, empty as not given', () => {
+    expect(['商品房', '老旧小区', '保障性住房', 'Commodity', 'old', 'affordable', ''].map((t) => value(parseProjectKind(t)))).toEqual([
+      'commodity',
+      'old',
+      'affordable',
+      'commodity',
+      'old',
+      'affordable',
+      null,
+    ]);
+    expect(value(parseProjectKind('别墅'))).toBe('!类型只能填写 商品房、老旧小区、保障性住房（或 commodity、old、affordable）');
+  });
+
+  it('upper-cases a USCC and explains a wrong one', () => {
+    expect(value(parseUscc(' 91350100m000100y43 '))).toBe('91350100M000100Y43');
+    expect(value(parseUscc('91350100M000100Y42'))).toBe('!统一社会信用代码 91350100M000100Y42 无效：校验码错误，应为 3');
+    expect(value(parseUscc(''))).toBe('!统一社会信用代码不能为空');
+  });
+});

@@ -1,0 +1,200 @@
+import { createCanvas, GlobalFonts, loadImage } from '@napi-rs/canvas';
+import { DomainError } from '../../../src/domain/errors';
+import { renderCertificate, renderRoundCharts, renderScoreCard } from '../../../src/reports/charts';
+import { encodeRgbaPng } from '../../../src/reports/png';
+import { ensureChartSetup, FONT_FAMILY, renderChart } from '../../../src/reports/render-chart';
+import { aFirmResult, aReportData, usccOf } from './builders';
+
+interface Decoded {
+  width: number;
+  height: number;
+  pixels: Uint8ClampedArray;
+}
+
+/** Decodes a PNG into straight RGBA pixels. */
+async function decode(png: Buffer): Promise<Decoded> {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const image = await loadImage(png);
+  const canvas = createCanvas(image.width, image.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(image, 0, 0);
+  return { width: image.width, height: image.height, pixels: ctx.getImageData(0, 0, image.width, image.height).data };
+}
+
+/** Pixels of a rectangle, row by row, as RGBA bytes. */
+function region(image: Decoded, x: number, y: number, width: number, height: number): Buffer {
+  const out = Buffer.alloc(width * height * 4);
+  for (let row = 0; row < height; row++) {
+    const start = ((y + row) * image.width + x) * 4;
+    out.set(image.pixels.subarray(start, start + width * 4), row * width * 4);
+  }
+  return out;
+}
+
+/** Pixels clearly darker than the white background. */
+function ink(pixels: Buffer): number {
+  let dark = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if ((pixels[i] ?? 255) + (pixels[i + 1] ?? 255) + (pixels[i + 2] ?? 255) < 600) dark += 1;
+  }
+  return dark;
+}
+
+/** Rows of the image with at least `min` pixels of exactly `rgb`. */
+function rowsOfColour(image: Decoded, rgb: readonly [number, number, number], min: number): number[] {
+  const rows: number[] = [];
+  for (let y = 0; y < image.height; y++) {
+    let count = 0;
+    for (let x = 0; x < image.width; x++) {
+      const i = (y * image.width + x) * 4;
+      if (image.pixels[i] === rgb[0] && image.pixels[i + 1] === rgb[1] && image.pixels[i + 2] === rgb[2]) count += 1;
+    }
+    if (count >= min) rows.push(y);
+  }
+  return rows;
+}
+
+const same = (a: Buffer, b: Buffer): boolean => a.equals(b);
+
+/** A chart whose only text is its title, drawn through the same renderer as every report chart. */
+async function titleOnly(text: string): Promise<Buffer> {
+  const png = await renderChart(
+    {
+      type: 'bar',
+      data: { labels: [], datasets: [] },
+      options: {
+        plugins: { title: { display: true, text, font: { size: 40 } }, legend: { display: false } },
+        scales: { x: { display: false }, y: { display: false } },
+      },
+    },
+    { width: 300, height: 120 },
+  );
+  return region(await decode(png), 0, 0, 300, 70);
+}
+
+describe('chart text', () => {
+  it('registers the CJK font from @embedpdf/fonts-sc under our family', () => {
+    ensureChartSetup();
+    expect(GlobalFonts.has(FONT_FAMILY)).toBe(true);
+  });
+
+  it('draws 物业 as real glyphs, not as the missing-glyph box or nothing', async () => {
+    const wuye = await titleOnly('物业');
+    const missing = await titleOnly('\uE000\uE000'); // private-use code points: no glyph in any font
+    const wu = await titleOnly('物物');
+    const ye = await titleOnly('业业');
+    expect(ink(wuye)).toBeGreaterThan(200);
+    expect(same(wuye, missing)).toBe(false);
+    expect(same(wu, ye)).toBe(false);
+    expect(same(wu, missing)).toBe(false);
+    expect(same(ye, missing)).toBe(false);
+    expect(same(wu, await titleOnly('物物'))).toBe(true); // the comparison itself is deterministic
+  });
+});
+
+describe('encodeRgbaPng', () => {
+  it('encodes exactly the pixels of the canvas', async () => {
+    const canvas = createCanvas(64, 40);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, 64, 40);
+    ctx.fillStyle = '#d64541';
+    ctx.fillRect(5, 5, 30, 20);
+    ctx.fillStyle = '#2f2f2f';
+    ctx.beginPath();
+    ctx.arc(48, 24, 12, 0, Math.PI * 2);
+    ctx.fill();
+    const decoded = await decode(encodeRgbaPng(canvas.data(), 64, 40));
+    expect(decoded.width).toBe(64);
+    expect(decoded.height).toBe(40);
+    expect(Buffer.from(decoded.pixels).equals(Buffer.from(ctx.getImageData(0, 0, 64, 40).data))).toBe(true);
+  });
+
+  it('refuses a buffer that does not hold width × height pixels', () => {
+    expect(() => encodeRgbaPng(new Uint8Array(10), 2, 2)).toThrow(RangeError);
+  });
+});
+
+describe('renderRoundCharts', () => {
+  it('renders the four charts of a round at their sizes', async () => {
+    const charts = await renderRoundCharts(aReportData(['red', null, null, 'watch', 'black']));
+    expect(charts.map((c) => c.name)).toEqual(['ranking.png', 'distribution.png', 'sources.png', 'streets.png']);
+    const sizes = await Promise.all(charts.map(async (c) => decode(c.png).then((d) => [d.width, d.height])));
+    expect(sizes).toEqual([
+      [1000, 400],
+      [1000, 560],
+      [1000, 620],
+      [1000, 560],
+    ]);
+  });
+
+  it('draws the top and bottom 30 firms of a large round, coloured by list', async () => {
+    const lists = Array.from({ length: 200 }, (_, i) => (i < 20 ? 'red' : i >= 180 ? 'black' : null) as 'red' | 'black' | null);
+    const data = aReportData(lists);
+    data.result.firms.forEach((firm, i) => (firm.composite = 9900 - i * 20));
+    const [ranking] = await renderRoundCharts(data);
+    if (!ranking) throw new Error('no chart');
+    const image = await decode(ranking.png);
+    expect([image.width, image.height]).toEqual([1000, 100 + 61 * 15]);
+    // 20 red bars among the top 30, 20 black bars among the bottom 30
+    const red = rowsOfColour(image, [0xd6, 0x45, 0x41], 100);
+    const black = rowsOfColour(image, [0x2f, 0x2f, 0x2f], 100);
+    expect(red.length).toBeGreaterThan(20 * 8);
+    expect(black.length).toBeGreaterThan(20 * 8);
+    expect(Math.max(...red)).toBeLessThan(image.height / 2);
+    expect(Math.min(...black)).toBeGreaterThan(image.height / 2);
+  });
+
+  it('renders an empty round without failing', async () => {
+    const charts = await renderRoundCharts(aReportData([]));
+    expect(charts).toHaveLength(4);
+  });
+});
+
+describe('renderScoreCard', () => {
+  it('draws a card 1000 px wide with the trend over rounds', async () => {
+    const firm = aFirmResult({ list: 'red', reasons: ['综合得分 95.00，位列前10%且不低于85分'] });
+    const history = [
+      { roundCode: '2024-H1', rank: 5, composite: 8210, list: null },
+      { roundCode: '2024-H2', rank: 2, composite: 8870, list: 'red' as const },
+    ];
+    const card = await decode(await renderScoreCard(firm, history, { roundCode: '2025-H1', rankedFirms: 35 }));
+    expect(card.width).toBe(1000);
+    expect(card.height).toBeGreaterThan(1100);
+    // the header band is the red list's colour
+    expect(Array.from(card.pixels.subarray(0, 3))).toEqual([0xd6, 0x45, 0x41]);
+    const flat = await decode(await renderScoreCard(firm, [], { roundCode: '2025-H1' }));
+    expect(same(region(card, 40, 700, 920, 380), region(flat, 40, 700, 920, 380))).toBe(false);
+  });
+
+  it('writes a missing source as 缺失, not as zero', async () => {
+    const withScore = await decode(await renderScoreCard(aFirmResult(), []));
+    const without = await decode(await renderScoreCard(aFirmResult({ scores: { resident: 8612, regulator: null, street: 8500 } }), []));
+    expect(same(region(without, 0, 540, 1000, 50), region(withScore, 0, 540, 1000, 50))).toBe(false);
+  });
+});
+
+describe('renderCertificate', () => {
+  const input = { firmName: '磐石市安居物业服务有限公司', uscc: usccOf(1), roundCode: '2025-H1', number: 'HHB-2025-H1-001', issuedOn: '2025-07-20' };
+
+  it('draws a 1600 × 1130 certificate with its number', async () => {
+    const one = await decode(await renderCertificate(input));
+    const two = await decode(await renderCertificate({ ...input, number: 'HHB-2025-H1-002' }));
+    expect([one.width, one.height]).toEqual([1600, 1130]);
+    expect(ink(region(one, 400, 100, 800, 200))).toBeGreaterThan(5000); // the title 荣誉证书
+    // only the number differs, and it is drawn bottom left
+    const numberArea = (image: Decoded) => region(image, 130, 945, 640, 55);
+    expect(ink(numberArea(one))).toBeGreaterThan(300);
+    expect(same(numberArea(one), numberArea(two))).toBe(false);
+    expect(same(region(one, 0, 0, 1600, 900), region(two, 0, 0, 1600, 900))).toBe(true);
+  });
+
+  it('refuses a round code it cannot turn into a period', async () => {
+    await expect(renderCertificate({ ...input, roundCode: '2025' })).rejects.toThrow(DomainError);
+    await expect(renderCertificate({ ...input, roundCode: '2025' })).rejects.toThrow('评价周期编号“2025”无效');
+  });
+
+  it('refuses an empty certificate number, naming the field', async () => {
+    await expect(renderCertificate({ ...input, number: ' ' })).rejects.toThrow('证书的证书编号（number）不能为空');
+  });
+});
