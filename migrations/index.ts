@@ -1,0 +1,18 @@
+/**
+ * The static list of migrations, in order. A custom knex migration source reads this list, so no
+ * TypeScript loader or directory scan is needed at run time. Append new migrations at the end.
+ */
+import type { Knex } from 'knex';
+import * as schema from './20250101000000_schema';
+import * as surveyCheckOnePass from './20261123000000_survey_check_one_pass';
+
+export interface MigrationModule {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+export const MIGRATIONS: readonly MigrationModule[] = [
+  { name: '20250101000000_schema', up: schema.up, down: schema.down },
+  { name: '20261123000000_survey_check_one_pass', up: surveyCheckOnePass.up, down: surveyCheckOnePass.down },
+];

@@ -1,0 +1,118 @@
+import Fraction from 'fraction.js';
+import type { Knex } from 'knex';
+import type { Explanation, FirmResult, Flag, ListKind, RoundResult } from '../domain/types';
+
+interface ResultRow {
+  computation_id: number;
+  firm_id: number;
+  uscc: string;
+  name: string;
+  rank: number | null;
+  composite: number | null;
+  composite_exact: string | null;
+  resident: number | null;
+  regulator: number | null;
+  street: number | null;
+  households: number;
+  complaints: number;
+  responses: number;
+  required_responses: number | null;
+  grade: string | null;
+  list: ListKind | null;
+  flags: Flag[] | string;
+  reasons: string[] | string;
+  explanation: Explanation | string;
+}
+
+export interface StoredComputation {
+  id: number;
+  number: number;
+  rulesHash: string;
+  forced: boolean;
+  createdAt: Date;
+  firms: FirmResult[];
+}
+
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+function toFirmResult(row: ResultRow): FirmResult {
+  const households = Number(row.households);
+  const complaints = Number(row.complaints);
+  return {
+    uscc: row.uscc,
+    name: row.name,
+    rank: num(row.rank),
+    composite: num(row.composite),
+    compositeExact: row.composite_exact,
+    scores: { resident: num(row.resident), regulator: num(row.regulator), street: num(row.street) },
+    households,
+    complaints,
+    complaintsPer1000: households > 0 ? new Fraction(complaints * 1000, households) : null,
+    responses: Number(row.responses),
+    requiredResponses: num(row.required_responses),
+    grade: row.grade,
+    list: row.list,
+    flags: json(row.flags),
+    reasons: json(row.reasons),
+    explanation: json(row.explanation),
+  };
+}
+
+/** Stores one computation of a round and all its firm results; returns its number (1, 2, …). */
+export async function saveComputation(
+  trx: Knex.Transaction,
+  roundId: number,
+  result: RoundResult,
+  meta: { forced: boolean; createdBy: string; at: Date },
+): Promise<number> {
+  const [last] = await trx('computations').where({ round_id: roundId }).max<{ max: number | string | null }[]>('number as max');
+  const number = Number(last?.max ?? 0) + 1;
+  const [comp] = await trx('computations')
+    .insert({ round_id: roundId, number, rules_hash: result.rulesHash, forced: meta.forced, created_by: meta.createdBy, created_at: meta.at })
+    .returning('id');
+  const computationId = Number(typeof comp === 'object' ? (comp as { id: number }).id : comp);
+  const firmIds = new Map<string, number>(
+    (await trx('firms').whereIn('uscc', result.firms.map((f) => f.uscc)).select('id', 'uscc')).map((r: { id: number; uscc: string }) => [r.uscc, Number(r.id)]),
+  );
+  const rows = result.firms.map((f) => ({
+    computation_id: computationId,
+    firm_id: firmIds.get(f.uscc),
+    uscc: f.uscc,
+    name: f.name,
+    rank: f.rank,
+    composite: f.composite,
+    composite_exact: f.compositeExact,
+    resident: f.scores.resident,
+    regulator: f.scores.regulator,
+    street: f.scores.street,
+    households: f.households,
+    complaints: f.complaints,
+    responses: f.responses,
+    required_responses: f.requiredResponses,
+    grade: f.grade,
+    list: f.list,
+    flags: JSON.stringify(f.flags),
+    reasons: JSON.stringify(f.reasons),
+    explanation: JSON.stringify(f.explanation),
+  }));
+  for (let i = 0; i < rows.length; i += 500) await trx('results').insert(rows.slice(i, i + 500));
+  return number;
+}
+
+/** The latest computation of a round with its firms in result order (ranked first, by rank, then unranked by USCC). */
+export async function latestComputation(db: Knex | Knex.Transaction, roundId: number): Promise<StoredComputation | null> {
+  const comp = await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').first();
+  if (!comp) return null;
+  const rows = await db<ResultRow>('results')
+    .where({ computation_id: comp.id })
+    .orderByRaw('rank is null, rank, composite desc nulls last, uscc');
+  return {
+    id: Number(comp.id),
+    number: Number(comp.number),
+    rulesHash: comp.rules_hash,
+    forced: Boolean(comp.forced),
+    createdAt: comp.created_at,
+    firms: rows.map(toFirmResult),
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Databases for tests: PGlite in memory (one instance per test file, migrated once) and, when
+ * TEST_DATABASE_URL is set, a fresh PostgreSQL database per test file on that server, dropped after.
+ *
+ *   describe.each(backends())('%s', (kind) => {
+ *     const t = useTestDb(kind);
+ *     it('…', async () => { await t.knex('firms')… });
+ *   });
+ */
+import { randomBytes } from 'node:crypto';
+import nodeModule from 'node:module';
+import type * as PgliteLib from '@electric-sql/pglite';
+import knexFactory, { type Knex } from 'knex';
+import { createDb, type Db, type DbKind } from './knex-factory';
+
+export function testDatabaseUrl(): string | null {
+  const url = process.env.TEST_DATABASE_URL;
+  return url !== undefined && url !== '' ? url : null;
+}
+
+/** 'pglite' always; 'postgres' too when TEST_DATABASE_URL is set. */
+export function backends(): DbKind[] {
+  return testDatabaseUrl() === null ? ['pglite'] : ['pglite', 'postgres'];
+}
+
+export interface TestDb extends Db {
+  /** postgres: the connection URL of the fresh database (for child processes); pglite: null. */
+  url: string | null;
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/**
+ * PGlite loaded through Node's own loader (Module._load), outside jest's module sandbox: PGlite
+ * imports node builtins dynamically, which jest's vm refuses without --experimental-vm-modules.
+ * Dates are re-created in the test's realm so that `instanceof Date` holds in tests.
+ */
+async function newPglite(): Promise<PgliteLib.PGlite> {
+  const loader = nodeModule as unknown as { _load(request: string, parent: null, isMain: boolean): unknown };
+  const lib = loader._load(require.resolve('@electric-sql/pglite'), null, false) as typeof PgliteLib;
+  const { types } = lib;
+  const here =
+    (oid: number) =>
+    (value: string): unknown => {
+      const parsed = types.parseType(value, oid) as unknown;
+      return parsed !== null && typeof parsed === 'object' && typeof (parsed as Date).getTime === 'function' ? new Date((parsed as Date).getTime()) : parsed;
+    };
+  // And Dates from the test's realm are turned into Node-realm Dates before PGlite serialises them.
+  const NodeDate = (types.parseType('2000-01-01', types.DATE) as object).constructor as DateConstructor;
+  const there =
+    (oid: number) =>
+    (value: unknown): string => {
+      const serialize = types.serializers[oid] as (v: unknown) => string;
+      const isDate = value !== null && typeof value === 'object' && typeof (value as Date).getTime === 'function';
+      return serialize(isDate ? new NodeDate((value as Date).getTime()) : value);
+    };
+  const dateOids = [types.TIMESTAMPTZ, types.TIMESTAMP, types.DATE];
+  const instance = new lib.PGlite({
+    parsers: Object.fromEntries(dateOids.map((oid) => [oid, here(oid)])),
+    serializers: Object.fromEntries(dateOids.map((oid) => [oid, there(oid)])),
+  });
+  await instance.waitReady;
+  return instance;
+}
+
+/** Creates and migrates a test database; `close()` destroys it (drops the PostgreSQL database). */
+export async function withTestDb(kind: DbKind, options: { migrate?: boolean } = {}): Promise<TestDb> {
+  if (kind === 'pglite') {
+    const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, migrate: options.migrate, pglite: await newPglite() });
+    return { ...db, url: null };
+  }
+  const serverUrl = testDatabaseUrl();
+  if (serverUrl === null) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `hhb_test_${randomBytes(6).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  try {
+    await admin.raw(`create database ${name}`);
+  } finally {
+    await admin.destroy();
+  }
+  const url = withDatabase(serverUrl, name);
+  const db = await createDb({ kind: 'postgres', url }, { migrate: options.migrate });
+  return {
+    ...db,
+    url,
+    close: async () => {
+      await db.close();
+      const dropper = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+      try {
+        await dropper.raw(`drop database if exists ${name} with (force)`);
+      } finally {
+        await dropper.destroy();
+      }
+    },
+  };
+}
+
+/** Registers beforeAll/afterAll for one database per describe block (per file when used at top level). */
+export function useTestDb(kind: DbKind, options: { migrate?: boolean } = {}): { readonly knex: Knex; readonly db: TestDb } {
+  let db: TestDb | null = null;
+  beforeAll(async () => {
+    db = await withTestDb(kind, options);
+  }, 120_000);
+  afterAll(async () => {
+    await db?.close();
+  });
+  const get = (): TestDb => {
+    if (db === null) throw new Error('test database not ready (used outside a test?)');
+    return db;
+  };
+  return {
+    get knex() {
+      return get().knex;
+    },
+    get db() {
+      return get();
+    },
+  };
+}
+
+/**
+ * Runs `work` in a transaction with triggers off (`session_replication_role = replica`, superuser on
+ * both backends): only for tests that must tamper with rows the triggers protect.
+ */
+export async function withoutTriggers<T>(knex: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return knex.transaction(async (trx) => {
+    await trx.raw('set local session_replication_role = replica');
+    return work(trx);
+  });
+}
+
+/** Empties every table (triggers off), keeping the schema: isolation between tests of one file. */
+export async function truncateAll(knex: Knex): Promise<void> {
+  const tables = (
+    await knex.raw(`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'knex_migrations%'`)
+  ).rows as { tablename: string }[];
+  if (tables.length === 0) return;
+  await withoutTriggers(knex, async (trx) => {
+    await trx.raw(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')} restart identity cascade`);
+  });
+  await knex.raw(`select setval('audit_log_id_seq', 1, false)`);
+}

@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+import { migrateLatest, migrateRollbackAll, migrationStatus } from '../../src/db/migrate';
+import { backends, useTestDb } from '../../src/db/test-db';
+
+const tables = async (knex: Knex): Promise<string[]> =>
+  ((await knex.raw(`select tablename from pg_tables where schemaname = current_schema() order by 1`)).rows as { tablename: string }[])
+    .map((r) => r.tablename)
+    .filter((t) => !t.startsWith('knex_migrations'));
+
+describe.each(backends())('migrations on %s', (kind) => {
+  const t = useTestDb(kind, { migrate: false });
+
+  it('applies every migration, reports them applied, and a second run applies nothing', async () => {
+    expect((await migrationStatus(t.knex)).every((m) => !m.applied)).toBe(true);
+    const applied = await migrateLatest(t.knex);
+    expect(applied).toEqual(['20250101000000_schema', '20261123000000_survey_check_one_pass']);
+    expect(await migrationStatus(t.knex)).toEqual([
+      { name: '20250101000000_schema', applied: true },
+      { name: '20261123000000_survey_check_one_pass', applied: true },
+    ]);
+    expect(await migrateLatest(t.knex)).toEqual([]);
+    expect(await tables(t.knex)).toEqual(
+      expect.arrayContaining(['streets', 'firms', 'projects', 'rounds', 'round_firms', 'round_projects', 'survey_responses', 'results', 'audit_log', 'users']),
+    );
+  });
+
+  it('rolls everything back down to an empty schema and up again', async () => {
+    expect(await migrateRollbackAll(t.knex)).toEqual(['20261123000000_survey_check_one_pass', '20250101000000_schema']);
+    expect(await tables(t.knex)).toEqual([]);
+    const functions = (await t.knex.raw(`select proname from pg_proc where proname like 'hhb_%'`)).rows;
+    expect(functions).toEqual([]);
+    expect(await migrateLatest(t.knex)).toEqual(['20250101000000_schema', '20261123000000_survey_check_one_pass']);
+    expect((await tables(t.knex)).length).toBeGreaterThan(20);
+  });
+});
