@@ -1,0 +1,540 @@
+/**
+ * Input file → validated, typed rows, or every problem in it (row as the spreadsheet shows it,
+ * column header as written, a Chinese reason). Nothing here writes to the database: the caller
+ * writes the rows (in one transaction, all or nothing, SPEC §7).
+ */
+import { promises as fsp, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import { parse as parseCsv, CsvError } from 'csv-parse';
+import { DomainError, type FieldProblem } from '../domain/errors';
+import { type Charset, ENCODING_PROBLEM, EncodingError, decodeText } from './decode';
+import { ExactKeyIndex, HashedKeyIndex, type KeyIndex } from './key-index';
+import { type ImportKind, KINDS, type KindSpec, type RowOf } from './kinds';
+import { MAX_CELL_CHARS, type RawRow, readXlsxRows } from './xlsx-reader';
+import { type ByteSource, ZipError, bufferSource, fileSource } from './zip';
+
+/** What the caller knows from the database, for checks a file cannot make on its own. */
+export interface ImportContext {
+  /** Known projects: code → its street and its firm's USCC. */
+  projects?: ReadonlyMap<string, { street: string; firmUscc: string }>;
+  /** Known firms' USCCs. */
+  firms?: ReadonlySet<string>;
+  /** A street account's own street: projects of other streets are refused. */
+  streetScope?: string;
+}
+
+export type ImportFormat = 'csv' | 'xlsx';
+
+export interface ImportResult<Row> {
+  rows: Row[];
+  format: ImportFormat;
+  /** The CSV's charset as detected; null for XLSX or a pure-ASCII CSV. */
+  charset: Charset | null;
+}
+
+/** An upload: the file name decides nothing alone; the first bytes are checked too. */
+export type ImportSource = { name: string; buffer: Buffer } | { name: string; stream: Readable };
+
+export const XLSX_PROBLEM = 'XLSX 文件损坏或无法读取';
+/** The DomainError lists this many problems, then one line "…另有 N 处错误". */
+export const MAX_LISTED_PROBLEMS = 1000;
+
+class Problems {
+  readonly list: FieldProblem[] = [];
+  total = 0;
+  add(row: number | null, column: string | null, message: string): void {
+    this.total += 1;
+    if (this.list.length < MAX_LISTED_PROBLEMS) this.list.push({ row, column, message });
+  }
+  throwIfAny(): void {
+    if (this.total === 0) return;
+    const details = [...this.list];
+    if (this.total > this.list.length) details.push({ row: null, column: null, message: `…另有 ${this.total - this.list.length} 处错误` });
+    throw new DomainError('IMPORT_INVALID', `文件有 ${this.total} 处错误`, details);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// sources
+
+interface Opened {
+  format: ImportFormat;
+  /** Rows in chunks: one await per chunk rather than per row (10 million survey rows). */
+  rows: AsyncGenerator<RawRow[]>;
+  charset: () => Charset | null;
+  close: () => Promise<void>;
+}
+
+const CSV_MAX_RECORD_CHARS = 1_000_000;
+
+type Bytes = AsyncIterable<Buffer> | Iterable<Buffer>;
+
+function csvRows(bytes: Bytes): { rows: AsyncGenerator<RawRow[]>; charset: () => Charset | null } {
+  let charset: Charset | null = null;
+  async function* rows(): AsyncGenerator<RawRow[]> {
+    const text = Readable.from(decodeText(bytes, (c) => (charset = c)), { objectMode: false });
+    const parser = parseCsv({
+      bom: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      max_record_size: CSV_MAX_RECORD_CHARS,
+    });
+    let failure: Error | null = null;
+    let ended = false;
+    let wake: (() => void) | null = null;
+    const signal = (): void => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    pipeline(text, parser, (error) => {
+      if (error) failure = error;
+      ended = true;
+      signal();
+    });
+    parser.on('readable', signal);
+    let row = 0;
+    try {
+      for (;;) {
+        const chunk: RawRow[] = [];
+        let record: string[] | null;
+        while (chunk.length < 4096 && (record = parser.read() as string[] | null) !== null) {
+          row += 1;
+          chunk.push({ row, cells: record });
+        }
+        if (chunk.length > 0) {
+          yield chunk;
+          continue;
+        }
+        if (failure) throw failure;
+        if (ended) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      // A reader that stops early (a bad header) must not leave the file being read.
+      if (!ended) parser.destroy();
+    }
+  }
+  return { rows: rows(), charset: () => charset };
+}
+
+const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+
+/** Decides the format from the name's extension and the first bytes; a problem message when neither fits. */
+function chooseFormat(name: string, head: Buffer): ImportFormat | { problem: string } {
+  const ext = extname(name).toLowerCase();
+  if (head.subarray(0, 4).equals(OLE_MAGIC)) return { problem: '不支持旧版 Excel（.xls）文件：请另存为 .xlsx 或 CSV' };
+  if (head.subarray(0, 4).equals(XLSX_MAGIC)) {
+    return ext === '.xlsx' || ext === '.csv' || ext === '' ? 'xlsx' : { problem: '不支持的文件类型：请使用 .csv 或 .xlsx 文件' };
+  }
+  if (ext === '.xlsx') return { problem: XLSX_PROBLEM };
+  if (ext === '.csv' || ext === '.txt' || ext === '') return 'csv';
+  return { problem: '不支持的文件类型：请使用 .csv 或 .xlsx 文件' };
+}
+
+async function* inChunks(rows: AsyncGenerator<RawRow>): AsyncGenerator<RawRow[]> {
+  for await (const row of rows) yield [row];
+}
+
+function xlsxOpened(source: ByteSource, cleanup: () => Promise<void> = () => Promise.resolve()): Opened {
+  return {
+    format: 'xlsx',
+    rows: inChunks(readXlsxRows(source)),
+    charset: () => null,
+    close: async () => {
+      await source.close();
+      await cleanup();
+    },
+  };
+}
+
+function csvOpened(bytes: Bytes): Opened {
+  const { rows, charset } = csvRows(bytes);
+  return { format: 'csv', rows, charset, close: () => Promise.resolve() };
+}
+
+async function openPath(filePath: string): Promise<Opened | { problem: string }> {
+  const handle = await fsp.open(filePath, 'r').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new DomainError('NOT_FOUND', `文件不存在：${filePath}`);
+    throw error;
+  });
+  const head = Buffer.alloc(4);
+  try {
+    await handle.read(head, 0, 4, 0);
+  } finally {
+    await handle.close();
+  }
+  const format = chooseFormat(filePath, head);
+  if (typeof format !== 'string') return format;
+  if (format === 'xlsx') return xlsxOpened(await fileSource(filePath));
+  return csvOpened(createReadStream(filePath, { highWaterMark: 64 * 1024 }));
+}
+
+/** Reads a stream's first bytes (at least `count`, unless it ends), and the stream of everything. */
+async function peek(stream: Readable, count: number): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
+  const iterator = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < count) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    first.push(chunk);
+    length += chunk.length;
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    yield* first;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    }
+  }
+  return { head: Buffer.concat(first), all: all() };
+}
+
+async function openSource(source: ImportSource): Promise<Opened | { problem: string }> {
+  if ('buffer' in source) {
+    const format = chooseFormat(source.name, source.buffer.subarray(0, 4));
+    if (typeof format !== 'string') return format;
+    if (format === 'xlsx') return xlsxOpened(bufferSource(source.buffer));
+    const buffer = source.buffer;
+    return csvOpened(
+      (function* chunks() {
+        for (let i = 0; i < buffer.length; i += 64 * 1024) yield buffer.subarray(i, i + 64 * 1024);
+      })(),
+    );
+  }
+  const { head, all } = await peek(source.stream, 4);
+  const format = chooseFormat(source.name, head);
+  if (typeof format !== 'string') {
+    source.stream.destroy();
+    return format;
+  }
+  if (format === 'csv') return csvOpened(all);
+  // a ZIP's directory is at its end: spool the upload to a private temporary file
+  const dir = await fsp.mkdtemp(join(tmpdir(), 'hhb-import-'));
+  const path = join(dir, 'upload.xlsx');
+  const out = await fsp.open(path, 'w');
+  try {
+    for await (const chunk of all) await out.write(chunk);
+  } finally {
+    await out.close();
+  }
+  return xlsxOpened(await fileSource(path), () => fsp.rm(dir, { recursive: true, force: true }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// validation
+
+/** "A", "B", … "AA" for a 0-based column index. */
+function columnLetter(index: number): string {
+  let n = index + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+const isUsccField = (key: string): boolean => key === 'uscc' || key === 'firmUscc';
+const normalizeKeyPart = (key: string, text: string): string =>
+  isUsccField(key) ? text.normalize('NFKC').trim().toUpperCase() : text.trim();
+
+function isEmptyRow(cells: readonly string[]): boolean {
+  for (const c of cells) if (c.trim() !== '') return false;
+  return true;
+}
+
+/** True when every non-empty cell of the row is in a pre-filled column. */
+function onlyPrefilled(cells: readonly string[], map: HeaderMap, prefill: ReadonlySet<string>): boolean {
+  const prefilled = new Set<number>();
+  for (const key of prefill) {
+    const i = map.index.get(key);
+    if (i !== undefined) prefilled.add(i);
+  }
+  return cells.every((c, i) => prefilled.has(i) || c.trim() === '');
+}
+
+interface HeaderMap {
+  /** Field key → cell index. */
+  index: Map<string, number>;
+  /** Field key → header as written in the file. */
+  written: Map<string, string>;
+  /** Cell indexes with a header, used or not (an unknown or repeated column is reported once, at the header). */
+  named: Set<number>;
+}
+
+function mapHeader(spec: KindSpec, header: RawRow, problems: Problems): HeaderMap | null {
+  const map: HeaderMap = { index: new Map(), written: new Map(), named: new Set() };
+  header.cells.forEach((raw, i) => {
+    const text = raw.replace(/^\uFEFF/, '').trim();
+    if (text === '') return;
+    map.named.add(i);
+    const lower = text.toLowerCase();
+    const column = spec.columns.find((c) => c.zh === text || c.en === lower);
+    if (!column) {
+      problems.add(header.row, text, `未知的列：${text}`);
+    } else if (map.index.has(column.key)) {
+      problems.add(header.row, text, `列重复：${text}`);
+    } else {
+      map.index.set(column.key, i);
+      map.written.set(column.key, text);
+    }
+  });
+  let complete = true;
+  for (const c of spec.columns) {
+    if (c.required && !map.index.has(c.key)) {
+      problems.add(header.row, null, `缺少必填列：${c.zh}/${c.en}`);
+      complete = false;
+    }
+  }
+  if (spec.oneOf && !spec.oneOf.some((k) => map.index.has(k))) {
+    const names = spec.oneOf.map((k) => spec.columns.find((c) => c.key === k) as (typeof spec.columns)[number]);
+    problems.add(header.row, null, `缺少必填列：${names.map((c) => `${c.zh}/${c.en}`).join(' 或 ')}`);
+    complete = false;
+  }
+  return complete ? map : null;
+}
+
+const columnOf = (map: HeaderMap, key: string): string => map.written.get(key) ?? key;
+
+/**
+ * Valid rows, a chunk per chunk read (every problem goes to `problems`). Per row the work is plain
+ * synchronous code: the province benchmark spent more time in per-row awaits and closures than in
+ * parsing the CSV.
+ */
+async function* validate<K extends ImportKind>(
+  kind: K,
+  opened: Opened,
+  ctx: ImportContext,
+  problems: Problems,
+): AsyncGenerator<RowOf<K>[]> {
+  const spec = KINDS[kind];
+  const keys = spec.columns.filter((c) => !c.info).map((c) => c.key);
+  const prefill = new Set(spec.prefill);
+  const index: KeyIndex | null = spec.unique ? (kind === 'survey-responses' ? new HashedKeyIndex() : new ExactKeyIndex()) : null;
+  const unique = spec.unique;
+  let header: HeaderMap | null = null;
+  /** Cell index → has a header (an array: a Set lookup per cell showed in profiles). */
+  let named: boolean[] = [];
+  let keyIndexes: (number | undefined)[] = [];
+  let sawHeader = false;
+  let dataRows = 0;
+  try {
+    for await (const chunk of opened.rows) {
+      const valid: RowOf<K>[] = [];
+      for (const raw of chunk) {
+        if (isEmptyRow(raw.cells)) continue;
+        if (!sawHeader) {
+          sawHeader = true;
+          header = mapHeader(spec, raw, problems);
+          if (!header) return;
+          const map = header;
+          named = raw.cells.map((_c, i) => map.named.has(i));
+          keyIndexes = keys.map((k) => map.index.get(k));
+          continue;
+        }
+        const map = header as HeaderMap;
+        if (prefill.size > 0 && onlyPrefilled(raw.cells, map, prefill)) continue;
+        dataRows += 1;
+        if (dataRows > spec.maxRows) {
+          problems.add(raw.row, null, `文件超过 ${spec.maxRows} 行数据的上限，其余行未检查`);
+          return;
+        }
+        const before = problems.total;
+        const cells = raw.cells;
+
+        const record: Record<string, unknown> = { row: raw.row };
+        for (let k = 0; k < keys.length; k += 1) {
+          const i = keyIndexes[k];
+          const text = i === undefined ? '' : (cells[i] ?? '');
+          if (text.length > MAX_CELL_CHARS) problems.add(raw.row, columnOf(map, keys[k] as string), `内容超过 ${MAX_CELL_CHARS} 个字符`);
+          record[keys[k] as string] = text;
+        }
+        for (let i = 0; i < cells.length; i += 1) {
+          if (named[i] !== true && (cells[i] ?? '').trim() !== '') {
+            problems.add(raw.row, `第 ${columnLetter(i)} 列`, '该列没有列名，但本行有内容');
+          }
+        }
+        if (problems.total > before) continue;
+
+        // a repeated key, naming both rows (checked on the cell texts, whatever else is wrong)
+        if (unique && index) {
+          let key = '';
+          let complete = true;
+          for (let f = 0; f < unique.fields.length; f += 1) {
+            const field = unique.fields[f] as string;
+            const part = normalizeKeyPart(field, record[field] as string);
+            if (part === '') complete = false;
+            key = f === 0 ? part : `${key}\u0000${part}`;
+          }
+          if (complete) {
+            const earlier = index.add(key, raw.row);
+            if (earlier !== null) {
+              problems.add(raw.row, columnOf(map, unique.column), `${unique.what}在本文件中出现两次（第 ${earlier} 行与第 ${raw.row} 行）`);
+            }
+          }
+        }
+
+        const fast = spec.fast ? (spec.fast(record) as RowOf<K> | null) : null;
+        const parsed = fast !== null ? ({ success: true, data: fast } as const) : spec.schema.safeParse(record);
+        let failed: Set<string> | null = null;
+        if (!parsed.success) {
+          failed = new Set<string>();
+          for (const issue of parsed.error.issues) {
+            const key = String(issue.path[0] ?? '');
+            failed.add(key);
+            problems.add(raw.row, columnOf(map, key), issue.message);
+          }
+        }
+
+        // what only the database knows
+        const projectCode = spec.projectField ? (record[spec.projectField] as string).trim() : '';
+        const firm = spec.firmField ? normalizeKeyPart(spec.firmField, record[spec.firmField] as string) : '';
+        if (spec.projectField && projectCode !== '' && ctx.projects && !failed?.has(spec.projectField)) {
+          const project = ctx.projects.get(projectCode);
+          if (!project) problems.add(raw.row, columnOf(map, spec.projectField), `未知的项目编号 ${projectCode}`);
+          else if (ctx.streetScope !== undefined && project.street !== ctx.streetScope) {
+            problems.add(raw.row, columnOf(map, spec.projectField), `项目 ${projectCode} 不属于本街道（属于 ${project.street}）`);
+          } else if (spec.firmField && firm !== '' && !failed?.has(spec.firmField) && project.firmUscc !== firm) {
+            problems.add(raw.row, columnOf(map, spec.projectField), `项目 ${projectCode} 不属于该企业（属于 ${project.firmUscc}）`);
+          }
+        }
+        if (spec.firmField && firm !== '' && ctx.firms && !failed?.has(spec.firmField) && !ctx.firms.has(firm)) {
+          problems.add(raw.row, columnOf(map, spec.firmField), `未知的企业统一社会信用代码 ${firm}`);
+        }
+
+        if (problems.total === before && parsed.success) valid.push(parsed.data as RowOf<K>);
+      }
+      if (valid.length > 0) yield valid;
+    }
+    if (!sawHeader) problems.add(null, null, '文件是空的：没有列名行');
+  } catch (error) {
+    if (error instanceof ZipError) problems.add(null, null, XLSX_PROBLEM);
+    else if (error instanceof EncodingError) problems.add(null, null, ENCODING_PROBLEM);
+    else if (error instanceof CsvError) problems.add(csvErrorRow(error), null, csvErrorMessage(error));
+    else throw error;
+  }
+}
+
+function csvErrorRow(error: CsvError): number | null {
+  const records = (error as unknown as { records?: number }).records;
+  return typeof records === 'number' ? records + 1 : null;
+}
+
+function csvErrorMessage(error: CsvError): string {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'CSV 格式错误：引号没有闭合';
+    case 'CSV_MAX_RECORD_SIZE':
+      return `CSV 格式错误：一行超过 ${CSV_MAX_RECORD_CHARS} 个字符（可能缺少结束引号）`;
+    default:
+      return `CSV 格式错误（${error.code}）`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// API
+
+async function collect<K extends ImportKind>(kind: K, opened: Opened | { problem: string }, ctx: ImportContext): Promise<ImportResult<RowOf<K>>> {
+  const problems = new Problems();
+  if ('problem' in opened) {
+    problems.add(null, null, opened.problem);
+    problems.throwIfAny();
+    throw new Error('unreachable');
+  }
+  const rows: RowOf<K>[] = [];
+  try {
+    for await (const chunk of validate(kind, opened, ctx, problems)) if (problems.total === 0) for (const row of chunk) rows.push(row);
+  } finally {
+    await opened.close();
+  }
+  problems.throwIfAny();
+  return { rows, format: opened.format, charset: opened.charset() };
+}
+
+async function* batches<K extends ImportKind>(
+  kind: K,
+  open: () => Promise<Opened | { problem: string }>,
+  ctx: ImportContext,
+  batchSize: number,
+): AsyncGenerator<RowOf<K>[]> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+  const problems = new Problems();
+  const opened = await open();
+  if ('problem' in opened) {
+    problems.add(null, null, opened.problem);
+    problems.throwIfAny();
+    return;
+  }
+  let batch: RowOf<K>[] = [];
+  try {
+    for await (const chunk of validate(kind, opened, ctx, problems)) {
+      // after the first problem nothing more is handed out: the caller will roll back anyway
+      if (problems.total > 0) {
+        batch = [];
+        continue;
+      }
+      for (const row of chunk) {
+        batch.push(row);
+        if (batch.length >= batchSize) {
+          const full = batch;
+          batch = [];
+          yield full;
+        }
+      }
+    }
+  } finally {
+    await opened.close();
+  }
+  problems.throwIfAny();
+  if (batch.length > 0) yield batch;
+}
+
+/** All rows of a file, or DomainError('IMPORT_INVALID') listing every problem. For files that fit in memory. */
+export async function readImport<K extends ImportKind>(kind: K, filePath: string, ctx: ImportContext = {}): Promise<ImportResult<RowOf<K>>> {
+  return collect(kind, await openPath(filePath), ctx);
+}
+
+/** Like readImport, from an upload: the format comes from the name's extension and the first bytes. */
+export async function readImportFrom<K extends ImportKind>(source: ImportSource, kind: K, ctx: ImportContext = {}): Promise<ImportResult<RowOf<K>>> {
+  return collect(kind, await openSource(source), ctx);
+}
+
+/**
+ * Validated rows in batches, in bounded memory (10 million survey responses). After the last batch
+ * it throws DomainError('IMPORT_INVALID') if any row was bad — and it stops handing out batches at the
+ * first problem — so the caller writes the batches in one transaction and rolls back on the throw.
+ */
+export function streamImport<K extends ImportKind>(
+  kind: K,
+  filePath: string,
+  ctx: ImportContext = {},
+  { batchSize = 10_000 }: { batchSize?: number } = {},
+): AsyncIterable<RowOf<K>[]> {
+  return batches(kind, () => openPath(filePath), ctx, batchSize);
+}
+
+/** streamImport for an upload. */
+export function streamImportFrom<K extends ImportKind>(
+  source: ImportSource,
+  kind: K,
+  ctx: ImportContext = {},
+  { batchSize = 10_000 }: { batchSize?: number } = {},
+): AsyncIterable<RowOf<K>[]> {
+  return batches(kind, () => openSource(source), ctx, batchSize);
+}
