@@ -1,0 +1,49 @@
+import type { Readable } from 'node:stream';
+import { type Command, Option } from 'commander';
+import { ROLES, addUser, createToken } from '../../src/app/accounts';
+import { DomainError } from '../../src/domain/errors';
+import { withApp } from '../app';
+import { type CliIo, println } from '../io';
+import type { Globals } from '../program';
+
+/** The first line of standard input (a password piped in: `echo … | hhb users add … --password-stdin`). */
+async function firstLine(stdin: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return (Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '').trim();
+}
+
+export function registerUsers(program: Command, io: CliIo, globals: Globals): void {
+  const stdin = (): Readable => (io as CliIo & { stdin?: Readable }).stdin ?? process.stdin;
+  program
+    .command('users')
+    .description('账号管理')
+    .command('add <name>')
+    .description('新增账号；密码从标准输入读入（--password-stdin），否则生成一个并只显示这一次')
+    .addOption(new Option('--role <role>', '角色').choices([...ROLES]).makeOptionMandatory())
+    .option('--street <code>', '街道账号所属街道编号')
+    .option('--firm <uscc>', '企业账号的统一社会信用代码')
+    .option('--password-stdin', '从标准输入读取密码（第一行）')
+    .action(async (name: string, opts: { role: string; street?: string; firm?: string; passwordStdin?: boolean }) => {
+      const password = opts.passwordStdin ? await firstLine(stdin()) : undefined;
+      if (opts.passwordStdin && !password) throw new DomainError('INPUT_INVALID', '标准输入中没有密码。');
+      const out = await withApp(io, globals(), (ctx) => addUser(ctx, { name, role: opts.role, street: opts.street, firm: opts.firm, password }));
+      println(io.stdout, `已新增账号 ${out.user.name}（${out.user.role}${out.user.street ? `，街道 ${out.user.street}` : ''}${out.user.firmUscc ? `，企业 ${out.user.firmUscc}` : ''}）。`);
+      if (out.generated) println(io.stdout, `初始密码（只显示这一次，请妥善转交）：${out.password}`);
+    });
+  program
+    .command('tokens')
+    .description('访问令牌（脚本调用 API 用）')
+    .command('create <name>')
+    .description('为账号 <name> 创建访问令牌；令牌只显示这一次，数据库只存其哈希')
+    .option('--label <label>', '令牌用途说明')
+    .option('--days <n>', '有效天数（默认不过期）')
+    .action(async (name: string, opts: { label?: string; days?: string }) => {
+      const days = opts.days === undefined ? undefined : Number(opts.days);
+      if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) throw new DomainError('INPUT_INVALID', `--days 应为 1–3650 的整数：${opts.days}`);
+      const out = await withApp(io, globals(), (ctx) => createToken(ctx, name, { label: opts.label, days }));
+      println(io.stdout, `已为 ${out.user} 创建访问令牌（只显示这一次）：`);
+      println(io.stdout, out.token);
+      println(io.stdout, `用法：curl -H "Authorization: Bearer <令牌>" http://localhost:3000/api/v1/rounds`);
+    });
+}

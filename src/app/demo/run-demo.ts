@@ -1,0 +1,127 @@
+/**
+ * `hhb demo`: the whole cycle of SPEC §8 on a generated city — imports from CSV files, two half-year
+ * rounds and the year-end round through publication, follow-up of the black list, and the reports.
+ * The clock is simulated so that every notice period runs its full course.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RoundResult } from '../../domain/types';
+import type { AppContext } from '../context';
+import { importMasterData } from '../import-master-data';
+import { importRoundData, type RoundDataKind } from '../import-round-data';
+import { closeRound, computeRound, createRound, openRound, publicizeRound, publishRound } from '../rounds';
+import { recordReinspection } from '../follow-up';
+import { writeRoundReport, type ReportProgress } from '../report';
+import { generateSampleCity, type DemoFile } from './sample-city';
+
+export interface DemoRound {
+  code: string;
+  result: RoundResult;
+  reportFiles: string[];
+}
+
+export interface DemoOutcome {
+  inputsDir: string;
+  reportsDir: string;
+  rounds: DemoRound[];
+  proposals: { round: string; firm: string; kind: string; reason: string }[];
+  story: ReturnType<typeof generateSampleCity>['story'];
+}
+
+const KIND_TO_IMPORT: Partial<Record<DemoFile['kind'], RoundDataKind>> = {
+  'survey-responses': 'resident',
+  'survey-summary': 'resident-summary',
+  regulator: 'regulator',
+  deductions: 'deductions',
+  street: 'street',
+  events: 'events',
+  complaints: 'complaints',
+};
+
+/** A context whose clock reads the given Beijing time. */
+function at(ctx: AppContext, isoLocal: string): AppContext {
+  const instant = new Date(`${isoLocal}+08:00`);
+  return { ...ctx, now: () => instant };
+}
+
+export async function runDemo(
+  ctx: AppContext,
+  opts: { seed: number; year: number; outDir: string; log: (line: string) => void; progress: ReportProgress },
+): Promise<DemoOutcome> {
+  const { year, log } = opts;
+  const city = generateSampleCity(opts.seed, year);
+  const inputsDir = join(opts.outDir, 'inputs');
+  await mkdir(inputsDir, { recursive: true });
+  for (const f of city.files) await writeFile(join(inputsDir, f.name), `\uFEFF${f.csv}`, 'utf8');
+  log(`已生成示例市数据（种子 ${opts.seed}）：${city.files.length} 个 CSV 文件，位于 ${inputsDir}`);
+
+  const setup = at(ctx, `${year}-01-04T09:00:00`);
+  for (const kind of ['streets', 'firms', 'projects'] as const) {
+    const file = city.files.find((f) => f.kind === kind) as DemoFile;
+    const s = await importMasterData(setup, kind, join(inputsDir, file.name));
+    log(`导入${kind === 'streets' ? '街道' : kind === 'firms' ? '企业' : '项目'} ${s.rows} 行`);
+  }
+
+  const rounds: DemoRound[] = [];
+  const halves = [
+    { code: `${year}-H1`, open: `${year}-01-05`, close: `${year}-07-03`, publicize: `${year}-07-10`, publish: `${year}-07-20` },
+    { code: `${year}-H2`, open: `${year}-07-06`, close: `${year + 1}-01-04`, publicize: `${year + 1}-01-10`, publish: `${year + 1}-01-20` },
+  ];
+  for (const h of halves) {
+    await createRound(at(ctx, `${h.open}T08:30:00`), { code: h.code });
+    await openRound(at(ctx, `${h.open}T09:00:00`), h.code);
+    for (const f of city.files.filter((x) => x.round === h.code)) {
+      const kind = KIND_TO_IMPORT[f.kind];
+      if (!kind) continue;
+      const s = await importRoundData(at(ctx, `${h.close}T08:00:00`), h.code, kind, join(inputsDir, f.name));
+      log(`${h.code} 导入${s.label} ${s.rows} 行`);
+    }
+    const completeness = await closeRound(at(ctx, `${h.close}T09:00:00`), h.code);
+    for (const p of completeness.problems) log(`${h.code} 完整性：${p}`);
+    const { result } = await computeRound(at(ctx, `${h.close}T10:00:00`), h.code, { force: false });
+    await publicizeRound(at(ctx, `${h.publicize}T09:00:00`), h.code, { days: 7 });
+    await publishRound(at(ctx, `${h.publish}T09:00:00`), h.code, { early: false });
+    log(`${h.code} 已发布`);
+    rounds.push({ code: h.code, result, reportFiles: [] });
+
+    if (h.code.endsWith('H1')) {
+      // 回头看: the two black-listed firms are re-inspected within the deadline.
+      const reinspect = at(ctx, `${year}-08-25T10:00:00`);
+      for (const firm of result.firms.filter((f) => f.list === 'black')) {
+        const passed = firm.uscc !== city.story.repeatOffender;
+        await recordReinspection(reinspect, {
+          round: h.code,
+          uscc: firm.uscc,
+          result: passed ? 'passed' : 'failed',
+          note: passed ? '复查合格：整改措施落实到位' : '复查不合格：主要问题未整改',
+        });
+        log(`${h.code} 整改复查：${firm.name} ${passed ? '通过' : '未通过'}`);
+      }
+    }
+  }
+
+  const annual = `${year}-Y`;
+  await createRound(at(ctx, `${year + 1}-01-21T09:00:00`), { code: annual });
+  await openRound(at(ctx, `${year + 1}-01-21T09:05:00`), annual);
+  await closeRound(at(ctx, `${year + 1}-01-21T09:10:00`), annual);
+  const { result: annualResult } = await computeRound(at(ctx, `${year + 1}-01-21T09:15:00`), annual, { force: false });
+  await publicizeRound(at(ctx, `${year + 1}-01-22T09:00:00`), annual, { days: 7 });
+  await publishRound(at(ctx, `${year + 1}-02-01T09:00:00`), annual, { early: false });
+  log(`${annual} 已发布`);
+  rounds.push({ code: annual, result: annualResult, reportFiles: [] });
+
+  for (const r of rounds) {
+    r.reportFiles = await writeRoundReport(ctx, r.code, join(opts.outDir, r.code), opts.progress);
+  }
+
+  const proposals = (
+    await ctx
+      .knex('proposals as p')
+      .join('rounds as r', 'r.id', 'p.round_id')
+      .join('firms as f', 'f.id', 'p.firm_id')
+      .select('r.code as round', 'f.name as firm', 'p.kind', 'p.reason')
+      .orderBy(['r.code', 'p.kind', 'f.name'])
+  ).map((p: { round: string; firm: string; kind: string; reason: string }) => p);
+
+  return { inputsDir, reportsDir: opts.outDir, rounds, proposals, story: city.story };
+}

@@ -1,0 +1,97 @@
+/**
+ * Follow-up of SPEC §5.9 after publication: re-inspection results of rectification notices and the
+ * bureau's decisions on disqualification and exit proposals. Each step is audited with its reason.
+ */
+import { DomainError } from '../domain/errors';
+import { appendAudit } from '../db/audit';
+import { getRound, toIsoDate } from '../db/rounds-repo';
+import { type AppContext, isoDateCst } from './context';
+
+export async function recordReinspection(
+  ctx: AppContext,
+  input: { round: string; uscc: string; result: 'passed' | 'failed'; note?: string | undefined },
+): Promise<{ deadline: string; result: 'passed' | 'failed' }> {
+  return ctx.knex.transaction(async (trx) => {
+    const round = await getRound(trx, input.round);
+    const row = await trx('rectifications as r')
+      .join('firms as f', 'f.id', 'r.firm_id')
+      .where('r.round_id', round.id)
+      .where('f.uscc', input.uscc)
+      .select('r.id', 'r.result', 'r.deadline', 'f.name')
+      .first()
+      .forUpdate();
+    if (!row) throw new DomainError('NOT_FOUND', `${input.round} 没有向统一社会信用代码为 ${input.uscc} 的企业下发整改通知。`);
+    if (row.result) throw new DomainError('ROUND_STATE', `${row.name} 在 ${input.round} 的整改已有复查结论（${row.result === 'passed' ? '通过' : '未通过'}），不能重复录入。`);
+    const on = isoDateCst(ctx.now());
+    await trx('rectifications').where({ id: row.id }).update({ result: input.result, result_on: on, note: input.note ?? null });
+    await appendAudit(trx, {
+      actor: ctx.actor,
+      action: 'rectification.reinspect',
+      entity: 'rectification',
+      entityId: `${input.round}/${input.uscc}`,
+      before: { result: null },
+      after: { result: input.result, on },
+      reason: input.note ?? null,
+    });
+    return { deadline: toIsoDate(row.deadline) as string, result: input.result };
+  });
+}
+
+export interface ProposalView {
+  id: number;
+  round: string;
+  uscc: string;
+  firmName: string;
+  kind: 'disqualification' | 'exit';
+  reason: string;
+  status: 'pending' | 'approved' | 'rejected';
+  decidedBy: string | null;
+  decisionReason: string | null;
+}
+
+export async function listProposals(ctx: AppContext, opts: { status?: ProposalView['status'] } = {}): Promise<ProposalView[]> {
+  let q = ctx
+    .knex('proposals as p')
+    .join('rounds as r', 'r.id', 'p.round_id')
+    .join('firms as f', 'f.id', 'p.firm_id')
+    .select('p.id', 'r.code', 'f.uscc', 'f.name', 'p.kind', 'p.reason', 'p.status', 'p.decided_by', 'p.decision_reason')
+    .orderBy('p.id');
+  if (opts.status) q = q.where('p.status', opts.status);
+  return (await q).map((r: { id: number; code: string; uscc: string; name: string; kind: ProposalView['kind']; reason: string; status: ProposalView['status']; decided_by: string | null; decision_reason: string | null }) => ({
+    id: Number(r.id),
+    round: r.code,
+    uscc: r.uscc,
+    firmName: r.name,
+    kind: r.kind,
+    reason: r.reason,
+    status: r.status,
+    decidedBy: r.decided_by,
+    decisionReason: r.decision_reason,
+  }));
+}
+
+/**
+ * The bureau's decision on a proposal. An approved disqualification sets the firm `disqualified`:
+ * later rounds leave it out of their snapshot. An approved exit proposal is recorded; handing the
+ * estates over to another firm is done through a projects import.
+ */
+export async function decideProposal(
+  ctx: AppContext,
+  input: { id: number; decision: 'approved' | 'rejected'; reason: string },
+): Promise<ProposalView> {
+  const reason = input.reason.trim();
+  if (!reason) throw new DomainError('INPUT_INVALID', '对处置建议作出决定须写明理由。');
+  await ctx.knex.transaction(async (trx) => {
+    const p = await trx('proposals as p').join('firms as f', 'f.id', 'p.firm_id').where('p.id', input.id).select('p.*', 'f.uscc', 'f.status as firm_status').first().forUpdate();
+    if (!p) throw new DomainError('NOT_FOUND', `处置建议 ${input.id} 不存在。用 hhb proposals list 查看。`);
+    if (p.status !== 'pending') throw new DomainError('ROUND_STATE', `处置建议 ${input.id} 已${p.status === 'approved' ? '批准' : '驳回'}，不能重复决定。`);
+    await trx('proposals').where({ id: input.id }).update({ status: input.decision, decided_by: ctx.actor, decided_at: ctx.now(), decision_reason: reason });
+    await appendAudit(trx, { actor: ctx.actor, action: `proposal.${input.decision}`, entity: 'proposal', entityId: String(input.id), before: { status: 'pending' }, after: { status: input.decision, kind: p.kind }, reason });
+    if (input.decision === 'approved' && p.kind === 'disqualification') {
+      await trx('firms').where({ id: p.firm_id }).update({ status: 'disqualified', updated_at: ctx.now() });
+      await appendAudit(trx, { actor: ctx.actor, action: 'firm.disqualify', entity: 'firm', entityId: p.uscc, before: { status: p.firm_status }, after: { status: 'disqualified' }, reason });
+    }
+  });
+  const view = (await listProposals(ctx)).find((x) => x.id === input.id);
+  return view as ProposalView;
+}

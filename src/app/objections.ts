@@ -1,0 +1,192 @@
+/**
+ * SPEC §6: objections (异议) during the notice period. One per firm per round, filed by the firm (or
+ * by the bureau on its behalf), decided by the bureau within 5 working days with a written reason.
+ * An upheld objection is followed by an input correction and a recompute (reopen → correct → close →
+ * compute → publicize); `compareComputations` shows what that changed.
+ */
+import { DomainError } from '../domain/errors';
+import { appendAudit } from '../db/audit';
+import { getRound } from '../db/rounds-repo';
+import type { FirmResult, ListKind } from '../domain/types';
+import { type AppContext, isoDateCst } from './context';
+import { statusLabel, listLabel, formatScore } from './labels';
+
+export interface Objection {
+  id: number;
+  round: string;
+  uscc: string;
+  firmName: string;
+  reason: string;
+  evidence: string[];
+  filedBy: string;
+  filedOn: string;
+  decision: 'upheld' | 'rejected' | null;
+  decisionReason: string | null;
+  decidedBy: string | null;
+  decidedOn: string | null;
+  /** Working days from filing to decision (or to today while pending). */
+  workingDays: number;
+  /** Pending beyond 5 working days (SPEC §6). */
+  overdue: boolean;
+}
+
+export const DECISION_WORKING_DAYS = 5;
+
+/** Working days (Monday–Friday) after `from` up to and including `to`, both ISO dates. */
+export function workingDaysBetween(from: string, to: string): number {
+  let days = 0;
+  const end = Date.parse(`${to}T00:00:00Z`);
+  for (let t = Date.parse(`${from}T00:00:00Z`) + 86_400_000; t <= end; t += 86_400_000) {
+    const wd = new Date(t).getUTCDay();
+    if (wd !== 0 && wd !== 6) days += 1;
+  }
+  return days;
+}
+
+interface Row {
+  id: number;
+  code: string;
+  uscc: string;
+  name: string;
+  reason: string;
+  evidence: string[] | string;
+  filed_by: string;
+  filed_at: Date;
+  decision: 'upheld' | 'rejected' | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+function toObjection(row: Row, today: string): Objection {
+  const filedOn = isoDateCst(new Date(row.filed_at));
+  const decidedOn = row.decided_at ? isoDateCst(new Date(row.decided_at)) : null;
+  const workingDays = workingDaysBetween(filedOn, decidedOn ?? today);
+  return {
+    id: Number(row.id),
+    round: row.code,
+    uscc: row.uscc,
+    firmName: row.name,
+    reason: row.reason,
+    evidence: typeof row.evidence === 'string' ? (JSON.parse(row.evidence) as string[]) : row.evidence,
+    filedBy: row.filed_by,
+    filedOn,
+    decision: row.decision,
+    decisionReason: row.decision_reason,
+    decidedBy: row.decided_by,
+    decidedOn,
+    workingDays,
+    overdue: row.decision === null && workingDays > DECISION_WORKING_DAYS,
+  };
+}
+
+export async function listObjections(ctx: AppContext, code: string, opts: { uscc?: string } = {}): Promise<Objection[]> {
+  const round = await getRound(ctx.knex, code);
+  let q = ctx
+    .knex('objections as o')
+    .join('firms as f', 'f.id', 'o.firm_id')
+    .join('rounds as r', 'r.id', 'o.round_id')
+    .where('o.round_id', round.id)
+    .select('o.*', 'f.uscc', 'f.name', 'r.code')
+    .orderBy('o.filed_at');
+  if (opts.uscc) q = q.where('f.uscc', opts.uscc);
+  const today = isoDateCst(ctx.now());
+  return (await q).map((r: Row) => toObjection(r, today));
+}
+
+export async function fileObjection(
+  ctx: AppContext,
+  input: { round: string; uscc: string; reason: string; evidence?: string[] },
+): Promise<Objection> {
+  const reason = input.reason.trim();
+  if (reason.length < 5) throw new DomainError('INPUT_INVALID', '异议理由不能少于 5 个字，请写明对哪项数据或结论有异议及其依据。', [{ row: null, column: 'reason', message: '异议理由过短' }]);
+  const evidence = (input.evidence ?? []).map((e) => e.trim()).filter(Boolean);
+  if (evidence.some((e) => e.length > 200)) throw new DomainError('INPUT_INVALID', '证明材料名称每项不超过 200 字。');
+  return ctx.knex.transaction(async (trx) => {
+    const round = await getRound(trx, input.round, { forUpdate: true });
+    if (round.status !== 'publicized') {
+      throw new DomainError('ROUND_STATE', `评价周期 ${round.code} 当前为「${statusLabel(round.status)}」，只能在公示期内提出异议。`);
+    }
+    const today = isoDateCst(ctx.now());
+    if (round.noticeEndsOn && today > round.noticeEndsOn) throw new DomainError('ROUND_STATE', `${round.code} 的公示期已于 ${round.noticeEndsOn} 结束，不再受理异议。`);
+    const firm = await trx('results as res')
+      .join('computations as c', 'c.id', 'res.computation_id')
+      .where('c.round_id', round.id)
+      .where('res.uscc', input.uscc)
+      .select('res.firm_id', 'res.name')
+      .first();
+    if (!firm) throw new DomainError('FIRM_NOT_FOUND', `${round.code} 的参评企业中没有统一社会信用代码为 ${input.uscc} 的企业。`);
+    const existing = await trx('objections').where({ round_id: round.id, firm_id: firm.firm_id }).first();
+    if (existing) throw new DomainError('ALREADY_EXISTS', `${firm.name} 已就 ${round.code} 提出过异议；每家企业每个评价周期只能提出一次。`);
+    const [row] = await trx('objections')
+      .insert({ round_id: round.id, firm_id: firm.firm_id, reason, evidence: JSON.stringify(evidence), filed_by: ctx.actor, filed_at: ctx.now() })
+      .returning('*');
+    await appendAudit(trx, { actor: ctx.actor, action: 'objection.file', entity: 'objection', entityId: `${round.code}/${input.uscc}`, after: { reason, evidence } });
+    return toObjection({ ...(row as Row), code: round.code, uscc: input.uscc, name: firm.name }, today);
+  });
+}
+
+export async function decideObjection(
+  ctx: AppContext,
+  input: { round: string; uscc: string; decision: 'upheld' | 'rejected'; reason: string },
+): Promise<Objection> {
+  const reason = input.reason.trim();
+  if (!reason) throw new DomainError('INPUT_INVALID', '对异议作出决定须写明理由。');
+  return ctx.knex.transaction(async (trx) => {
+    const round = await getRound(trx, input.round);
+    const row = await trx('objections as o')
+      .join('firms as f', 'f.id', 'o.firm_id')
+      .where('o.round_id', round.id)
+      .where('f.uscc', input.uscc)
+      .select('o.*', 'f.uscc', 'f.name')
+      .first()
+      .forUpdate();
+    if (!row) throw new DomainError('NOT_FOUND', `${round.code} 没有统一社会信用代码为 ${input.uscc} 的企业提出的异议。`);
+    if (row.decision) throw new DomainError('ROUND_STATE', `该异议已于 ${isoDateCst(new Date(row.decided_at))} 作出决定（${row.decision === 'upheld' ? '成立' : '不成立'}），不能重复决定。`);
+    const at = ctx.now();
+    await trx('objections').where({ id: row.id }).update({ decision: input.decision, decision_reason: reason, decided_by: ctx.actor, decided_at: at });
+    await appendAudit(trx, {
+      actor: ctx.actor,
+      action: 'objection.decide',
+      entity: 'objection',
+      entityId: `${round.code}/${input.uscc}`,
+      before: { decision: null },
+      after: { decision: input.decision },
+      reason,
+    });
+    return toObjection({ ...(row as Row), code: round.code, decision: input.decision, decision_reason: reason, decided_by: ctx.actor, decided_at: at }, isoDateCst(at));
+  });
+}
+
+export interface ResultChange {
+  uscc: string;
+  name: string;
+  rankBefore: number | null;
+  rankAfter: number | null;
+  compositeBefore: number | null;
+  compositeAfter: number | null;
+  listBefore: ListKind | null;
+  listAfter: ListKind | null;
+  /** Chinese one-liner. */
+  text: string;
+}
+
+/** What a recompute changed, firm by firm (only firms whose rank, composite or list moved). */
+export function compareComputations(before: FirmResult[], after: FirmResult[]): ResultChange[] {
+  const old = new Map(before.map((f) => [f.uscc, f]));
+  const changes: ResultChange[] = [];
+  for (const f of after) {
+    const o = old.get(f.uscc);
+    const rb = o?.rank ?? null;
+    const cb = o?.composite ?? null;
+    const lb = o?.list ?? null;
+    if (rb === f.rank && cb === f.composite && lb === f.list) continue;
+    const parts: string[] = [];
+    if (cb !== f.composite) parts.push(`综合得分 ${formatScore(cb)} → ${formatScore(f.composite)}`);
+    if (rb !== f.rank) parts.push(`排名 ${rb ?? '—'} → ${f.rank ?? '—'}`);
+    if (lb !== f.list) parts.push(`榜单 ${listLabel(lb)} → ${listLabel(f.list)}`);
+    changes.push({ uscc: f.uscc, name: f.name, rankBefore: rb, rankAfter: f.rank, compositeBefore: cb, compositeAfter: f.composite, listBefore: lb, listAfter: f.list, text: `${f.name}：${parts.join('，')}` });
+  }
+  return changes;
+}
+

@@ -1,0 +1,311 @@
+/**
+ * `hhb report`: assembles a round's ReportData from the database and has src/reports write the
+ * workbook, the charts, the score cards and the certificates into one folder.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { DomainError } from '../domain/errors';
+import { projectResidentScore } from '../domain/resident-score';
+import { roundHalfUpToHundredths } from '../domain/rounding';
+import type { Certificate, RegulatorInput, RoundResult } from '../domain/types';
+import type { Rules } from '../domain/rules';
+import { canonicalRulesJson, parseRules } from '../rules';
+import { roundCompleteness } from '../db/completeness';
+import { loadRoundInput } from '../db/round-input';
+import { findRound, getRound, type RoundRecord } from '../db/rounds-repo';
+import { latestComputation } from '../db/results-repo';
+import type { FirmHistoryPoint, PreviousRound, ReportData, ReportProject } from '../reports/report-data';
+import { writeRoundWorkbook } from '../reports/workbook';
+import { renderCertificate, renderRoundCharts, renderScoreCard } from '../reports/charts';
+import { copyNoticeFont, renderAnnouncement, renderRectificationNotice, type AnnouncementFirm } from '../reports/notices';
+import { toIsoDate } from '../db/rounds-repo';
+import { type AppContext, isoDateCst } from './context';
+import { formatScore } from './labels';
+
+export interface ReportProgress {
+  start(total: number, label: string): void;
+  tick(label: string): void;
+  stop(): void;
+}
+
+/** Which firms get a score card picture: all of them, the listed ones, or none. */
+export type ScoreCards = 'all' | 'listed' | 'none';
+
+/** 评价方法 in plain Chinese, from the round's rules. */
+export function methodLines(rules: Rules, kind: RoundRecord['kind']): string[] {
+  const w = rules.weights;
+  const lines = [
+    kind === 'annual'
+      ? `年度综合得分 = 上半年综合得分 × ${rules.annual.h1} 与下半年综合得分 × ${rules.annual.h2} 的加权平均；仅有一个半年度成绩的企业以该成绩计并标注。`
+      : `综合得分 = 居民群众评分 × ${w.resident} + 行管部门评分 × ${w.regulator} + 街道社区评分 × ${w.street}，再除以权重之和（${w.resident}:${w.regulator}:${w.street}）。`,
+    '企业的居民评分和街道评分为其各项目得分按户数加权的平均；每户只计一份有效问卷，后提交的替换先提交的。',
+    '行管部门评分为各部门评分的平均，或按扣分表计算（基础分 100，同一扣分项在同一项目只计一次，加分合计不超过上限，结果限定在 0–100）。',
+    '全部计算采用精确分数运算，公布的得分四舍五入保留两位小数；排名按公布的综合得分，并依次比较居民、行管、街道评分和每千户投诉数。',
+    `红榜：排名前 ${rules.red.share}% 且综合得分不低于 ${rules.red.minComposite} 分、无一票否决事项、样本量达标、无未完成整改的企业；${rules.red.refill ? '名额可向下递补' : '名额不向下递补'}。`,
+    `黑榜：排名后 ${rules.black.share}% 且综合得分低于 ${rules.black.belowComposite} 分、或整改未通过、或有严重违规的企业；${rules.black.vetoForcesBlack ? '有一票否决事项的企业无论排名均列入黑榜。' : ''}`,
+    rules.watch.enabled
+      ? `重点监管：排名后 ${rules.black.share}% 但未达黑榜条件的企业，以及每千户投诉数超过 ${rules.watch.complaintsPer1000Above} 件的企业。`
+      : '本周期不设重点监管。',
+    `问卷样本量：按 95% 置信水平计算各企业所需的最少有效问卷数（户数 2,500 以下误差 ±5%，10,000 以下 ±4%，以上 ±3%），不足的企业不能列入红榜。`,
+  ];
+  return lines;
+}
+
+function regulatorDetail(reg: RegulatorInput | null): string {
+  if (!reg) return '无行管评分';
+  if (reg.form === 'departments') return `部门评分：${reg.scores.map((s) => `${s.department} ${formatScore(s.score)}`).join('；')}（取平均）`;
+  if (reg.rows.length === 0) return '扣分表：无扣分';
+  return `扣分表：${reg.rows.map((r) => `${r.item}${r.projectCode ? `（${r.projectCode}）` : ''} ${formatScore(r.points)}`).join('；')}`;
+}
+
+/** The round a report compares itself with: the previous half year, or the previous year's year-end round. */
+export function previousRoundCode(code: string): string {
+  const year = Number(code.slice(0, 4));
+  if (code.endsWith('-H2')) return `${year}-H1`;
+  if (code.endsWith('-H1')) return `${year - 1}-H2`;
+  return `${year - 1}-Y`;
+}
+
+async function history(db: Knex, round: RoundRecord): Promise<Record<string, FirmHistoryPoint[]>> {
+  const rows: { code: string; uscc: string; rank: number | null; composite: number | null; list: FirmHistoryPoint['list'] }[] = await db
+    .select('r.code', 'res.uscc', 'res.rank', 'res.composite', 'res.list')
+    .from('rounds as r')
+    .join('computations as c', function latest() {
+      this.on('c.round_id', '=', 'r.id').andOn('c.number', '=', db.raw('(select max(number) from computations c2 where c2.round_id = r.id)'));
+    })
+    .join('results as res', 'res.computation_id', 'c.id')
+    .where('r.kind', round.kind)
+    .where('r.code', '<=', round.code)
+    .orderBy('r.code');
+  const out: Record<string, FirmHistoryPoint[]> = {};
+  for (const r of rows) {
+    (out[r.uscc] ??= []).push({ roundCode: r.code, rank: r.rank === null ? null : Number(r.rank), composite: r.composite === null ? null : Number(r.composite), list: r.list });
+  }
+  return out;
+}
+
+export async function buildReportData(ctx: AppContext, code: string): Promise<ReportData> {
+  const db = ctx.knex;
+  const round = await getRound(db, code);
+  const computation = await latestComputation(db, round.id);
+  if (!computation) throw new DomainError('ROUND_STATE', `评价周期 ${code} 尚未计算，不能生成报告。`);
+  const rules = parseRules(round.rules);
+  const firms = computation.firms;
+  const ranked = firms.filter((f) => f.rank !== null).length;
+  const result: RoundResult = { roundCode: round.code, kind: round.kind, rulesHash: computation.rulesHash, firms, ranked, sliceSize: 0, blackSliceSize: 0 };
+
+  const projects: ReportProject[] = [];
+  const regulator: ReportData['regulator'] = [];
+  let completeness: ReportData['completeness'] = { byStreet: [], firmsWithoutRegulator: 0, insufficientSample: [] };
+  if (round.kind === 'half') {
+    const input = await loadRoundInput(db, round.id);
+    const streetNames = new Map<string, string>((await db('streets').select('code', 'name')).map((s: { code: string; name: string }) => [s.code, s.name]));
+    for (const f of input.firms) {
+      regulator.push({ firmUscc: f.uscc, detail: regulatorDetail(f.regulator) });
+      for (const p of f.projects) {
+        const resident = projectResidentScore(p.resident);
+        projects.push({
+          code: p.code,
+          name: p.name,
+          street: streetNames.get(p.street) ?? p.street,
+          community: p.community,
+          firmUscc: f.uscc,
+          firmName: f.name,
+          households: p.households,
+          resident: resident === null ? null : roundHalfUpToHundredths(resident),
+          residentResponses: p.resident?.count ?? 0,
+          streetScore: p.streetScore,
+          complaints: p.complaints,
+        });
+      }
+    }
+    const c = await roundCompleteness(db, round.id);
+    completeness = {
+      byStreet: c.byStreet.map((s) => ({ street: s.streetName, projects: s.projects, withStreetScore: s.withStreetScore, withResident: s.withResident })),
+      firmsWithoutRegulator: c.firmsWithoutRegulator.length,
+      insufficientSample: firms
+        .filter((f) => f.flags.includes('insufficient_sample'))
+        .map((f) => ({ uscc: f.uscc, name: f.name, responses: f.responses, required: f.requiredResponses ?? 0 })),
+    };
+  }
+
+  let previous: PreviousRound | null = null;
+  const prev = await findRound(db, previousRoundCode(round.code));
+  const prevComputation = prev ? await latestComputation(db, prev.id) : null;
+  if (prev && prevComputation) {
+    previous = { code: prev.code, firms: prevComputation.firms.map((f) => ({ uscc: f.uscc, name: f.name, rank: f.rank, composite: f.composite, list: f.list })) };
+  }
+  const certificates: Certificate[] = (
+    await db('certificates as c').join('firms as f', 'f.id', 'c.firm_id').where('c.round_id', round.id).select('f.uscc', 'c.number').orderBy('c.number')
+  ).map((c: Certificate) => ({ uscc: c.uscc, number: c.number }));
+
+  const rectifications: ReportData['rectifications'] = (
+    await db('rectifications as r').join('firms as f', 'f.id', 'r.firm_id').where('r.round_id', round.id).select('f.uscc', 'r.deadline', 'r.reinspect_by', 'r.result').orderBy('r.id')
+  ).map((r: { uscc: string; deadline: string | Date; reinspect_by: string | Date; result: 'passed' | 'failed' | null }) => ({
+    uscc: r.uscc,
+    deadline: toIsoDate(r.deadline) as string,
+    reinspectBy: toIsoDate(r.reinspect_by) as string,
+    result: r.result,
+  }));
+
+  return {
+    round: {
+      code: round.code,
+      kind: round.kind,
+      status: round.status,
+      publishedAt: round.publishedAt ? new Date(round.publishedAt).toISOString() : null,
+      rulesJson: canonicalRulesJson(rules),
+      rulesHash: round.rulesHash,
+      method: methodLines(rules, round.kind),
+    },
+    result,
+    projects,
+    regulator,
+    completeness,
+    previous,
+    certificates,
+    rectifications,
+    history: await history(db, round),
+    generatedAt: ctx.now().toISOString(),
+  };
+}
+
+/** A file name safe on Windows and Unix from a firm's name. */
+function safeName(name: string): string {
+  return [...name].map((ch) => (ch.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(ch) ? '_' : ch)).join('').slice(0, 80);
+}
+
+export async function writeRoundReport(
+  ctx: AppContext,
+  code: string,
+  outDir: string,
+  progress: ReportProgress,
+  opts: { scoreCards?: ScoreCards } = {},
+): Promise<string[]> {
+  const data = await buildReportData(ctx, code);
+  const firms = data.result.firms;
+  const scoreCards = opts.scoreCards ?? (firms.length <= 500 ? 'all' : 'listed');
+  const cardFirms = scoreCards === 'none' ? [] : firms.filter((f) => scoreCards === 'all' || f.list !== null);
+  const names = new Map(firms.map((f) => [f.uscc, f.name]));
+  const issuedOn = (data.round.publishedAt ?? data.generatedAt).slice(0, 10);
+
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  const noticeCount = ['publicized', 'published'].includes(data.round.status) ? 1 + (data.round.status === 'published' ? firms.filter((f) => f.list === 'black').length : 0) : 0;
+  progress.start(1 + 4 + noticeCount + cardFirms.length + data.certificates.length, `生成 ${code} 的报告`);
+  try {
+    const workbook = join(outDir, `${code}-评价结果.xlsx`);
+    await writeRoundWorkbook(data, workbook);
+    written.push(workbook);
+    progress.tick('Excel 工作簿');
+
+    await mkdir(join(outDir, 'charts'), { recursive: true });
+    for (const chart of await renderRoundCharts(data)) {
+      const file = join(outDir, 'charts', chart.name);
+      await writeFile(file, chart.png);
+      written.push(file);
+      progress.tick(`图表 ${chart.name}`);
+    }
+
+    if (cardFirms.length) await mkdir(join(outDir, 'score-cards'), { recursive: true });
+    for (const firm of cardFirms) {
+      const png = await renderScoreCard(firm, data.history[firm.uscc] ?? [], { roundCode: code, rankedFirms: data.result.ranked });
+      const file = join(outDir, 'score-cards', `${firm.rank ?? '未排名'}-${safeName(firm.name)}.png`);
+      await writeFile(file, png);
+      written.push(file);
+      progress.tick(`评分卡 ${firm.name}`);
+    }
+
+    for (const file of await writeNotices(ctx, code, data, outDir)) {
+      written.push(file);
+      progress.tick('公示公告与整改通知书');
+    }
+
+    if (data.certificates.length) await mkdir(join(outDir, 'certificates'), { recursive: true });
+    for (const cert of data.certificates) {
+      const png = await renderCertificate({ firmName: names.get(cert.uscc) ?? cert.uscc, uscc: cert.uscc, roundCode: code, number: cert.number, issuedOn, issuer: ISSUER });
+      const file = join(outDir, 'certificates', `${cert.number}.png`);
+      await writeFile(file, png);
+      written.push(file);
+      progress.tick(`荣誉证书 ${cert.number}`);
+    }
+  } finally {
+    progress.stop();
+  }
+  return written;
+}
+
+/** The issuing authority printed on certificates and notices. */
+export const ISSUER = '××市住房和城乡建设局';
+
+/**
+ * 公示公告 once a round is publicized, and a 整改通知书 per rectification once it is published,
+ * as printable HTML under notices/.
+ */
+async function writeNotices(ctx: AppContext, code: string, data: ReportData, outDir: string): Promise<string[]> {
+  const status = data.round.status;
+  if (status !== 'publicized' && status !== 'published') return [];
+  const round = await getRound(ctx.knex, code);
+  const dir = join(outDir, 'notices');
+  await mkdir(dir, { recursive: true });
+  await copyNoticeFont(dir);
+  const firms = data.result.firms;
+  const pick = (list: 'red' | 'black' | 'watch'): AnnouncementFirm[] =>
+    firms.filter((f) => f.list === list).map((f) => ({ rank: f.rank, name: f.name, uscc: f.uscc, composite: f.composite, reason: f.reasons[0] ?? '' }));
+  const publicizedOn = round.publicizedAt ? isoDateCst(new Date(round.publicizedAt)) : null;
+  const files: string[] = [];
+  const announcement = join(dir, `${code}-公示公告.html`);
+  await writeFile(
+    announcement,
+    renderAnnouncement({
+      roundCode: code,
+      issuer: ISSUER,
+      issuedOn: publicizedOn ?? data.generatedAt.slice(0, 10),
+      noticeEndsOn: round.noticeEndsOn,
+      ranked: data.result.ranked,
+      red: pick('red'),
+      black: pick('black'),
+      watch: pick('watch'),
+      objectionsTo: '向市住房和城乡建设局物业管理科',
+    }),
+  );
+  files.push(announcement);
+  if (status === 'published') {
+    const rules = parseRules(round.rules);
+    const rows: { uscc: string; issued_on: string | Date; deadline: string | Date; reinspect_by: string | Date }[] = await ctx
+      .knex('rectifications as r')
+      .join('firms as f', 'f.id', 'r.firm_id')
+      .where('r.round_id', round.id)
+      .select('f.uscc', 'r.issued_on', 'r.deadline', 'r.reinspect_by')
+      .orderBy('r.id');
+    let n = 0;
+    for (const row of rows) {
+      const firm = firms.find((f) => f.uscc === row.uscc);
+      if (!firm) continue;
+      n += 1;
+      const number = `${code}-ZG-${String(n).padStart(3, '0')}`;
+      const file = join(dir, `${number}-整改通知书-${safeName(firm.name)}.html`);
+      await writeFile(
+        file,
+        renderRectificationNotice({
+          roundCode: code,
+          number,
+          firmName: firm.name,
+          uscc: firm.uscc,
+          rank: firm.rank,
+          ranked: data.result.ranked,
+          composite: firm.composite,
+          reasons: firm.reasons,
+          issuedOn: toIsoDate(row.issued_on) as string,
+          deadline: toIsoDate(row.deadline) as string,
+          reinspectBy: toIsoDate(row.reinspect_by) as string,
+          consecutiveBlack: rules.consequences.consecutiveBlack,
+          issuer: ISSUER,
+        }),
+      );
+      files.push(file);
+    }
+  }
+  return files;
+}

@@ -1,0 +1,51 @@
+import { DomainError } from '../domain/errors';
+import type { FirmResult, RoundStatus } from '../domain/types';
+import { getRound } from '../db/rounds-repo';
+import { latestComputation } from '../db/results-repo';
+import type { AppContext } from './context';
+
+export interface RoundResultsView {
+  round: string;
+  status: RoundStatus;
+  rulesHash: string;
+  computation: number;
+  firms: FirmResult[];
+}
+
+export async function getRoundResults(ctx: AppContext, code: string): Promise<RoundResultsView> {
+  const round = await getRound(ctx.knex, code);
+  const computation = await latestComputation(ctx.knex, round.id);
+  if (!computation) {
+    throw new DomainError('ROUND_STATE', `评价周期 ${code} 尚未计算（当前状态：${round.status}）。先运行 hhb rounds close ${code} 和 hhb rounds compute ${code}。`);
+  }
+  return { round: round.code, status: round.status, rulesHash: computation.rulesHash, computation: computation.number, firms: computation.firms };
+}
+
+export async function explainFirm(ctx: AppContext, code: string, uscc: string): Promise<FirmResult> {
+  const view = await getRoundResults(ctx, code);
+  const firm = view.firms.find((f) => f.uscc === uscc.trim().toUpperCase());
+  if (!firm) throw new DomainError('FIRM_NOT_FOUND', `评价周期 ${code} 的结果中没有统一社会信用代码为 ${uscc} 的企业。`);
+  return firm;
+}
+
+/** Hundredths → a JSON number with at most 2 decimals (85.4 for 8540). */
+const toNumber = (h: number | null): number | null => (h === null ? null : h / 100);
+
+/** The documented `hhb results --json` shape (SPEC §7), firms in rank order. */
+export function toResultsJson(view: RoundResultsView) {
+  return {
+    round: view.round,
+    status: view.status,
+    rulesHash: view.rulesHash,
+    firms: view.firms.map((f) => ({
+      uscc: f.uscc,
+      name: f.name,
+      rank: f.rank,
+      composite: toNumber(f.composite),
+      scores: { resident: toNumber(f.scores.resident), regulator: toNumber(f.scores.regulator), street: toNumber(f.scores.street) },
+      list: f.list,
+      flags: f.flags,
+      reasons: f.reasons,
+    })),
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * The round lifecycle of SPEC §3: draft → open → closed → computed → publicized → published.
+ * Each step is one transaction holding the round's row lock, checks the state it starts from, and
+ * writes an audit record. A refused step is a DomainError of kind `workflow` (exit 3, HTTP 409).
+ */
+import { readFile } from 'node:fs/promises';
+import type { Knex } from 'knex';
+import { DomainError } from '../domain/errors';
+import type { RoundKind, RoundResult, RoundStatus } from '../domain/types';
+import { computeRound as computeHalfYear } from '../domain/compute-round';
+import { computeAnnualRound } from '../domain/annual';
+import { parseRules, defaultRules, rulesHash } from '../rules';
+
+import type { Rules } from '../domain/rules';
+import { appendAudit } from '../db/audit';
+import { getRound, insertRound, listRoundRecords, setRoundStatus, snapshotRound, findRound, type RoundRecord } from '../db/rounds-repo';
+import { latestComputation, saveComputation } from '../db/results-repo';
+import { loadRoundInput } from '../db/round-input';
+import { roundCompleteness, roundFormConflicts } from '../db/completeness';
+import { loadAnnualInput } from '../db/annual-input';
+import { publishConsequences } from './consequences';
+import { compareComputations, type ResultChange } from './objections';
+import { type AppContext, isoDateCst } from './context';
+import { statusLabel } from './labels';
+
+/** Tables a round's inputs live in (analysed when a round closes). */
+const ROUND_INPUT_TABLES = ['round_firms', 'round_projects', 'projects', 'firms', 'street_scores', 'regulator_scores', 'survey_summaries', 'survey_responses', 'complaints', 'deductions', 'events'];
+
+const ROUND_CODE = /^(\d{4})-(H1|H2|Y)$/;
+
+export function parseRoundCode(code: string): { year: number; half: 'H1' | 'H2' | null; kind: RoundKind } {
+  const m = ROUND_CODE.exec(code);
+  if (!m) throw new DomainError('ROUND_CODE_INVALID', `评价周期编号「${code}」无效：应为 YYYY-H1（上半年）、YYYY-H2（下半年）或 YYYY-Y（年度综合评价），例如 2025-H1。`);
+  const part = m[2] as 'H1' | 'H2' | 'Y';
+  return { year: Number(m[1]), half: part === 'Y' ? null : part, kind: part === 'Y' ? 'annual' : 'half' };
+}
+
+export interface RoundSummary {
+  code: string;
+  kind: RoundKind;
+  status: RoundStatus;
+  rulesHash: string;
+  noticeEndsOn: string | null;
+}
+
+const summary = (r: RoundRecord): RoundSummary => ({ code: r.code, kind: r.kind, status: r.status, rulesHash: r.rulesHash, noticeEndsOn: r.noticeEndsOn });
+
+export function roundRules(round: RoundRecord): Rules {
+  return parseRules(round.rules);
+}
+
+function refuse(round: RoundRecord, action: string, allowed: RoundStatus[]): never {
+  throw new DomainError(
+    'ROUND_STATE',
+    `评价周期 ${round.code} 当前状态为「${statusLabel(round.status)}」，不能${action}（需要处于「${allowed.map(statusLabel).join('」或「')}」状态）。`,
+    { status: round.status, allowed },
+  );
+}
+
+async function step<T>(
+  ctx: AppContext,
+  code: string,
+  action: string,
+  allowed: RoundStatus[],
+  fn: (trx: Knex.Transaction, round: RoundRecord) => Promise<T>,
+): Promise<T> {
+  return ctx.knex.transaction(async (trx) => {
+    const round = await getRound(trx, code, { forUpdate: true });
+    if (!allowed.includes(round.status)) refuse(round, action, allowed);
+    return fn(trx, round);
+  });
+}
+
+export async function createRound(ctx: AppContext, input: { code: string; rulesFile?: string | undefined; rules?: unknown }): Promise<RoundSummary> {
+  const { kind, year } = parseRoundCode(input.code);
+  let rules: Rules;
+  if (input.rulesFile) {
+    let text: string;
+    try {
+      text = await readFile(input.rulesFile, 'utf8');
+    } catch {
+      throw new DomainError('INPUT_INVALID', `无法读取规则文件 ${input.rulesFile}。`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch (e) {
+      throw new DomainError('RULES_INVALID', `规则文件 ${input.rulesFile} 不是有效的 JSON：${(e as Error).message}`);
+    }
+    rules = parseRules(json);
+  } else {
+    rules = input.rules === undefined ? defaultRules() : parseRules(input.rules);
+  }
+  return ctx.knex.transaction(async (trx) => {
+    if (await findRound(trx, input.code)) throw new DomainError('ALREADY_EXISTS', `评价周期 ${input.code} 已存在。`);
+    if (kind === 'annual') {
+      for (const half of ['H1', 'H2']) {
+        const h = await findRound(trx, `${year}-${half}`);
+        if (!h || h.status !== 'published') {
+          throw new DomainError('ROUND_STATE', `年度综合评价 ${input.code} 由两个半年度结果生成：${year}-${half} ${h ? `当前为「${statusLabel(h.status)}」` : '不存在'}，须先发布。`);
+        }
+      }
+    }
+    const round = await insertRound(trx, { code: input.code, kind, rules, rulesHash: rulesHash(rules), createdBy: ctx.actor, at: ctx.now() });
+    await appendAudit(trx, { actor: ctx.actor, action: 'round.create', entity: 'round', entityId: input.code, after: { kind, rulesHash: round.rulesHash } });
+    return summary(round);
+  });
+}
+
+export async function openRound(ctx: AppContext, code: string): Promise<{ firms: number; projects: number }> {
+  return step(ctx, code, '开始录入', ['draft'], async (trx, round) => {
+    const counts = round.kind === 'half' ? await snapshotRound(trx, round.id) : { firms: 0, projects: 0 };
+    await setRoundStatus(trx, round.id, 'open', ctx.now());
+    await appendAudit(trx, { actor: ctx.actor, action: 'round.open', entity: 'round', entityId: code, before: { status: round.status }, after: { status: 'open', ...counts } });
+    return counts;
+  });
+}
+
+export interface CompletenessSummary {
+  round: string;
+  /** Chinese sentences, one per problem; empty when complete. */
+  problems: string[];
+  /** The raw report for pages and JSON output. */
+  detail: unknown;
+}
+
+async function completenessOf(db: Knex | Knex.Transaction, round: RoundRecord): Promise<CompletenessSummary> {
+  if (round.kind === 'annual') return { round: round.code, problems: [], detail: null };
+  const c = await roundCompleteness(db, round.id);
+  const problems: string[] = [];
+  const names = (list: { code?: string; uscc?: string; name: string }[]) =>
+    list.slice(0, 20).map((x) => `${x.name}（${x.code ?? x.uscc}）`).join('、') + (list.length > 20 ? ` 等 ${list.length} 个` : '');
+  if (c.projectsWithoutStreetScore.length) problems.push(`${c.projectsWithoutStreetScore.length} 个项目缺少街道评分：${names(c.projectsWithoutStreetScore)}`);
+  if (c.projectsWithoutResident.length) problems.push(`${c.projectsWithoutResident.length} 个项目缺少居民评分：${names(c.projectsWithoutResident)}`);
+  if (c.projectsWithBothResidentForms.length) problems.push(`${c.projectsWithBothResidentForms.length} 个项目同时有逐户问卷和汇总问卷，须删去其一：${names(c.projectsWithBothResidentForms)}`);
+  if (c.firmsWithoutRegulator.length) problems.push(`${c.firmsWithoutRegulator.length} 家企业缺少行管评分：${names(c.firmsWithoutRegulator)}`);
+  if (c.firmsWithBothRegulatorForms.length) problems.push(`${c.firmsWithBothRegulatorForms.length} 家企业同时有部门评分和扣分表，须删去其一：${names(c.firmsWithBothRegulatorForms)}`);
+  return { round: round.code, problems, detail: c };
+}
+
+export async function closeRound(ctx: AppContext, code: string): Promise<CompletenessSummary> {
+  return step(ctx, code, '停止录入', ['open'], async (trx, round) => {
+    await setRoundStatus(trx, round.id, 'closed', ctx.now());
+    // Imports just loaded these tables: fresh statistics keep the planner off nested loops over them.
+    await trx.raw(`analyze ${ROUND_INPUT_TABLES.join(', ')}`);
+    await appendAudit(trx, { actor: ctx.actor, action: 'round.close', entity: 'round', entityId: code, before: { status: 'open' }, after: { status: 'closed' } });
+    return completenessOf(trx, round);
+  });
+}
+
+export async function roundCompletenessReport(ctx: AppContext, code: string): Promise<CompletenessSummary> {
+  return completenessOf(ctx.knex, await getRound(ctx.knex, code));
+}
+
+export async function computeRound(
+  ctx: AppContext,
+  code: string,
+  opts: { force: boolean },
+): Promise<{ computation: number; result: RoundResult; changes: ResultChange[] | null }> {
+  return step(ctx, code, '计算', ['closed', 'computed'], async (trx, round) => {
+    const rules = roundRules(round);
+    let result: RoundResult;
+    if (round.kind === 'annual') {
+      result = computeAnnualRound(await loadAnnualInput(trx, round.code, isoDateCst(ctx.now())), rules, { rulesHash: round.rulesHash });
+    } else {
+      const conflicts = await roundFormConflicts(trx, round.id);
+      const both = conflicts.projectsWithBothResidentForms.length + conflicts.firmsWithBothRegulatorForms.length;
+      if (both > 0) {
+        throw new DomainError('INPUT_INVALID', `${code} 有 ${both} 处同一项目或企业录入了两种形式的评分，须先处理（见 hhb rounds close 的完整性报告）。`, conflicts);
+      }
+      const input = await loadRoundInput(trx, round.id, { asOf: isoDateCst(ctx.now()) });
+      result = computeHalfYear(input, rules, { rulesHash: round.rulesHash, force: opts.force });
+    }
+    const previous = await latestComputation(trx, round.id);
+    const changes = previous ? compareComputations(previous.firms, result.firms) : null;
+    const number = await saveComputation(trx, round.id, result, { forced: opts.force, createdBy: ctx.actor, at: ctx.now() });
+    await setRoundStatus(trx, round.id, 'computed', ctx.now());
+    const counts = { red: 0, black: 0, watch: 0 };
+    for (const f of result.firms) if (f.list) counts[f.list] += 1;
+    await appendAudit(trx, {
+      actor: ctx.actor,
+      action: 'round.compute',
+      entity: 'round',
+      entityId: code,
+      before: { status: round.status },
+      after: { status: 'computed', computation: number, forced: opts.force, ranked: result.ranked, ...counts, changed: changes?.map((c) => c.text) ?? null },
+    });
+    return { computation: number, result, changes };
+  });
+}
+
+const DAY = 86_400_000;
+
+export function addDays(isoDate: string, days: number): string {
+  return new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+}
+
+export async function publicizeRound(ctx: AppContext, code: string, opts: { days: string | number }): Promise<{ noticeEndsOn: string }> {
+  const days = Number(opts.days);
+  if (!Number.isInteger(days) || days < 1 || days > 60) throw new DomainError('INPUT_INVALID', `公示天数「${opts.days}」无效：应为 1 到 60 之间的整数。`);
+  return step(ctx, code, '公示', ['computed'], async (trx, round) => {
+    const noticeEndsOn = addDays(isoDateCst(ctx.now()), days);
+    await setRoundStatus(trx, round.id, 'publicized', ctx.now(), { noticeEndsOn });
+    await appendAudit(trx, { actor: ctx.actor, action: 'round.publicize', entity: 'round', entityId: code, before: { status: 'computed' }, after: { status: 'publicized', noticeEndsOn } });
+    return { noticeEndsOn };
+  });
+}
+
+export async function publishRound(
+  ctx: AppContext,
+  code: string,
+  opts: { early: boolean; reason?: string | undefined },
+): Promise<{ certificates: number; rectifications: number; interviews: number; proposals: number }> {
+  return step(ctx, code, '发布', ['publicized'], async (trx, round) => {
+    const today = isoDateCst(ctx.now());
+    if (round.noticeEndsOn && today < round.noticeEndsOn) {
+      if (!opts.early) throw new DomainError('ROUND_STATE', `${code} 的公示期至 ${round.noticeEndsOn} 才结束，不能发布；如确需提前发布，请用 --now 并以 --reason 写明理由。`);
+      if (!opts.reason?.trim()) throw new DomainError('INPUT_INVALID', '提前发布须用 --reason 写明理由。');
+    }
+    const pending = await trx('objections').where({ round_id: round.id }).whereNull('decision').count<{ count: string | number }[]>('* as count');
+    const n = Number(pending[0]?.count ?? 0);
+    if (n > 0) throw new DomainError('OBJECTION_PENDING', `${code} 还有 ${n} 件异议未作出决定，不能发布。`);
+    const computation = await latestComputation(trx, round.id);
+    if (!computation) throw new DomainError('ROUND_STATE', `${code} 尚无计算结果。`);
+    const consequences = await publishConsequences(trx, round, computation.firms, today);
+    await setRoundStatus(trx, round.id, 'published', ctx.now());
+    await appendAudit(trx, {
+      actor: ctx.actor,
+      action: 'round.publish',
+      entity: 'round',
+      entityId: code,
+      before: { status: 'publicized' },
+      after: { status: 'published', computation: computation.number, ...consequences },
+      reason: opts.early ? (opts.reason ?? null) : null,
+    });
+    return consequences;
+  });
+}
+
+export async function reopenRound(ctx: AppContext, code: string, reason: string): Promise<void> {
+  if (!reason.trim()) throw new DomainError('INPUT_INVALID', '重开评价周期须写明理由。');
+  await step(ctx, code, '重新开放', ['computed', 'publicized'], async (trx, round) => {
+    await setRoundStatus(trx, round.id, 'open', ctx.now(), { noticeEndsOn: null });
+    await appendAudit(trx, { actor: ctx.actor, action: 'round.reopen', entity: 'round', entityId: code, before: { status: round.status }, after: { status: 'open' }, reason });
+  });
+}
+
+export async function listRounds(ctx: AppContext): Promise<RoundSummary[]> {
+  return (await listRoundRecords(ctx.knex)).map(summary);
+}

@@ -1,0 +1,178 @@
+/**
+ * Scores entered one by one (the street's web form, the API): a street score per project, a
+ * regulator score per firm and department. The same rules as an import (SPEC §4): the round must
+ * be open, a street account enters scores for its own street's projects only, and a correction
+ * supersedes the current entry, which is kept (supersedeAndInsert of import-round-data).
+ * All-or-nothing: a batch with one bad entry writes nothing and names every bad entry.
+ */
+import { DomainError, type FieldProblem } from '../domain/errors';
+import type { Hundredths } from '../domain/types';
+import { parseScore } from '../imports/values';
+import { appendAudit } from '../db/audit';
+import { getRound, type RoundRecord } from '../db/rounds-repo';
+import { loadRoundScope, supersedeAndInsert } from './import-round-data';
+import type { AppContext } from './context';
+import { statusLabel } from './labels';
+
+export interface StreetScoreEntry {
+  projectCode: string;
+  /** 0–100, at most 2 decimals, as typed (string) or as a JSON number. */
+  score: string | number;
+  note?: string | null | undefined;
+}
+
+export interface RegulatorScoreEntry {
+  firmUscc: string;
+  department: string;
+  score: string | number;
+  note?: string | null | undefined;
+}
+
+export interface EntryOutcome {
+  entered: number;
+  replaced: number;
+}
+
+function requireOpen(round: RoundRecord): void {
+  if (round.status !== 'open') {
+    throw new DomainError('ROUND_STATE', `评价周期 ${round.code} 当前状态为「${statusLabel(round.status)}」，只有「录入中」的评价周期可以录入评分。`, { status: round.status });
+  }
+}
+
+function scoreOf(value: string | number, where: string, problems: FieldProblem[], row: number | null): Hundredths | null {
+  const parsed = parseScore(String(value).trim());
+  if (!parsed.ok) {
+    problems.push({ row, column: where, message: parsed.message });
+    return null;
+  }
+  return parsed.value;
+}
+
+/**
+ * Enters street scores. `street`: the acting account's street — a project of another street is
+ * refused with FORBIDDEN and nothing is written.
+ */
+export async function enterStreetScores(ctx: AppContext, code: string, entries: readonly StreetScoreEntry[], opts: { street?: string | null | undefined } = {}): Promise<EntryOutcome> {
+  if (entries.length === 0) throw new DomainError('INPUT_INVALID', '没有要录入的评分。');
+  const round = await getRound(ctx.knex, code);
+  requireOpen(round);
+  const scope = await loadRoundScope(ctx.knex, round.id);
+  const problems: FieldProblem[] = [];
+  const foreign: string[] = [];
+  const rows: Record<string, unknown>[] = [];
+  const seen = new Set<string>();
+  const at = ctx.now();
+  entries.forEach((e, i) => {
+    const row = entries.length > 1 ? i + 1 : null;
+    const projectCode = e.projectCode.trim();
+    const project = scope.projects.get(projectCode);
+    if (!project) {
+      problems.push({ row, column: '项目编号', message: `评价周期 ${code} 中没有项目「${projectCode}」` });
+      return;
+    }
+    if (opts.street && project.street !== opts.street) {
+      foreign.push(projectCode);
+      return;
+    }
+    if (seen.has(projectCode)) {
+      problems.push({ row, column: '项目编号', message: `项目「${projectCode}」重复录入` });
+      return;
+    }
+    seen.add(projectCode);
+    const score = scoreOf(e.score, `得分（${projectCode}）`, problems, row);
+    if (score === null) return;
+    rows.push({ round_id: round.id, project_id: project.id, score, note: e.note?.trim() || null, entered_by: ctx.actor, entered_at: at });
+  });
+  if (foreign.length) {
+    throw new DomainError('FORBIDDEN', `项目 ${foreign.join('、')} 不属于本账号所在的街道（${opts.street}），不能录入其评分。`, { projects: foreign, street: opts.street });
+  }
+  if (problems.length) throw new DomainError('INPUT_INVALID', `有 ${problems.length} 处错误，未录入任何评分。`, problems);
+  return ctx.knex.transaction(async (trx) => {
+    requireOpen(await getRound(trx, code, { forUpdate: true }));
+    const replaced = await supersedeAndInsert(trx, 'street_scores', ['round_id', 'project_id'], rows, at);
+    await appendAudit(trx, {
+      actor: ctx.actor,
+      action: 'scores.enter.street',
+      entity: 'round',
+      entityId: code,
+      after: { scores: entries.map((e) => ({ project: e.projectCode.trim(), score: String(e.score).trim() })), replaced },
+    });
+    return { entered: rows.length, replaced };
+  });
+}
+
+/** Enters one regulator (行管部门) score for a firm and department. */
+export async function enterRegulatorScore(ctx: AppContext, code: string, entry: RegulatorScoreEntry): Promise<EntryOutcome> {
+  const round = await getRound(ctx.knex, code);
+  requireOpen(round);
+  const scope = await loadRoundScope(ctx.knex, round.id);
+  const uscc = entry.firmUscc.trim().toUpperCase();
+  const firmId = scope.firms.get(uscc);
+  if (firmId === undefined) throw new DomainError('FIRM_NOT_FOUND', `评价周期 ${code} 中没有统一社会信用代码为「${entry.firmUscc}」的企业。`, [{ row: null, column: 'firmUscc', message: '企业不在本周期' }]);
+  const department = entry.department.trim();
+  if (!department) throw new DomainError('INPUT_INVALID', '部门不能为空。', [{ row: null, column: 'department', message: '部门不能为空' }]);
+  const problems: FieldProblem[] = [];
+  const score = scoreOf(entry.score, 'score', problems, null);
+  if (score === null) throw new DomainError('INPUT_INVALID', `得分无效：${problems[0]?.message ?? ''}`, problems);
+  const at = ctx.now();
+  return ctx.knex.transaction(async (trx) => {
+    requireOpen(await getRound(trx, code, { forUpdate: true }));
+    const replaced = await supersedeAndInsert(
+      trx,
+      'regulator_scores',
+      ['round_id', 'firm_id', 'department'],
+      [{ round_id: round.id, firm_id: firmId, department, score, note: entry.note?.trim() || null, entered_by: ctx.actor, entered_at: at }],
+      at,
+    );
+    await appendAudit(trx, { actor: ctx.actor, action: 'scores.enter.regulator', entity: 'round', entityId: code, after: { firm: uscc, department, score: String(entry.score).trim(), replaced } });
+    return { entered: 1, replaced };
+  });
+}
+
+export interface StreetProjectRow {
+  code: string;
+  name: string;
+  street: string;
+  streetName: string;
+  community: string | null;
+  firmName: string;
+  households: number;
+  /** Current street score in hundredths; null when not entered yet. */
+  score: Hundredths | null;
+  note: string | null;
+  enteredBy: string | null;
+  enteredAt: Date | null;
+}
+
+/** A round's projects (of one street, or all) with their current street scores, for the entry form. */
+export async function streetProjects(ctx: AppContext, code: string, opts: { street?: string | null | undefined } = {}): Promise<StreetProjectRow[]> {
+  const round = await getRound(ctx.knex, code);
+  let q = ctx
+    .knex('round_projects as rp')
+    .join('projects as p', 'p.id', 'rp.project_id')
+    .join('streets as s', 's.code', 'rp.street_code')
+    .join('round_firms as rf', function firm() {
+      this.on('rf.round_id', '=', 'rp.round_id').andOn('rf.firm_id', '=', 'rp.firm_id');
+    })
+    .leftJoin('street_scores as ss', function current() {
+      this.on('ss.round_id', '=', 'rp.round_id').andOn('ss.project_id', '=', 'rp.project_id').andOnNull('ss.superseded_at');
+    })
+    .where('rp.round_id', round.id)
+    .select('p.code', 'p.name', 'rp.street_code', 's.name as street_name', 'rp.community', 'rf.name as firm_name', 'rp.households', 'ss.score', 'ss.note', 'ss.entered_by', 'ss.entered_at')
+    .orderBy('p.code');
+  if (opts.street) q = q.where('rp.street_code', opts.street);
+  const rows = (await q) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    code: r.code as string,
+    name: r.name as string,
+    street: r.street_code as string,
+    streetName: r.street_name as string,
+    community: (r.community as string | null) ?? null,
+    firmName: r.firm_name as string,
+    households: Number(r.households),
+    score: r.score === null || r.score === undefined ? null : Number(r.score),
+    note: (r.note as string | null) ?? null,
+    enteredBy: (r.entered_by as string | null) ?? null,
+    enteredAt: (r.entered_at as Date | null) ?? null,
+  }));
+}

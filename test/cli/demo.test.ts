@@ -1,0 +1,82 @@
+/**
+ * Issue 4: `hhb demo` end to end, as a newcomer runs it — the real program (bin/hhb.js through tsx)
+ * in a fresh folder — and again in the same folder; and its refusal to wipe a folder of real data.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+
+const run = promisify(execFile);
+const BIN = join(__dirname, '..', '..', 'bin', 'hhb.js');
+
+async function hhb(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, DATABASE_URL: '' }, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('hhb demo', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hhb-demo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the sample city through publication, prints the lists and writes the reports', async () => {
+    const r = await hhb(dir, 'demo');
+    expect(r.stderr).not.toContain('意外错误');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('【2025-H1】参与排名 35 家：红榜 3 家，黑榜 2 家');
+    expect(r.stdout).toMatch(/【2025-H2】参与排名 35 家：红榜 3 家，黑榜 2 家/);
+    expect(r.stdout).toContain('【2025-Y】');
+    expect(r.stdout).toContain('取消从业资格建议');
+    expect(r.stdout).toContain('reports/demo/');
+    expect((r.stdout.match(/^ {2}红榜 /gm) ?? []).length).toBeGreaterThanOrEqual(9);
+
+    for (const code of ['2025-H1', '2025-H2', '2025-Y']) {
+      const base = join(dir, 'reports', 'demo', code);
+      const workbook = join(base, `${code}-评价结果.xlsx`);
+      expect(statSync(workbook).size).toBeGreaterThan(10_000);
+      for (const chart of ['ranking.png', 'distribution.png', 'sources.png', 'streets.png']) expect(statSync(join(base, 'charts', chart)).size).toBeGreaterThan(5_000);
+      expect(readdirSync(join(base, 'certificates'))).toHaveLength(3);
+      expect(readdirSync(join(base, 'score-cards'))).toHaveLength(35);
+    }
+    const notices = readdirSync(join(dir, 'reports', 'demo', '2025-H1', 'notices'));
+    expect(notices).toContain('2025-H1-公示公告.html');
+    expect(notices.filter((n) => n.includes('整改通知书'))).toHaveLength(2);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(join(dir, 'reports', 'demo', '2025-H1', '2025-H1-评价结果.xlsx'));
+    const red = book.getWorksheet('红榜');
+    expect(red?.actualRowCount).toBeGreaterThanOrEqual(4);
+    expect(existsSync(join(dir, 'data', '.hhb-demo'))).toBe(true);
+
+    const results = await hhb(dir, 'results', '2025-H1', '--json');
+    expect(results.code).toBe(0);
+    const json = JSON.parse(results.stdout);
+    expect(json.status).toBe('published');
+    expect(json.firms.filter((f: { list: string }) => f.list === 'red')).toHaveLength(3);
+    expect(json.firms.filter((f: { list: string }) => f.list === 'black')).toHaveLength(2);
+  }, 240_000);
+
+  it('runs again in the same folder from a clean demo database', async () => {
+    const r = await hhb(dir, 'demo');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('【2025-H1】参与排名 35 家：红榜 3 家，黑榜 2 家');
+    const rounds = await hhb(dir, 'rounds', 'list', '--json');
+    expect(JSON.parse(rounds.stdout)).toHaveLength(3);
+  }, 240_000);
+
+  it('refuses to wipe a data folder it did not make', async () => {
+    const other = join(dir, 'real');
+    mkdirSync(join(other, 'data'), { recursive: true });
+    writeFileSync(join(other, 'data', 'PG_VERSION'), '17');
+    const r = await hhb(other, 'demo');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('不会覆盖');
+    expect(existsSync(join(other, 'data', 'PG_VERSION'))).toBe(true);
+  }, 60_000);
+});
