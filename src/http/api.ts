@@ -1,0 +1,251 @@
+/**
+ * The JSON API under /api/v1 (SPEC §7): everything the CLI does, with SPEC §2's role and scope
+ * checks on every route (policy.ts). Each handler parses (route.ts), calls one use case, presents.
+ */
+import { Router } from 'express';
+import { addUser, createToken, listUsers, type Principal } from '../app/accounts';
+import { firmHistory } from '../app/firm-history';
+import { importMasterData } from '../app/import-master-data';
+import { importRoundData } from '../app/import-round-data';
+import { buildReportData } from '../app/report';
+import { explainFirm, getRoundResults, toResultsJson } from '../app/results';
+import {
+  closeRound,
+  computeRound,
+  createRound,
+  listRounds,
+  openRound,
+  publicizeRound,
+  publishRound,
+  reopenRound,
+  roundCompletenessReport,
+  type CompletenessSummary,
+} from '../app/rounds';
+import { enterRegulatorScore, enterStreetScores, streetProjects } from '../app/score-entry';
+import { writeEntryTemplate } from '../app/templates';
+import type { RoundCompleteness } from '../db/completeness';
+import { getRound } from '../db/rounds-repo';
+import { DomainError } from '../domain/errors';
+import { formatExact } from '../domain/rounding';
+import type { FirmResult } from '../domain/types';
+import { renderRoundCharts, renderScoreCard } from '../reports/charts';
+import { writeRoundWorkbook } from '../reports/workbook';
+import type { ResolvedDeps } from './deps';
+import { ADMIN, ANY_ACCOUNT, BUREAU, REGULATOR_WRITERS, ROUND_IMPORT_ROLES, STAFF, STREET_SCORE_WRITERS, TEMPLATE_ROLES, requireFirmAccess, requireResultsAccess, requireRole, streetScopeOf, visibleStatuses } from './policy';
+import { type PublishedCache, cachedBody, sendCached } from './published-cache';
+import { type RouteRegistry, route } from './route';
+import * as S from './schemas';
+import { uploadMiddleware } from './uploads';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Completeness as a street account may see it: its own street's projects only. */
+export function completenessFor(user: Principal, report: CompletenessSummary): unknown {
+  const detail = report.detail as RoundCompleteness | null;
+  if (user.role !== 'street' || detail === null) return { round: report.round, problems: report.problems, detail };
+  const mine = <T extends { street: string }>(list: T[]) => list.filter((x) => x.street === user.street);
+  return {
+    round: report.round,
+    problems: [],
+    detail: {
+      byStreet: mine(detail.byStreet),
+      projectsWithoutStreetScore: mine(detail.projectsWithoutStreetScore),
+      projectsWithoutResident: mine(detail.projectsWithoutResident),
+    },
+  };
+}
+
+const num = (h: number | null): number | null => (h === null ? null : h / 100);
+
+/** A firm's result for JSON: scores as numbers of at most 2 decimals, exact values as strings. */
+export function firmJson(f: FirmResult) {
+  return {
+    uscc: f.uscc,
+    name: f.name,
+    rank: f.rank,
+    composite: num(f.composite),
+    compositeExact: f.compositeExact,
+    scores: { resident: num(f.scores.resident), regulator: num(f.scores.regulator), street: num(f.scores.street) },
+    households: f.households,
+    complaints: f.complaints,
+    complaintsPer1000: f.complaintsPer1000 === null ? null : formatExact(f.complaintsPer1000),
+    responses: f.responses,
+    requiredResponses: f.requiredResponses,
+    grade: f.grade,
+    list: f.list,
+    flags: f.flags,
+    reasons: f.reasons,
+    explanation: f.explanation,
+  };
+}
+
+const contentDisposition = (fileName: string): string => `attachment; filename="download${fileName.slice(fileName.lastIndexOf('.'))}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+
+export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: PublishedCache): Router {
+  const r = Router();
+  const upload = uploadMiddleware(deps.uploadMaxBytes);
+  const ctx = deps.ctxOf;
+
+  // ---- accounts ----
+  route(r, registry, { method: 'get', path: '/me', summary: '当前账号', tags: ['账号'], access: ANY_ACCOUNT }, async ({ user }) => ({ user }));
+  route(r, registry, { method: 'get', path: '/users', summary: '用户列表', tags: ['账号'], access: ADMIN }, async (_i, _q, res) => ({ users: await listUsers(ctx(res)) }));
+  route(r, registry, { method: 'post', path: '/users', summary: '新增用户（未给密码时生成一个，仅显示一次）', tags: ['账号'], access: ADMIN, body: S.AddUserBody }, async ({ body }, _q, res) => {
+    const out = await addUser(ctx(res), body);
+    res.status(201);
+    return { user: out.user, ...(out.generated ? { password: out.password } : {}) };
+  });
+  route(r, registry, { method: 'post', path: '/tokens', summary: '为用户创建访问令牌（仅显示一次）', tags: ['账号'], access: ADMIN, body: S.CreateTokenBody }, async ({ body }, _q, res) => {
+    const out = await createToken(ctx(res), body.user, { label: body.label, days: body.days });
+    res.status(201);
+    return out;
+  });
+
+  // ---- rounds and their lifecycle ----
+  route(r, registry, { method: 'get', path: '/rounds', summary: '评价周期列表（公众只见已发布的）', tags: ['评价周期'], access: 'public' }, async ({ user }, _q, res) => {
+    const visible = visibleStatuses(user);
+    const rounds = await listRounds(ctx(res));
+    return { rounds: visible === 'all' ? rounds : rounds.filter((x) => visible.includes(x.status)) };
+  });
+  route(r, registry, { method: 'post', path: '/rounds', summary: '新建评价周期', tags: ['评价周期'], access: BUREAU, body: S.CreateRoundBody }, async ({ body }, _q, res) => {
+    res.status(201);
+    return createRound(ctx(res), { code: body.code, rules: body.rules });
+  });
+  route(r, registry, { method: 'get', path: '/rounds/:code', summary: '一个评价周期', tags: ['评价周期'], access: 'public', params: S.RoundParams }, async ({ params, user }, _q, res) => {
+    const round = (await listRounds(ctx(res))).find((x) => x.code === params.code);
+    const visible = visibleStatuses(user);
+    if (!round || (visible !== 'all' && !visible.includes(round.status))) throw new DomainError('ROUND_NOT_FOUND', `没有评价周期 ${params.code}（或尚未发布）。`);
+    return round;
+  });
+  route(r, registry, { method: 'post', path: '/rounds/:code/open', summary: '开始录入（快照企业与项目）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.EmptyBody }, async ({ params }, _q, res) =>
+    openRound(ctx(res), params.code),
+  );
+  route(r, registry, { method: 'post', path: '/rounds/:code/close', summary: '停止录入并检查完整性', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.EmptyBody }, async ({ params }, _q, res) =>
+    closeRound(ctx(res), params.code),
+  );
+  route(r, registry, { method: 'post', path: '/rounds/:code/compute', summary: '计算（可重复，每次保留）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.ComputeBody }, async ({ params, body }, _q, res) => {
+    const out = await computeRound(ctx(res), params.code, { force: body.force });
+    const counts = { red: 0, black: 0, watch: 0 };
+    for (const f of out.result.firms) if (f.list) counts[f.list] += 1;
+    return { computation: out.computation, ranked: out.result.ranked, ...counts, changes: out.changes };
+  });
+  route(r, registry, { method: 'post', path: '/rounds/:code/publicize', summary: '公示', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.PublicizeBody }, async ({ params, body }, _q, res) =>
+    publicizeRound(ctx(res), params.code, { days: body.days }),
+  );
+  route(r, registry, { method: 'post', path: '/rounds/:code/publish', summary: '发布（不可更改）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.PublishBody }, async ({ params, body }, _q, res) =>
+    publishRound(ctx(res), params.code, { early: body.early, reason: body.reason }),
+  );
+  route(r, registry, { method: 'post', path: '/rounds/:code/reopen', summary: '重新开放（须写明理由）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.ReopenBody }, async ({ params, body }, _q, res) => {
+    await reopenRound(ctx(res), params.code, body.reason);
+    return { round: params.code, status: 'open' };
+  });
+  route(r, registry, { method: 'get', path: '/rounds/:code/completeness', summary: '完整性（按街道、按来源；街道账号只见本街道）', tags: ['评价周期'], access: ['admin', 'bureau', 'street'], params: S.RoundParams }, async ({ params, user }, _q, res) =>
+    completenessFor(user as Principal, await roundCompletenessReport(ctx(res), params.code)),
+  );
+
+  // ---- entries ----
+  route(r, registry, { method: 'get', path: '/rounds/:code/projects', summary: '项目及其当前街道评分（街道账号只见本街道）', tags: ['录入'], access: STREET_SCORE_WRITERS, params: S.RoundParams, query: S.ProjectsQuery }, async ({ params, query, user }, _q, res) => ({
+    projects: (await streetProjects(ctx(res), params.code, { street: streetScopeOf(user as Principal, query.street) })).map((p) => ({ ...p, score: p.score === null ? null : p.score / 100 })),
+  }));
+  route(r, registry, { method: 'put', path: '/rounds/:code/street-scores/:project', summary: '录入或更正一个项目的街道评分', tags: ['录入'], access: STREET_SCORE_WRITERS, params: S.StreetScoreParams, body: S.StreetScoreBody }, async ({ params, body, user }, _q, res) =>
+    enterStreetScores(ctx(res), params.code, [{ projectCode: params.project, score: body.score, note: body.note }], { street: streetScopeOf(user as Principal) }),
+  );
+  route(r, registry, { method: 'post', path: '/rounds/:code/street-scores', summary: '批量录入街道评分（全部成功或全部不写）', tags: ['录入'], access: STREET_SCORE_WRITERS, params: S.RoundParams, body: S.StreetScoresBody }, async ({ params, body, user }, _q, res) =>
+    enterStreetScores(ctx(res), params.code, body.scores, { street: streetScopeOf(user as Principal) }),
+  );
+  route(r, registry, { method: 'post', path: '/rounds/:code/regulator-scores', summary: '录入或更正一个企业一个部门的行管评分', tags: ['录入'], access: REGULATOR_WRITERS, params: S.RoundParams, body: S.RegulatorScoreBody }, async ({ params, body }, _q, res) =>
+    enterRegulatorScore(ctx(res), params.code, body),
+  );
+  route(
+    r,
+    registry,
+    { method: 'post', path: '/rounds/:code/imports/:kind', summary: '导入本周期数据（multipart 上传 file；全部成功或全部不写）', tags: ['录入'], access: STAFF, params: S.RoundImportParams, body: S.UploadBody, upload },
+    async ({ params, user, file }, _q, res) => {
+      const u = requireRole(user, ROUND_IMPORT_ROLES[params.kind], `导入「${params.kind}」数据`);
+      if (!file) throw new DomainError('INPUT_INVALID', '请选择要上传的文件（表单字段 file）。', [{ row: null, column: 'file', message: '缺少文件' }]);
+      const streetScope = u.role === 'street' ? (u.street ?? undefined) : undefined;
+      return importRoundData(ctx(res), params.code, params.kind, file.path, streetScope ? { streetScope } : {});
+    },
+  );
+  route(
+    r,
+    registry,
+    { method: 'post', path: '/master-data/:kind', summary: '导入街道、企业或项目（multipart 上传 file）', tags: ['基础数据'], access: BUREAU, params: S.MasterImportParams, body: S.UploadBody, upload },
+    async ({ params, file }, _q, res) => {
+      if (!file) throw new DomainError('INPUT_INVALID', '请选择要上传的文件（表单字段 file）。', [{ row: null, column: 'file', message: '缺少文件' }]);
+      return importMasterData(ctx(res), params.kind, file.path);
+    },
+  );
+  route(r, registry, { method: 'get', path: '/templates/:kind', summary: '下载录入模板（XLSX，按账号范围预填）', tags: ['录入'], access: STAFF, params: S.TemplateParams, query: S.TemplateQuery, produces: XLSX }, async ({ params, query, user }, _q, res) => {
+    const u = requireRole(user, TEMPLATE_ROLES[params.kind], `下载「${params.kind}」模板`);
+    const street = streetScopeOf(u, query.street);
+    res.setHeader('Content-Type', XLSX);
+    res.setHeader('Content-Disposition', contentDisposition(`${params.kind}${query.round ? `-${query.round}` : ''}${street ? `-${street}` : ''}.xlsx`));
+    await writeEntryTemplate(ctx(res), params.kind, { round: query.round, street }, () => res);
+    return undefined;
+  });
+
+  // ---- results ----
+  route(r, registry, { method: 'get', path: '/rounds/:code/results', summary: '一个周期的结果（公众只见已发布的）', tags: ['结果'], access: 'public', params: S.RoundParams, response: S.ResultsResponse }, async ({ params, user }, req, res) => {
+    const key = `results:${params.code}`;
+    const hit = cache.get(key);
+    if (hit) return sendCached(req, res, hit, { publicCache: true });
+    const round = await getRound(deps.knex, params.code);
+    requireResultsAccess(user, params.code, round.status);
+    const json = toResultsJson(await getRoundResults(ctx(res), params.code));
+    if (round.status !== 'published') return json;
+    return sendCached(req, res, cache.set(key, cachedBody(JSON.stringify(json), 'application/json; charset=utf-8')), { publicCache: true });
+  });
+  route(r, registry, { method: 'get', path: '/rounds/:code/firms/:uscc', summary: '一家企业的结果与说明（住建局；企业只见本企业）', tags: ['结果'], access: ANY_ACCOUNT, params: S.RoundFirmParams }, async ({ params, user }, _q, res) => {
+    const round = await getRound(deps.knex, params.code);
+    requireFirmAccess(user, params.code, round.status, params.uscc);
+    return firmJson(await explainFirm(ctx(res), params.code, params.uscc));
+  });
+  route(r, registry, { method: 'get', path: '/rounds/:code/firms/:uscc/score-card.png', summary: '企业评分卡（PNG）；已发布的周期公开', tags: ['结果'], access: 'public', params: S.RoundFirmParams, produces: 'image/png' }, async ({ params, user }, req, res) => {
+    const key = `card:${params.code}:${params.uscc}`;
+    const hit = cache.get(key);
+    if (hit) return sendCached(req, res, hit, { publicCache: true });
+    const round = await getRound(deps.knex, params.code);
+    if (round.status !== 'published') requireFirmAccess(user, params.code, round.status, params.uscc);
+    const firm = await explainFirm(ctx(res), params.code, params.uscc);
+    const history = await firmHistory(ctx(res), params.uscc, { publishedOnly: round.status === 'published' || user?.role === 'firm' });
+    const points = history.rounds.filter((h) => h.round < params.code).map((h) => ({ roundCode: h.round, rank: h.rank, composite: h.composite, list: h.list }));
+    const ranked = (await getRoundResults(ctx(res), params.code)).firms.filter((f) => f.rank !== null).length;
+    const body = cachedBody(await renderScoreCard(firm, points, { roundCode: params.code, rankedFirms: ranked }), 'image/png');
+    if (round.status === 'published') cache.set(key, body);
+    return sendCached(req, res, body, { publicCache: round.status === 'published' });
+  });
+  route(r, registry, { method: 'get', path: '/rounds/:code/charts/:name.png', summary: '周期图表（PNG）：ranking、distribution、sources、streets', tags: ['结果'], access: 'public', params: S.ChartParams, produces: 'image/png' }, async ({ params, user }, req, res) => {
+    const key = `chart:${params.code}:${params.name}`;
+    const hit = cache.get(key);
+    if (hit) return sendCached(req, res, hit, { publicCache: true });
+    const round = await getRound(deps.knex, params.code);
+    requireResultsAccess(user, params.code, round.status);
+    const charts = await renderRoundCharts(await buildReportData(ctx(res), params.code));
+    let wanted = null;
+    for (const c of charts) {
+      const body = cachedBody(c.png, 'image/png');
+      if (round.status === 'published') cache.set(`chart:${params.code}:${c.name.replace(/\.png$/, '')}`, body);
+      if (c.name === `${params.name}.png`) wanted = body;
+    }
+    if (!wanted) throw new DomainError('NOT_FOUND', `没有图表 ${params.name}。`);
+    return sendCached(req, res, wanted, { publicCache: round.status === 'published' });
+  });
+  route(r, registry, { method: 'get', path: '/rounds/:code/report.xlsx', summary: '评价结果工作簿（Excel）；已发布的周期公开', tags: ['结果'], access: 'public', params: S.RoundParams, produces: XLSX }, async ({ params, user }, _q, res) => {
+    const round = await getRound(deps.knex, params.code);
+    requireResultsAccess(user, params.code, round.status);
+    const data = await buildReportData(ctx(res), params.code);
+    res.setHeader('Content-Type', XLSX);
+    res.setHeader('Content-Disposition', contentDisposition(`${params.code}-评价结果.xlsx`));
+    await writeRoundWorkbook(data, res);
+    return undefined;
+  });
+  route(r, registry, { method: 'get', path: '/firms/:uscc/history', summary: '企业历次结果（公众只见已发布的周期）', tags: ['结果'], access: 'public', params: S.FirmParams }, async ({ params, user }, _q, res) => {
+    const all = user !== null && BUREAU.includes(user.role);
+    return firmHistory(ctx(res), params.uscc, { publishedOnly: !all });
+  });
+
+  r.use((req) => {
+    throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.baseUrl}${req.path}`);
+  });
+  return r;
+}

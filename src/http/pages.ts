@@ -1,0 +1,333 @@
+/**
+ * Server-rendered pages (SPEC §7), in Chinese, usable on a phone, no build step: nunjucks with
+ * autoescape on, so every value a user or a file supplied is HTML-escaped by the engine.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { join } from 'node:path';
+import express, { type Request, type Response, Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import nunjucks from 'nunjucks';
+import { ROLE_LABELS, createSession, endSession, verifyPassword, type Principal, type Role } from '../app/accounts';
+import { firmHistory } from '../app/firm-history';
+import { importRoundData } from '../app/import-round-data';
+import { flagLabel, formatScore, listLabel, statusLabel } from '../app/labels';
+import { explainFirm, getRoundResults, toResultsJson } from '../app/results';
+import { closeRound, computeRound, createRound, listRounds, openRound, publicizeRound, publishRound, reopenRound, roundCompletenessReport, type RoundSummary } from '../app/rounds';
+import { enterStreetScores, streetProjects } from '../app/score-entry';
+import { DomainError, type FieldProblem } from '../domain/errors';
+import type { RoundStatus } from '../domain/types';
+import { ROUND_KIND_LABELS } from '../reports/labels';
+import { completenessFor } from './api';
+import { SESSION_COOKIE, authOf, checkCsrf, readCookie } from './auth';
+import type { ResolvedDeps } from './deps';
+import { asDomainError, statusOf } from './error-handler';
+import { BUREAU, STREET_SCORE_WRITERS } from './policy';
+import { uploadMiddleware } from './uploads';
+
+const LOGIN_COOKIE = 'hhb_login';
+
+export function viewEnvironment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(__dirname, 'views')), { autoescape: true, throwOnUndefined: false });
+  env.addGlobal('score', (h: number | null | undefined) => formatScore(h ?? null));
+  env.addGlobal('statusLabel', (s: RoundStatus) => statusLabel(s));
+  env.addGlobal('listLabel', (l: 'red' | 'black' | 'watch' | null) => (l ? listLabel(l) : '—'));
+  env.addGlobal('flagLabel', flagLabel);
+  env.addGlobal('roleLabel', (r: Role) => ROLE_LABELS[r] ?? r);
+  env.addGlobal('kindLabel', (k: 'half' | 'annual') => ROUND_KIND_LABELS[k] ?? k);
+  return env;
+}
+
+const STEPS: { step: string; label: string; from: RoundStatus[] }[] = [
+  { step: 'open', label: '开始录入', from: ['draft'] },
+  { step: 'close', label: '停止录入', from: ['open'] },
+  { step: 'compute', label: '计算', from: ['closed', 'computed'] },
+  { step: 'publicize', label: '公示', from: ['computed'] },
+  { step: 'publish', label: '发布', from: ['publicized'] },
+  { step: 'reopen', label: '重新开放', from: ['computed', 'publicized'] },
+];
+
+const problemsOf = (e: DomainError): FieldProblem[] =>
+  Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];
+
+const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
+  const r = Router();
+  const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20_000 });
+  const upload = uploadMiddleware(deps.uploadMaxBytes);
+  const ctx = deps.ctxOf;
+
+  const render = (res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
+    const auth = authOf(res);
+    res.status(status).type('html').send(views.render(view, { user: auth.user, csrf: auth.csrf, ...data }));
+  };
+
+  /** A page for some roles: a visitor is sent to the login page, another role is refused. */
+  const pageUser = (req: Request, res: Response, roles: readonly Role[]): Principal | null => {
+    const user = authOf(res).user;
+    if (!user) {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return null;
+    }
+    if (!roles.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面。`);
+    return user;
+  };
+
+  // ---- public ----
+  const publicRound = async (res: Response, code: string | null, user: Principal | null) => {
+    const all = await listRounds(ctx(res));
+    const staff = user !== null && BUREAU.includes(user.role);
+    const published = all.filter((x) => x.status === 'published').sort((a, b) => b.code.localeCompare(a.code));
+    const target = code ?? published[0]?.code ?? null;
+    if (target === null) return render(res, 'rankings.njk', { title: '公开榜单', round: null, rounds: [] });
+    const summary = all.find((x) => x.code === target);
+    if (!summary || (summary.status !== 'published' && !(staff && ['computed', 'publicized'].includes(summary.status)))) {
+      throw new DomainError('ROUND_NOT_FOUND', `评价周期 ${target} 不存在或尚未发布。`);
+    }
+    const json = toResultsJson(await getRoundResults(ctx(res), target));
+    const firms = json.firms.map((f) => ({ ...f, composite: f.composite === null ? null : Math.round(f.composite * 100), scores: { resident: h(f.scores.resident), regulator: h(f.scores.regulator), street: h(f.scores.street) } }));
+    render(res, 'rankings.njk', {
+      title: `${target} 红黑榜`,
+      round: { code: target, status: summary.status, rulesHash: json.rulesHash, firms },
+      red: firms.filter((f) => f.list === 'red'),
+      black: firms.filter((f) => f.list === 'black'),
+      watch: firms.filter((f) => f.list === 'watch'),
+      rounds: published,
+    });
+  };
+  const h = (n: number | null) => (n === null ? null : Math.round(n * 100));
+
+  r.get('/', async (_req, res) => publicRound(res, null, authOf(res).user));
+  r.get('/rounds/:code', async (req, res) => publicRound(res, req.params.code, authOf(res).user));
+  r.get('/firms/:uscc', async (req, res) => {
+    const user = authOf(res).user;
+    const history = await firmHistory(ctx(res), req.params.uscc, { publishedOnly: !(user && BUREAU.includes(user.role)) });
+    const latest = history.rounds[history.rounds.length - 1]?.round ?? null;
+    render(res, 'firm.njk', { title: history.name, history, latest });
+  });
+
+  // ---- login / logout ----
+  const loginPage = (res: Response, data: { next: string; name?: string; error?: string }, status = 200) => {
+    const token = randomBytes(24).toString('base64url');
+    res.cookie(LOGIN_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: res.req.secure, path: '/login', maxAge: 3_600_000 });
+    render(res, 'login.njk', { title: '登录', loginCsrf: token, name: '', ...data }, status);
+  };
+  const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[^\s\\]*$/.test(n) ? n : '');
+  r.get('/login', (req, res) => loginPage(res, { next: safeNext(req.query.next) }));
+  const limiter = rateLimit({
+    windowMs: deps.loginLimit.windowMs,
+    limit: deps.loginLimit.limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: () => {
+      throw new DomainError('RATE_LIMITED', '登录尝试过于频繁，请稍后再试。');
+    },
+  });
+  r.post('/login', limiter, form, async (req, res) => {
+    const body = req.body as Record<string, string | undefined>;
+    const cookie = readCookie(req, LOGIN_COOKIE);
+    const next = safeNext(body.next);
+    if (!cookie || typeof body._csrf !== 'string' || !sameToken(cookie, body._csrf)) {
+      return loginPage(res, { next, error: '登录表单已过期，请重新输入。' }, 403);
+    }
+    const user = await verifyPassword(ctx(res), String(body.name ?? ''), String(body.password ?? ''));
+    if (!user) return loginPage(res, { next, name: String(body.name ?? ''), error: '用户名或密码错误。' }, 401);
+    const old = authOf(res).sessionId;
+    if (old) await endSession(ctx(res), old);
+    const session = await createSession(ctx(res), user);
+    res.clearCookie(LOGIN_COOKIE, { path: '/login' });
+    res.cookie(SESSION_COOKIE, session.sessionId, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: session.expiresAt.getTime() - deps.now().getTime() });
+    const home = user.role === 'street' ? '/entry' : user.role === 'firm' ? '/card' : BUREAU.includes(user.role) ? '/dashboard' : '/';
+    res.redirect(303, next || home);
+  });
+  r.post('/logout', form, async (req, res) => {
+    checkCsrf(req, res);
+    const sid = authOf(res).sessionId;
+    if (sid) await endSession(ctx(res), sid);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.redirect(303, '/');
+  });
+
+  // ---- bureau dashboard ----
+  const dashboard = async (req: Request, res: Response, user: Principal, extra: { error?: DomainError; notice?: string; round?: string } = {}, status = 200) => {
+    const rounds = await listRounds(ctx(res));
+    const wanted = extra.round ?? (typeof req.query.round === 'string' ? req.query.round : undefined);
+    const selected: RoundSummary | undefined = rounds.find((x) => x.code === wanted) ?? rounds[rounds.length - 1];
+    let completeness = null;
+    let preview = null;
+    if (selected) {
+      if (['open', 'closed', 'computed', 'publicized'].includes(selected.status)) completeness = completenessFor(user, await roundCompletenessReport(ctx(res), selected.code));
+      if (['computed', 'publicized'].includes(selected.status)) {
+        const view = await getRoundResults(ctx(res), selected.code);
+        preview = { computation: view.computation, red: view.firms.filter((f) => f.list === 'red'), black: view.firms.filter((f) => f.list === 'black'), watch: view.firms.filter((f) => f.list === 'watch') };
+      }
+    }
+    const steps = STEPS.map((s) => ({
+      ...s,
+      refusal: selected && !s.from.includes(selected.status) ? `当前「${statusLabel(selected.status)}」，须处于「${s.from.map(statusLabel).join('」或「')}」` : null,
+    }));
+    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, preview, steps, notice: extra.notice, error: extra.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null }, status);
+  };
+  r.get('/dashboard', async (req, res) => {
+    const user = pageUser(req, res, BUREAU);
+    if (user) await dashboard(req, res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
+  });
+  r.post('/dashboard/rounds', form, async (req, res) => {
+    const user = pageUser(req, res, BUREAU);
+    if (!user) return;
+    checkCsrf(req, res);
+    const code = String((req.body as Record<string, unknown>).code ?? '').trim();
+    try {
+      await createRound(ctx(res), { code });
+    } catch (e) {
+      const error = asDomainError(e);
+      return dashboard(req, res, user, { error }, statusOf(error));
+    }
+    res.redirect(303, `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已新建评价周期 ${code}`)}`);
+  });
+  r.post('/dashboard/rounds/:code/:step', form, async (req, res) => {
+    const user = pageUser(req, res, BUREAU);
+    if (!user) return;
+    checkCsrf(req, res);
+    const code = String(req.params.code);
+    const body = req.body as Record<string, string | undefined>;
+    const c = ctx(res);
+    let done: string;
+    try {
+      switch (req.params.step) {
+        case 'open': {
+          const o = await openRound(c, code);
+          done = `${code} 已开始录入（${o.firms} 家企业、${o.projects} 个项目）`;
+          break;
+        }
+        case 'close': {
+          const o = await closeRound(c, code);
+          done = `${code} 已停止录入${o.problems.length ? `，有 ${o.problems.length} 类数据不全` : '，数据齐全'}`;
+          break;
+        }
+        case 'compute': {
+          const o = await computeRound(c, code, { force: body.force === '1' });
+          done = `${code} 第 ${o.computation} 次计算完成`;
+          break;
+        }
+        case 'publicize': {
+          const o = await publicizeRound(c, code, { days: body.days ?? '7' });
+          done = `${code} 已公示，至 ${o.noticeEndsOn}`;
+          break;
+        }
+        case 'publish':
+          await publishRound(c, code, { early: body.early === '1', reason: body.reason });
+          done = `${code} 已发布`;
+          break;
+        case 'reopen':
+          await reopenRound(c, code, body.reason ?? '');
+          done = `${code} 已重新开放`;
+          break;
+        default:
+          throw new DomainError('NOT_FOUND', `没有这个操作：${req.params.step}`);
+      }
+    } catch (e) {
+      const error = asDomainError(e);
+      return dashboard(req, res, user, { error, round: code }, statusOf(error));
+    }
+    res.redirect(303, `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(done)}`);
+  });
+
+  // ---- street score entry ----
+  const entry = async (req: Request, res: Response, user: Principal, extra: { round?: string; error?: DomainError; notice?: string } = {}, status = 200) => {
+    const open = (await listRounds(ctx(res))).filter((x) => x.status === 'open' && x.kind === 'half');
+    const wanted = extra.round ?? (typeof req.query.round === 'string' ? req.query.round : undefined);
+    const round = open.find((x) => x.code === wanted)?.code ?? open[open.length - 1]?.code ?? null;
+    const street = user.role === 'street' ? user.street : null;
+    const projects = round ? await streetProjects(ctx(res), round, { street }) : [];
+    render(
+      res,
+      'entry.njk',
+      {
+        title: '街道评分录入',
+        rounds: open,
+        round,
+        street,
+        streetName: user.streetName,
+        projects,
+        scored: projects.filter((p) => p.score !== null).length,
+        notice: extra.notice,
+        error: extra.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null,
+      },
+      status,
+    );
+  };
+  r.get('/entry', async (req, res) => {
+    const user = pageUser(req, res, STREET_SCORE_WRITERS);
+    if (user) await entry(req, res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
+  });
+  r.post('/entry/:code/scores', form, async (req, res) => {
+    const user = pageUser(req, res, STREET_SCORE_WRITERS);
+    if (!user) return;
+    checkCsrf(req, res);
+    const code = String(req.params.code);
+    const body = req.body as Record<string, string | string[] | undefined>;
+    const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    const projects = list(body.project);
+    const scores = list(body.score);
+    const notes = list(body.note);
+    const entries = projects.map((p, i) => ({ projectCode: p, score: scores[i] ?? '', note: notes[i] ?? null })).filter((e) => e.score.trim() !== '');
+    try {
+      const out = await enterStreetScores(ctx(res), code, entries, { street: user.role === 'street' ? user.street : null });
+      res.redirect(303, `/entry?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已保存 ${out.entered} 个项目的评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`);
+    } catch (e) {
+      const error = asDomainError(e);
+      await entry(req, res, user, { round: code, error }, statusOf(error));
+    }
+  });
+  r.post(
+    '/entry/:code/upload',
+    (req, res, next) => {
+      if (pageUser(req, res, STREET_SCORE_WRITERS)) next();
+    },
+    upload,
+    async (req, res) => {
+      const user = authOf(res).user as Principal;
+      checkCsrf(req, res);
+      const code = String(req.params.code);
+      try {
+        if (!req.file) throw new DomainError('INPUT_INVALID', '请选择要上传的文件。');
+        const out = await importRoundData(ctx(res), code, 'street', req.file.path, user.role === 'street' && user.street ? { streetScope: user.street } : {});
+        res.redirect(303, `/entry?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已导入 ${out.rows} 行街道评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`);
+      } catch (e) {
+        const error = asDomainError(e);
+        await entry(req, res, user, { round: code, error }, statusOf(error));
+      }
+    },
+  );
+
+  // ---- a firm's score card ----
+  r.get('/card', async (req, res) => {
+    const user = pageUser(req, res, ['firm']);
+    if (!user) return;
+    const uscc = user.firmUscc as string;
+    const rounds = (await listRounds(ctx(res))).filter((x) => x.status === 'publicized' || x.status === 'published').reverse();
+    const cards = [];
+    for (const round of rounds) {
+      try {
+        cards.push({ round: round.code, status: round.status, firm: await explainFirm(ctx(res), round.code, uscc) });
+      } catch (e) {
+        if (!(e instanceof DomainError && e.code === 'FIRM_NOT_FOUND')) throw e;
+      }
+    }
+    render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards });
+  });
+
+  return r;
+}
+
+/** Renders an error as a page (the error middleware uses this outside /api). */
+export function renderErrorPage(views: nunjucks.Environment) {
+  return (_req: Request, res: Response, error: DomainError, status: number): void => {
+    const auth = authOf(res);
+    res
+      .status(status)
+      .type('html')
+      .send(views.render('error.njk', { user: auth.user, csrf: auth.csrf, title: status === 404 ? '页面不存在' : status === 403 ? '无权访问' : '出错了', message: error.message, problems: problemsOf(error) }));
+  };
+}
