@@ -1,0 +1,146 @@
+/**
+ * One step of the province benchmark, run in its own process so that its peak RSS (VmHWM) is its
+ * own: `node -r tsx/cjs bench/province/step.ts <database url> <step> [args…]`. Prints one JSON line
+ * {step, seconds, peakRssMb, detail} on stdout. The time covers the step only, not process start.
+ */
+import { readFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import { createDb } from '../../src/db/knex-factory';
+import type { AppContext } from '../../src/app/context';
+import { importMasterData, type MasterDataKind } from '../../src/app/import-master-data';
+import { importRoundData, type RoundDataKind } from '../../src/app/import-round-data';
+import { closeRound, computeRound, createRound, openRound } from '../../src/app/rounds';
+import { writeRoundReport } from '../../src/app/report';
+import { loadRoundInput } from '../../src/db/round-input';
+import { saveComputation } from '../../src/db/results-repo';
+import { computeRound as computeEngine } from '../../src/domain/compute-round';
+import { parseRules } from '../../src/rules';
+
+export const ROUND = '2025-H1';
+
+/** Peak resident set of this process so far, from the kernel (exact, not sampled). */
+function vmHwmMb(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/**
+ * The reference query: household-weighted resident means per firm straight from the responses
+ * (one answer per household is guaranteed by the table's key), the core of what compute must do.
+ */
+export const REFERENCE_SQL = `
+  select rp.firm_id, sum(rp.households * s.total / s.n) / sum(rp.households) as resident_mean
+    from (select project_id, sum(score)::numeric as total, count(*) as n
+            from survey_responses where round_id = ? group by project_id) s
+    join round_projects rp on rp.round_id = ? and rp.project_id = s.project_id
+   group by rp.firm_id`;
+
+async function main(): Promise<void> {
+  const [url, step, ...args] = process.argv.slice(2);
+  if (!url || !step) throw new Error('usage: step.ts <url> <step> [args…]');
+  const db = await createDb({ kind: 'postgres', url }, { migrate: false });
+  const ctx: AppContext = { knex: db.knex, dbKind: 'postgres', actor: 'bench', now: () => new Date('2025-07-10T02:00:00Z') };
+  const t0 = process.hrtime.bigint();
+  let detail: unknown;
+  try {
+    switch (step) {
+      case 'master':
+        detail = await importMasterData(ctx, args[0] as MasterDataKind, args[1] as string);
+        break;
+      case 'import':
+        detail = await importRoundData(ctx, ROUND, args[0] as RoundDataKind, args[1] as string);
+        break;
+      case 'create':
+        detail = await createRound(ctx, { code: ROUND });
+        break;
+      case 'open':
+        detail = await openRound(ctx, ROUND);
+        break;
+      case 'close':
+        detail = (await closeRound(ctx, ROUND)).problems;
+        break;
+      case 'compute': {
+        const { computation, result } = await computeRound(ctx, ROUND, { force: true });
+        const lists = { red: 0, black: 0, watch: 0 };
+        for (const f of result.firms) if (f.list) lists[f.list] += 1;
+        detail = { computation, ranked: result.ranked, ...lists };
+        break;
+      }
+      case 'compute-parts': {
+        // Where compute's time goes: the same three parts, the storing one rolled back.
+        const round = (await db.knex('rounds').where({ code: ROUND }).first('id', 'rules', 'rules_hash')) as { id: number; rules: unknown; rules_hash: string };
+        const lap = (() => {
+          let last = process.hrtime.bigint();
+          return (): number => {
+            const now = process.hrtime.bigint();
+            const s = Number(now - last) / 1e9;
+            last = now;
+            return Math.round(s * 100) / 100;
+          };
+        })();
+        const input = await loadRoundInput(db.knex, round.id, { asOf: '2025-07-10' });
+        const loadSeconds = lap();
+        const result = computeEngine(input, parseRules(round.rules), { rulesHash: round.rules_hash, force: true });
+        const engineSeconds = lap();
+        let saveSeconds = 0;
+        await db.knex
+          .transaction(async (trx) => {
+            await saveComputation(trx, round.id, result, { forced: true, createdBy: 'bench', at: ctx.now() });
+            saveSeconds = lap();
+            throw new Error('rollback');
+          })
+          .catch(() => undefined);
+        const explanationMb = Math.round(result.firms.reduce((n, f) => n + JSON.stringify(f.explanation).length, 0) / 1e5) / 10;
+        detail = { loadRoundInput: loadSeconds, engine: engineSeconds, saveComputation: saveSeconds, explanationMb };
+        break;
+      }
+      case 'report': {
+        const files = await writeRoundReport(ctx, ROUND, args[0] as string, { start: () => {}, tick: () => {}, stop: () => {} }, { scoreCards: 'listed' });
+        detail = { files: files.length };
+        break;
+      }
+      case 'copy': {
+        // A scratch copy of the table: same columns, key and indexes, no triggers.
+        await db.knex.raw('drop table if exists bench_copy');
+        await db.knex.raw('create table bench_copy (like survey_responses including all)');
+        const start = process.hrtime.bigint();
+        const conn = (await db.knex.client.acquireConnection()) as { query(s: Writable): Writable };
+        try {
+          await pipeline(
+            createReadStream(args[0] as string),
+            conn.query(copyFrom('copy bench_copy (round_id, project_id, household, score, entered_by, import_id) from stdin with (format csv)')),
+          );
+        } finally {
+          await db.knex.client.releaseConnection(conn);
+        }
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        const n = Number(((await db.knex.raw('select count(*) as n from bench_copy')).rows as { n: string }[])[0]?.n);
+        await db.knex.raw('drop table bench_copy');
+        process.stdout.write(`${JSON.stringify({ step, seconds, peakRssMb: vmHwmMb(), detail: { rows: n } })}\n`);
+        return;
+      }
+      case 'sql': {
+        const round = (await db.knex('rounds').where({ code: ROUND }).first('id')) as { id: number };
+        const rows = (await db.knex.raw(REFERENCE_SQL, [round.id, round.id])).rows as unknown[];
+        detail = { firms: rows.length };
+        break;
+      }
+      default:
+        throw new Error(`unknown step ${step}`);
+    }
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    process.stdout.write(`${JSON.stringify({ step, seconds, peakRssMb: vmHwmMb(), detail })}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

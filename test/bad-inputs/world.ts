@@ -1,0 +1,49 @@
+/**
+ * The corpus's small city, built through the CLI, and a checksum of every table of the database
+ * (md5 of all its rows as text, in a fixed order) to show that a refused input wrote nothing.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { hhb } from '../cli/cli-harness';
+import { WORLD, commandFor, csvText } from './corpus';
+
+export async function buildWorld(db: string, dir: string): Promise<void> {
+  const ok = async (...args: string[]): Promise<void> => {
+    const r = await hhb(args, { db, cwd: dir });
+    if (r.code !== 0) throw new Error(`hhb ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  };
+  const file = (name: string, rows: string[][]): string => {
+    const path = join(dir, name);
+    writeFileSync(path, csvText(rows));
+    return path;
+  };
+  const [F1, F2, F3] = WORLD.firms as [string, string, string];
+  await ok('streets', 'import', file('w-streets.csv', [['街道编码', '街道名称', '区县'], ...WORLD.streets]));
+  await ok('firms', 'import', file('w-firms.csv', [['统一社会信用代码', '企业名称'], [F1, '恒安物业'], [F2, '润泽物业'], [F3, '金盾物业']]));
+  await ok(
+    'projects',
+    'import',
+    file('w-projects.csv', [['项目编号', '项目名称', '街道', '物业企业统一社会信用代码', '户数'], ...WORLD.projects.map(([code, street, f]) => [code, `${code}小区`, street, WORLD.firms[f] as string, '300'])]),
+  );
+  await ok('rounds', 'create', WORLD.closedRound);
+  await ok('rounds', 'open', WORLD.closedRound);
+  await ok('rounds', 'close', WORLD.closedRound);
+  await ok('rounds', 'create', WORLD.round);
+  await ok('rounds', 'open', WORLD.round);
+  await ok(...commandFor('street', file('w-street.csv', [['项目编号', '得分'], ['P001', '88'], ['P004', '72.5']])));
+  await ok(...commandFor('resident', file('w-resident.csv', [['项目编号', '户号', '得分'], ['P001', '1-1', '90'], ['P001', '1-2', '80'], ['P004', '2-1', '60']])));
+  await ok(...commandFor('regulator', file('w-regulator.csv', [['统一社会信用代码', '部门', '得分'], [F1, '市城管执法局', '85']])));
+  await ok(...commandFor('events', file('w-events.csv', [['统一社会信用代码', '日期', '类型', '一票否决'], [F3, '2025-02-01', '未按规定公示收费', '否']])));
+}
+
+/** Table name → md5 of its rows (as text, sorted). */
+export async function tableChecksums(knex: Knex): Promise<Record<string, string>> {
+  const tables = ((await knex.raw(`select tablename from pg_tables where schemaname = current_schema() order by tablename`)).rows as { tablename: string }[]).map((r) => r.tablename);
+  const sums: Record<string, string> = {};
+  for (const t of tables) {
+    const row = (await knex.raw(`select count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as sum from "${t}" t`)).rows as { sum: string }[];
+    sums[t] = row[0]?.sum ?? '';
+  }
+  return sums;
+}
