@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { explainFirm, getRoundResults, toResultsJson } from '../../src/app/results';
+import { explainFirm, getRoundResults, toFirmJson, toResultsJson } from '../../src/app/results';
 import { formatScore, listLabel, statusLabel } from '../../src/app/labels';
 import { withApp } from '../app';
 import { type CliIo, println, printJson } from '../io';
@@ -30,7 +30,7 @@ export function registerResults(program: Command, io: CliIo, globals: Globals): 
     .option('--json', '以 JSON 输出')
     .action(async (code: string, uscc: string, opts: { json?: boolean }) => {
       const firm = await withApp(io, globals(), (ctx) => explainFirm(ctx, code, uscc));
-      if (opts.json) return printJson(io, firm);
+      if (opts.json) return printJson(io, toFirmJson(firm));
       println(io.stdout, `${firm.name}（${firm.uscc}）  ${code}`);
       println(io.stdout, `排名 ${firm.rank ?? '未排名'}，综合得分 ${formatScore(firm.composite)}，榜单：${listLabel(firm.list)}`);
       println(io.stdout, `居民 ${formatScore(firm.scores.resident)}  行管 ${formatScore(firm.scores.regulator)}  街道 ${formatScore(firm.scores.street)}`);

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors';
+import { formatExact } from '../domain/rounding';
 import type { FirmResult, RoundStatus } from '../domain/types';
 import { getRound } from '../db/rounds-repo';
 import { latestComputation } from '../db/results-repo';
@@ -47,5 +48,27 @@ export function toResultsJson(view: RoundResultsView) {
       flags: f.flags,
       reasons: f.reasons,
     })),
+  };
+}
+
+/** One firm's whole result for JSON (API and `hhb explain --json`): scores as numbers of at most 2 decimals, exact values as strings. */
+export function toFirmJson(f: FirmResult) {
+  return {
+    uscc: f.uscc,
+    name: f.name,
+    rank: f.rank,
+    composite: toNumber(f.composite),
+    compositeExact: f.compositeExact,
+    scores: { resident: toNumber(f.scores.resident), regulator: toNumber(f.scores.regulator), street: toNumber(f.scores.street) },
+    households: f.households,
+    complaints: f.complaints,
+    complaintsPer1000: f.complaintsPer1000 === null ? null : formatExact(f.complaintsPer1000),
+    responses: f.responses,
+    requiredResponses: f.requiredResponses,
+    grade: f.grade,
+    list: f.list,
+    flags: f.flags,
+    reasons: f.reasons,
+    explanation: f.explanation,
   };
 }

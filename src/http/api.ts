@@ -8,7 +8,7 @@ import { firmHistory } from '../app/firm-history';
 import { importMasterData } from '../app/import-master-data';
 import { importRoundData } from '../app/import-round-data';
 import { buildReportData } from '../app/report';
-import { explainFirm, getRoundResults, toResultsJson } from '../app/results';
+import { explainFirm, getRoundResults, toFirmJson, toResultsJson } from '../app/results';
 import {
   closeRound,
   computeRound,
@@ -26,8 +26,6 @@ import { writeEntryTemplate } from '../app/templates';
 import type { RoundCompleteness } from '../db/completeness';
 import { getRound } from '../db/rounds-repo';
 import { DomainError } from '../domain/errors';
-import { formatExact } from '../domain/rounding';
-import type { FirmResult } from '../domain/types';
 import { renderRoundCharts, renderScoreCard } from '../reports/charts';
 import { writeRoundWorkbook } from '../reports/workbook';
 import type { ResolvedDeps } from './deps';
@@ -52,30 +50,6 @@ export function completenessFor(user: Principal, report: CompletenessSummary): u
       projectsWithoutStreetScore: mine(detail.projectsWithoutStreetScore),
       projectsWithoutResident: mine(detail.projectsWithoutResident),
     },
-  };
-}
-
-const num = (h: number | null): number | null => (h === null ? null : h / 100);
-
-/** A firm's result for JSON: scores as numbers of at most 2 decimals, exact values as strings. */
-export function firmJson(f: FirmResult) {
-  return {
-    uscc: f.uscc,
-    name: f.name,
-    rank: f.rank,
-    composite: num(f.composite),
-    compositeExact: f.compositeExact,
-    scores: { resident: num(f.scores.resident), regulator: num(f.scores.regulator), street: num(f.scores.street) },
-    households: f.households,
-    complaints: f.complaints,
-    complaintsPer1000: f.complaintsPer1000 === null ? null : formatExact(f.complaintsPer1000),
-    responses: f.responses,
-    requiredResponses: f.requiredResponses,
-    grade: f.grade,
-    list: f.list,
-    flags: f.flags,
-    reasons: f.reasons,
-    explanation: f.explanation,
   };
 }
 
@@ -198,7 +172,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   route(r, registry, { method: 'get', path: '/rounds/:code/firms/:uscc', summary: '一家企业的结果与说明（住建局；企业只见本企业）', tags: ['结果'], access: ANY_ACCOUNT, params: S.RoundFirmParams }, async ({ params, user }, _q, res) => {
     const round = await getRound(deps.knex, params.code);
     requireFirmAccess(user, params.code, round.status, params.uscc);
-    return firmJson(await explainFirm(ctx(res), params.code, params.uscc));
+    return toFirmJson(await explainFirm(ctx(res), params.code, params.uscc));
   });
   route(r, registry, { method: 'get', path: '/rounds/:code/firms/:uscc/score-card.png', summary: '企业评分卡（PNG）；已发布的周期公开', tags: ['结果'], access: 'public', params: S.RoundFirmParams, produces: 'image/png' }, async ({ params, user }, req, res) => {
     const key = `card:${params.code}:${params.uscc}`;

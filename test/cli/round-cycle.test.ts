@@ -77,6 +77,10 @@ describe.each(backends())('a whole round through the CLI on %s', (backend) => {
     const explained = await ok('explain', '2025-H1', uscc(40));
     expect(explained.stdout).toContain('50.00');
     expect(explained.stdout).toContain('黑榜');
+    const json = JSON.parse((await ok('explain', '2025-H1', uscc(40), '--json')).stdout);
+    expect(json).toMatchObject({ uscc: uscc(40), composite: 50, list: 'black', complaints: 765 });
+    expect(json.complaintsPer1000).toMatch(/^\d+(\.\d+)?$/);
+    expect(json.explanation.rules.length).toBeGreaterThan(0);
 
     await ok('rounds', 'create', '2025-H2');
     await ok('rounds', 'open', '2025-H2');
