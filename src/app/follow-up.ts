@@ -95,3 +95,48 @@ export async function decideProposal(
   const view = (await listProposals(ctx)).find((x) => x.id === input.id);
   return view as ProposalView;
 }
+
+export interface RectificationView {
+  round: string;
+  uscc: string;
+  firmName: string;
+  issuedOn: string;
+  deadline: string;
+  reinspectBy: string | null;
+  result: 'passed' | 'failed' | null;
+  resultOn: string | null;
+  note: string | null;
+  /** Not re-inspected and past its re-inspection date (or deadline): counts as not passed (SPEC §5.9). */
+  overdue: boolean;
+}
+
+/** Rectification notices, newest round first; `pending` keeps those still waiting for a re-inspection result. */
+export async function listRectifications(ctx: AppContext, opts: { round?: string | undefined; pending?: boolean } = {}): Promise<RectificationView[]> {
+  let q = ctx
+    .knex('rectifications as r')
+    .join('rounds as rd', 'rd.id', 'r.round_id')
+    .join('firms as f', 'f.id', 'r.firm_id')
+    .select('rd.code', 'f.uscc', 'f.name', 'r.issued_on', 'r.deadline', 'r.reinspect_by', 'r.result', 'r.result_on', 'r.note')
+    .orderBy([{ column: 'rd.code', order: 'desc' }, { column: 'r.id' }]);
+  if (opts.round) q = q.where('rd.code', opts.round);
+  if (opts.pending) q = q.whereNull('r.result');
+  const today = isoDateCst(ctx.now());
+  return (await q).map(
+    (r: { code: string; uscc: string; name: string; issued_on: Date | string; deadline: Date | string; reinspect_by: Date | string | null; result: 'passed' | 'failed' | null; result_on: Date | string | null; note: string | null }) => {
+      const deadline = toIsoDate(r.deadline) as string;
+      const reinspectBy = toIsoDate(r.reinspect_by);
+      return {
+        round: r.code,
+        uscc: r.uscc,
+        firmName: r.name,
+        issuedOn: toIsoDate(r.issued_on) as string,
+        deadline,
+        reinspectBy,
+        result: r.result,
+        resultOn: toIsoDate(r.result_on),
+        note: r.note,
+        overdue: r.result === null && (reinspectBy ?? deadline) < today,
+      };
+    },
+  );
+}

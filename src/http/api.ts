@@ -4,9 +4,12 @@
  */
 import { Router } from 'express';
 import { addUser, createToken, listUsers, type Principal } from '../app/accounts';
+import { readAuditLog } from '../app/audit-log';
 import { firmHistory } from '../app/firm-history';
+import { decideProposal, listProposals, listRectifications, recordReinspection } from '../app/follow-up';
 import { importMasterData } from '../app/import-master-data';
 import { importRoundData } from '../app/import-round-data';
+import { decideObjection, fileObjection, listObjections } from '../app/objections';
 import { buildReportData } from '../app/report';
 import { explainFirm, getRoundResults, toFirmJson, toResultsJson } from '../app/results';
 import {
@@ -24,12 +27,13 @@ import {
 import { enterRegulatorScore, enterStreetScores, streetProjects } from '../app/score-entry';
 import { writeEntryTemplate } from '../app/templates';
 import type { RoundCompleteness } from '../db/completeness';
+import { verifyAudit } from '../db/audit';
 import { getRound } from '../db/rounds-repo';
 import { DomainError } from '../domain/errors';
 import { renderRoundCharts, renderScoreCard } from '../reports/charts';
 import { writeRoundWorkbook } from '../reports/workbook';
 import type { ResolvedDeps } from './deps';
-import { ADMIN, ANY_ACCOUNT, BUREAU, REGULATOR_WRITERS, ROUND_IMPORT_ROLES, STAFF, STREET_SCORE_WRITERS, TEMPLATE_ROLES, requireFirmAccess, requireResultsAccess, requireRole, streetScopeOf, visibleStatuses } from './policy';
+import { ADMIN, ANY_ACCOUNT, BUREAU, OBJECTION_PARTIES, objectingFirm, REGULATOR_WRITERS, ROUND_IMPORT_ROLES, STAFF, STREET_SCORE_WRITERS, TEMPLATE_ROLES, requireFirmAccess, requireResultsAccess, requireRole, streetScopeOf, visibleStatuses } from './policy';
 import { type PublishedCache, cachedBody, sendCached } from './published-cache';
 import { type RouteRegistry, route } from './route';
 import * as S from './schemas';
@@ -217,6 +221,36 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
     const all = user !== null && BUREAU.includes(user.role);
     return firmHistory(ctx(res), params.uscc, { publishedOnly: !all });
   });
+
+  // ---- follow-up: objections, rectifications, proposals, audit (SPEC §5.9, §6) ----
+  route(r, registry, { method: 'get', path: '/rounds/:code/objections', summary: '本周期的异议（企业只见本企业的；overdue 表示超过 5 个工作日未决定）', tags: ['异议与处置'], access: OBJECTION_PARTIES, params: S.RoundParams }, async ({ params, user }, _q, res) => {
+    const u = user as Principal;
+    return { objections: await listObjections(ctx(res), params.code, u.role === 'firm' ? { uscc: u.firmUscc ?? '-' } : {}) };
+  });
+  route(r, registry, { method: 'post', path: '/rounds/:code/objections', summary: '提出异议（公示期内；企业为本企业，住建局可代为提出）', tags: ['异议与处置'], access: OBJECTION_PARTIES, params: S.RoundParams, body: S.FileObjectionBody }, async ({ params, body, user }, _q, res) => {
+    const firm = objectingFirm(user as Principal, body.uscc);
+    res.status(201);
+    return fileObjection(ctx(res), { round: params.code, uscc: firm, reason: body.reason, evidence: body.evidence });
+  });
+  route(r, registry, { method: 'post', path: '/rounds/:code/objections/:uscc/decision', summary: '对异议作出决定（成立或不成立，须写明理由）', tags: ['异议与处置'], access: BUREAU, params: S.RoundFirmParams, body: S.DecideObjectionBody }, async ({ params, body }, _q, res) =>
+    decideObjection(ctx(res), { round: params.code, uscc: params.uscc, decision: body.decision, reason: body.reason }),
+  );
+  route(r, registry, { method: 'get', path: '/rectifications', summary: '整改通知及其复查结论（overdue 表示逾期未复查，按未通过计）', tags: ['异议与处置'], access: REGULATOR_WRITERS, query: S.RectificationsQuery }, async ({ query }, _q, res) => ({
+    rectifications: await listRectifications(ctx(res), { round: query.round, pending: query.pending === 'true' }),
+  }));
+  route(r, registry, { method: 'post', path: '/rounds/:code/rectifications/:uscc/reinspection', summary: '录入整改复查结论（通过或未通过）', tags: ['异议与处置'], access: REGULATOR_WRITERS, params: S.RoundFirmParams, body: S.ReinspectionBody }, async ({ params, body }, _q, res) =>
+    recordReinspection(ctx(res), { round: params.code, uscc: params.uscc, result: body.result, note: body.note }),
+  );
+  route(r, registry, { method: 'get', path: '/proposals', summary: '取消从业资格建议和清退建议', tags: ['异议与处置'], access: BUREAU, query: S.ProposalsQuery }, async ({ query }, _q, res) => ({
+    proposals: await listProposals(ctx(res), query.status ? { status: query.status } : {}),
+  }));
+  route(r, registry, { method: 'post', path: '/proposals/:id/decision', summary: '对处置建议作出决定（批准取消资格后该企业不再参评）', tags: ['异议与处置'], access: BUREAU, params: S.ProposalParams, body: S.DecideProposalBody }, async ({ params, body }, _q, res) =>
+    decideProposal(ctx(res), { id: params.id, decision: body.decision, reason: body.reason }),
+  );
+  route(r, registry, { method: 'get', path: '/audit', summary: '审计日志（最新在前）', tags: ['审计'], access: BUREAU, query: S.AuditQuery }, async ({ query }, _q, res) => ({
+    entries: await readAuditLog(ctx(res), { limit: query.limit, entityId: query.entity }),
+  }));
+  route(r, registry, { method: 'get', path: '/audit/verify', summary: '校验审计日志的哈希链', tags: ['审计'], access: BUREAU }, async (_i, _q, res) => verifyAudit(ctx(res).knex));
 
   r.use((req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.baseUrl}${req.path}`);

@@ -9,8 +9,10 @@ import { rateLimit } from 'express-rate-limit';
 import nunjucks from 'nunjucks';
 import { ROLE_LABELS, createSession, endSession, verifyPassword, type Principal, type Role } from '../app/accounts';
 import { firmHistory } from '../app/firm-history';
+import { decideProposal, listProposals, listRectifications, recordReinspection } from '../app/follow-up';
 import { importRoundData } from '../app/import-round-data';
 import { flagLabel, formatScore, listLabel, statusLabel } from '../app/labels';
+import { type Objection, decideObjection, fileObjection, listObjections } from '../app/objections';
 import { explainFirm, getRoundResults, toResultsJson } from '../app/results';
 import { closeRound, computeRound, createRound, listRounds, openRound, publicizeRound, publishRound, reopenRound, roundCompletenessReport, type RoundSummary } from '../app/rounds';
 import { enterStreetScores, streetProjects } from '../app/score-entry';
@@ -21,7 +23,7 @@ import { completenessFor } from './api';
 import { SESSION_COOKIE, authOf, checkCsrf, readCookie } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
-import { BUREAU, STREET_SCORE_WRITERS } from './policy';
+import { BUREAU, REGULATOR_WRITERS, STREET_SCORE_WRITERS } from './policy';
 import { uploadMiddleware } from './uploads';
 
 const LOGIN_COOKIE = 'hhb_login';
@@ -78,17 +80,19 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const all = await listRounds(ctx(res));
     const staff = user !== null && BUREAU.includes(user.role);
     const published = all.filter((x) => x.status === 'published').sort((a, b) => b.code.localeCompare(a.code));
-    const target = code ?? published[0]?.code ?? null;
-    if (target === null) return render(res, 'rankings.njk', { title: '公开榜单', round: null, rounds: [] });
+    const inNotice = all.filter((x) => x.status === 'publicized').sort((a, b) => b.code.localeCompare(a.code));
+    const target = code ?? published[0]?.code ?? inNotice[0]?.code ?? null;
+    if (target === null) return render(res, 'rankings.njk', { title: '公开榜单', round: null, rounds: [], inNotice });
     const summary = all.find((x) => x.code === target);
-    if (!summary || (summary.status !== 'published' && !(staff && ['computed', 'publicized'].includes(summary.status)))) {
+    if (!summary || !(['published', 'publicized'].includes(summary.status) || (staff && summary.status === 'computed'))) {
       throw new DomainError('ROUND_NOT_FOUND', `评价周期 ${target} 不存在或尚未发布。`);
     }
     const json = toResultsJson(await getRoundResults(ctx(res), target));
     const firms = json.firms.map((f) => ({ ...f, composite: f.composite === null ? null : Math.round(f.composite * 100), scores: { resident: h(f.scores.resident), regulator: h(f.scores.regulator), street: h(f.scores.street) } }));
     render(res, 'rankings.njk', {
       title: `${target} 红黑榜`,
-      round: { code: target, status: summary.status, rulesHash: json.rulesHash, firms },
+      round: { code: target, status: summary.status, noticeEndsOn: summary.noticeEndsOn, rulesHash: json.rulesHash, firms },
+      inNotice: inNotice.filter((x) => x.code !== target),
       red: firms.filter((f) => f.list === 'red'),
       black: firms.filter((f) => f.list === 'black'),
       watch: firms.filter((f) => f.list === 'watch'),
@@ -162,11 +166,15 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         preview = { computation: view.computation, red: view.firms.filter((f) => f.list === 'red'), black: view.firms.filter((f) => f.list === 'black'), watch: view.firms.filter((f) => f.list === 'watch') };
       }
     }
+    const objections = selected && ['publicized', 'computed', 'published'].includes(selected.status) ? await listObjections(ctx(res), selected.code) : [];
+    const overdue: Objection[] = [];
+    for (const x of rounds.filter((y) => y.status === 'publicized')) overdue.push(...(await listObjections(ctx(res), x.code)).filter((o) => o.overdue));
+    const pending = { proposals: (await listProposals(ctx(res), { status: 'pending' })).length, rectifications: (await listRectifications(ctx(res), { pending: true })).length };
     const steps = STEPS.map((s) => ({
       ...s,
       refusal: selected && !s.from.includes(selected.status) ? `当前「${statusLabel(selected.status)}」，须处于「${s.from.map(statusLabel).join('」或「')}」` : null,
     }));
-    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, preview, steps, notice: extra.notice, error: extra.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null }, status);
+    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, preview, steps, objections, overdue, pending, notice: extra.notice, error: extra.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null }, status);
   };
   r.get('/dashboard', async (req, res) => {
     const user = pageUser(req, res, BUREAU);
@@ -231,6 +239,77 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       return dashboard(req, res, user, { error, round: code }, statusOf(error));
     }
     res.redirect(303, `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(done)}`);
+  });
+
+  r.post('/dashboard/rounds/:code/objections/:uscc', form, async (req, res) => {
+    const user = pageUser(req, res, BUREAU);
+    if (!user) return;
+    checkCsrf(req, res);
+    const code = String(req.params.code);
+    const body = req.body as Record<string, string | undefined>;
+    try {
+      const decision = body.decision === 'upheld' || body.decision === 'rejected' ? body.decision : null;
+      if (!decision) throw new DomainError('INPUT_INVALID', '请选择异议成立或不成立。', [{ row: null, column: 'decision', message: '未选择决定' }]);
+      const o = await decideObjection(ctx(res), { round: code, uscc: String(req.params.uscc), decision, reason: body.reason ?? '' });
+      const next = decision === 'upheld' ? '；请重新开放本周期、更正数据后重新计算和公示' : '';
+      res.redirect(303, `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已决定：${o.firmName} 的异议${decision === 'upheld' ? '成立' : '不成立'}${next}`)}`);
+    } catch (e) {
+      const error = asDomainError(e);
+      await dashboard(req, res, user, { error, round: code }, statusOf(error));
+    }
+  });
+
+  // ---- follow-up: re-inspections (bureau, regulators) and proposals (bureau) ----
+  const followUp = async (res: Response, user: Principal, extra: { error?: DomainError; notice?: string } = {}, status = 200) => {
+    const bureau = BUREAU.includes(user.role);
+    render(
+      res,
+      'follow-up.njk',
+      {
+        title: '整改复查与处置',
+        rectifications: await listRectifications(ctx(res)),
+        proposals: bureau ? await listProposals(ctx(res)) : null,
+        notice: extra.notice,
+        error: extra.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null,
+      },
+      status,
+    );
+  };
+  r.get('/follow-up', async (req, res) => {
+    const user = pageUser(req, res, REGULATOR_WRITERS);
+    if (user) await followUp(res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
+  });
+  r.post('/follow-up/rectifications/:code/:uscc', form, async (req, res) => {
+    const user = pageUser(req, res, REGULATOR_WRITERS);
+    if (!user) return;
+    checkCsrf(req, res);
+    const body = req.body as Record<string, string | undefined>;
+    try {
+      const result = body.result === 'passed' || body.result === 'failed' ? body.result : null;
+      if (!result) throw new DomainError('INPUT_INVALID', '请选择复查结论：通过或未通过。', [{ row: null, column: 'result', message: '未选择复查结论' }]);
+      await recordReinspection(ctx(res), { round: String(req.params.code), uscc: String(req.params.uscc), result, note: body.note?.trim() || undefined });
+      res.redirect(303, `/follow-up?done=${encodeURIComponent(`已录入 ${req.params.code} ${req.params.uscc} 的复查结论：${result === 'passed' ? '通过' : '未通过'}`)}`);
+    } catch (e) {
+      const error = asDomainError(e);
+      await followUp(res, user, { error }, statusOf(error));
+    }
+  });
+  r.post('/follow-up/proposals/:id', form, async (req, res) => {
+    const user = pageUser(req, res, BUREAU);
+    if (!user) return;
+    checkCsrf(req, res);
+    const body = req.body as Record<string, string | undefined>;
+    try {
+      const decision = body.decision === 'approved' || body.decision === 'rejected' ? body.decision : null;
+      if (!decision) throw new DomainError('INPUT_INVALID', '请选择批准或驳回。', [{ row: null, column: 'decision', message: '未选择决定' }]);
+      const id = Number(req.params.id);
+      if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('NOT_FOUND', `处置建议 ${req.params.id} 不存在。`);
+      const p = await decideProposal(ctx(res), { id, decision, reason: body.reason ?? '' });
+      res.redirect(303, `/follow-up?done=${encodeURIComponent(`已${decision === 'approved' ? '批准' : '驳回'}对 ${p.firmName} 的${p.kind === 'disqualification' ? '取消从业资格' : '清退'}建议`)}`);
+    } catch (e) {
+      const error = asDomainError(e);
+      await followUp(res, user, { error }, statusOf(error));
+    }
   });
 
   // ---- street score entry ----
@@ -302,7 +381,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
   );
 
   // ---- a firm's score card ----
-  r.get('/card', async (req, res) => {
+  const card = async (req: Request, res: Response, extra?: { error: DomainError; status: number }) => {
     const user = pageUser(req, res, ['firm']);
     if (!user) return;
     const uscc = user.firmUscc as string;
@@ -310,12 +389,30 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const cards = [];
     for (const round of rounds) {
       try {
-        cards.push({ round: round.code, status: round.status, firm: await explainFirm(ctx(res), round.code, uscc) });
+        const firm = await explainFirm(ctx(res), round.code, uscc);
+        const objection = (await listObjections(ctx(res), round.code, { uscc }))[0] ?? null;
+        cards.push({ round: round.code, status: round.status, noticeEndsOn: round.noticeEndsOn, firm, objection });
       } catch (e) {
         if (!(e instanceof DomainError && e.code === 'FIRM_NOT_FOUND')) throw e;
       }
     }
-    render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards });
+    render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards, notice: typeof req.query.done === 'string' ? req.query.done : undefined, error: extra?.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null }, extra?.status ?? 200);
+  };
+  r.get('/card', async (req, res) => card(req, res));
+  r.post('/card/:code/objection', form, async (req, res) => {
+    const user = pageUser(req, res, ['firm']);
+    if (!user) return;
+    checkCsrf(req, res);
+    const code = String(req.params.code);
+    const body = req.body as Record<string, string | undefined>;
+    try {
+      const evidence = (body.evidence ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      await fileObjection(ctx(res), { round: code, uscc: user.firmUscc as string, reason: body.reason ?? '', evidence });
+      res.redirect(303, `/card?done=${encodeURIComponent(`已就 ${code} 提出异议，住建局将在 5 个工作日内作出决定`)}`);
+    } catch (e) {
+      const error = asDomainError(e);
+      await card(req, res, { error, status: statusOf(error) });
+    }
   });
 
   return r;

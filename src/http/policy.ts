@@ -14,6 +14,8 @@ export const STAFF: readonly Role[] = ['admin', 'bureau', 'regulator', 'street']
 export const ANY_ACCOUNT: readonly Role[] = ['admin', 'bureau', 'regulator', 'street', 'firm'];
 export const STREET_SCORE_WRITERS: readonly Role[] = ['admin', 'bureau', 'street'];
 export const REGULATOR_WRITERS: readonly Role[] = ['admin', 'bureau', 'regulator'];
+/** 异议: a firm objects for itself; the bureau may file for a firm and decides. */
+export const OBJECTION_PARTIES: readonly Role[] = ['admin', 'bureau', 'firm'];
 
 export const ROUND_IMPORT_ROLES: Record<RoundDataKind, readonly Role[]> = {
   street: STREET_SCORE_WRITERS,
@@ -44,16 +46,15 @@ export function requireRole(user: Principal | null, roles: readonly Role[], what
   return user;
 }
 
-/** The public sees published rounds only; staff and firms see the rounds listed here. */
+/** The public and firms see rounds in their notice period (公示, draft lists) and published ones; staff see all. */
 export function visibleStatuses(user: Principal | null): readonly RoundStatus[] | 'all' {
-  if (!user) return ['published'];
-  if (user.role === 'firm') return ['publicized', 'published'];
+  if (!user || user.role === 'firm') return ['publicized', 'published'];
   return 'all';
 }
 
-/** A round's full results (every firm): published → anyone; computed or publicized → bureau. */
+/** A round's full results (every firm): publicized (draft, SPEC §6) or published → anyone; computed → bureau. */
 export function requireResultsAccess(user: Principal | null, code: string, status: RoundStatus): void {
-  if (status === 'published') return;
+  if (status === 'published' || status === 'publicized') return;
   if (!user) throw new DomainError('UNAUTHENTICATED', `评价周期 ${code} 尚未发布，请先登录。`);
   if (!BUREAU.includes(user.role)) throw new DomainError('FORBIDDEN', `评价周期 ${code} 尚未发布，当前账号（${user.name}）无权查看其结果。`);
 }
@@ -80,4 +81,14 @@ export function streetScopeOf(user: Principal, requested?: string | undefined): 
     throw new DomainError('FORBIDDEN', `街道账号只能查看和录入本街道（${user.street}）的项目。`, { street: requested });
   }
   return user.street ?? undefined;
+}
+
+/** The firm an objection is filed for: a firm account's own, or the one the bureau names. */
+export function objectingFirm(user: Principal, requested?: string | undefined): string {
+  if (user.role === 'firm') {
+    if (requested !== undefined && requested !== user.firmUscc) throw new DomainError('FORBIDDEN', `企业账号只能为本企业（${user.firmUscc}）提出异议。`, { uscc: requested });
+    return user.firmUscc as string;
+  }
+  if (requested === undefined) throw new DomainError('INPUT_INVALID', '住建局代企业提出异议时须写明企业的统一社会信用代码（uscc）。', [{ row: null, column: 'body.uscc', message: '缺少企业' }]);
+  return requested;
 }

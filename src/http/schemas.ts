@@ -96,3 +96,33 @@ export const ResultsResponse = z.object({
     }),
   ),
 });
+
+// ---- follow-up (SPEC §5.9, §6) ----
+const decisionReason = z.string().trim().min(1, '须写明理由').max(2000).meta({ description: '决定的书面理由' });
+export const FileObjectionBody = z.strictObject({
+  uscc: uscc.optional().meta({ description: '企业（住建局代为提出时必填；企业账号只能为本企业提出）' }),
+  reason: z.string().trim().min(5, '异议理由不能少于 5 个字').max(5000).meta({ description: '异议理由' }),
+  evidence: z.array(z.string().trim().min(1).max(200)).max(50).default([]).meta({ description: '证明材料名称' }),
+});
+export const DecideObjectionBody = z.strictObject({
+  decision: z.enum(['upheld', 'rejected']).meta({ description: 'upheld 成立，rejected 不成立' }),
+  reason: decisionReason,
+});
+export const ProposalParams = z.object({ id: z.coerce.number().int().positive().meta({ description: '处置建议编号' }) });
+export const ProposalsQuery = z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() });
+export const DecideProposalBody = z.strictObject({
+  decision: z.enum(['approved', 'rejected']).meta({ description: 'approved 批准，rejected 驳回' }),
+  reason: decisionReason,
+});
+export const RectificationsQuery = z.object({
+  round: roundCode.optional(),
+  pending: z.enum(['true', 'false']).optional().meta({ description: 'true：只列尚无复查结论的' }),
+});
+export const ReinspectionBody = z.strictObject({
+  result: z.enum(['passed', 'failed']).meta({ description: 'passed 通过，failed 未通过' }),
+  note: z.string().trim().max(2000).optional(),
+});
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  entity: z.string().trim().min(1).max(200).optional().meta({ description: '对象编号前缀，例如评价周期编号' }),
+});

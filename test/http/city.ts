@@ -36,6 +36,20 @@ export function contextOf(knex: Knex, dbKind: 'pglite' | 'postgres', actor = 'te
 /** Firm i's score in every source: firm 1 95, firm 10 50, the others between 70 and 80. */
 const scoreOf = (i: number): number => (i === 1 ? 95 : i === 10 ? 50 : 80 - i);
 
+/** Every source of an open round for every firm of the city (firm i scores scoreOf(i) everywhere). */
+export async function enterAllScores(ctx: AppContext, code: string, firms: City['firms']): Promise<void> {
+  await enterStreetScores(ctx, code, firms.map((f, i) => ({ projectCode: f.project, score: scoreOf(i + 1) })));
+  for (const [i, f] of firms.entries()) await enterRegulatorScore(ctx, code, { firmUscc: f.uscc, department: '执法局', score: scoreOf(i + 1) });
+  const dir = mkdtempSync(join(tmpdir(), 'hhb-city-'));
+  try {
+    const summary = join(dir, 'summary.csv');
+    writeFileSync(summary, `项目编号,有效样本数,平均分\n${firms.map((f, i) => `${f.project},90,${scoreOf(i + 1)}`).join('\n')}\n`);
+    await importRoundData(ctx, code, 'resident-summary', summary);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function buildCity(knex: Knex, dbKind: 'pglite' | 'postgres'): Promise<City> {
   const ctx = contextOf(knex, dbKind);
   await aStreet(knex, { code: 'SA', name: '东城街道' });
@@ -50,16 +64,7 @@ export async function buildCity(knex: Knex, dbKind: 'pglite' | 'postgres'): Prom
 
   await createRound(ctx, { code: PUBLISHED });
   await openRound(ctx, PUBLISHED);
-  await enterStreetScores(ctx, PUBLISHED, firms.map((f, i) => ({ projectCode: f.project, score: scoreOf(i + 1) })));
-  for (const [i, f] of firms.entries()) await enterRegulatorScore(ctx, PUBLISHED, { firmUscc: f.uscc, department: '执法局', score: scoreOf(i + 1) });
-  const dir = mkdtempSync(join(tmpdir(), 'hhb-city-'));
-  try {
-    const summary = join(dir, 'summary.csv');
-    writeFileSync(summary, `项目编号,有效样本数,平均分\n${firms.map((f, i) => `${f.project},90,${scoreOf(i + 1)}`).join('\n')}\n`);
-    await importRoundData(ctx, PUBLISHED, 'resident-summary', summary);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  await enterAllScores(ctx, PUBLISHED, firms);
   await closeRound(ctx, PUBLISHED);
   await computeRound(ctx, PUBLISHED, { force: false });
   await publicizeRound(ctx, PUBLISHED, { days: 7 });

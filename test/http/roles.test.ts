@@ -68,6 +68,32 @@ const CASES: Case[] = [
   { name: 'GET results of the open round', send: (a) => request(a).get(`/api/v1/rounds/${OPEN}/results`), allowed: { admin: 409, bureau: 409 } },
   { name: "GET the firm account's own explanation", send: (a, c) => request(a).get(`/api/v1/rounds/${PUBLISHED}/firms/${c.firms[0]?.uscc}`), allowed: { admin: 200, bureau: 200, firm: 200 } },
   { name: "GET another firm's explanation", send: (a, c) => request(a).get(`/api/v1/rounds/${PUBLISHED}/firms/${c.firms[1]?.uscc}`), allowed: { admin: 200, bureau: 200 } },
+  { name: 'GET objections of the published round', send: (a) => request(a).get(`/api/v1/rounds/${PUBLISHED}/objections`), allowed: { admin: 200, bureau: 200, firm: 200 } },
+  {
+    name: "POST an objection for the firm account's own firm (round no longer in its notice period)",
+    send: (a, c) => request(a).post(`/api/v1/rounds/${PUBLISHED}/objections`).send({ uscc: c.firms[0]?.uscc, reason: '居民满意度样本有误，请核查' }),
+    allowed: { admin: 409, bureau: 409, firm: 409 },
+  },
+  {
+    name: 'POST an objection for another firm',
+    send: (a, c) => request(a).post(`/api/v1/rounds/${PUBLISHED}/objections`).send({ uscc: c.firms[1]?.uscc, reason: '居民满意度样本有误，请核查' }),
+    allowed: { admin: 409, bureau: 409 },
+  },
+  {
+    name: 'POST a decision on an objection nobody filed',
+    send: (a, c) => request(a).post(`/api/v1/rounds/${PUBLISHED}/objections/${c.firms[1]?.uscc}/decision`).send({ decision: 'rejected', reason: '理由' }),
+    allowed: { admin: 404, bureau: 404 },
+  },
+  { name: 'GET rectifications', send: (a) => request(a).get('/api/v1/rectifications?pending=true'), allowed: { admin: 200, bureau: 200, regulator: 200 } },
+  {
+    name: 'POST a re-inspection of a firm without a rectification notice',
+    send: (a, c) => request(a).post(`/api/v1/rounds/${PUBLISHED}/rectifications/${c.firms[0]?.uscc}/reinspection`).send({ result: 'passed' }),
+    allowed: { admin: 404, bureau: 404, regulator: 404 },
+  },
+  { name: 'GET proposals', send: (a) => request(a).get('/api/v1/proposals?status=pending'), allowed: { admin: 200, bureau: 200 } },
+  { name: 'POST a decision on a missing proposal', send: (a) => request(a).post('/api/v1/proposals/999999/decision').send({ decision: 'rejected', reason: '理由' }), allowed: { admin: 404, bureau: 404 } },
+  { name: 'GET audit log', send: (a) => request(a).get(`/api/v1/audit?limit=5&entity=${PUBLISHED}`), allowed: { admin: 200, bureau: 200 } },
+  { name: 'GET audit verification', send: (a) => request(a).get('/api/v1/audit/verify'), allowed: { admin: 200, bureau: 200 } },
   { name: 'GET a firm history', send: (a, c) => request(a).get(`/api/v1/firms/${c.firms[1]?.uscc}/history`), allowed: Object.fromEntries(WHO.map((w) => [w, 200])) },
 ];
 

@@ -12,22 +12,7 @@ import { createApp } from '../../src/http/app';
 import { backends, useTestDb } from '../../src/db/test-db';
 import { hhb } from '../cli/cli-harness';
 import { NOW, OPEN, PASSWORD, PUBLISHED, XSS_NAME, type City, buildCity } from './city';
-
-const hidden = (html: string, name: string): string => {
-  const m = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!m?.[1]) throw new Error(`no hidden field ${name}`);
-  return m[1];
-};
-
-/** Logs in through the form; returns the agent (with its cookie) and the session's CSRF token. */
-async function login(app: Express, name: string, password = PASSWORD) {
-  const agent = request.agent(app);
-  const form = await agent.get('/login');
-  const res = await agent.post('/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), name, password, next: '' });
-  if (res.status !== 303) throw new Error(`login ${name}: ${res.status}`);
-  const page = await agent.get(res.headers.location as string);
-  return { agent, csrf: hidden(page.text, '_csrf'), setCookie: res.headers['set-cookie'] as unknown as string[] };
-}
+import { hidden, login } from './web-session';
 
 describe.each(backends())('the web layer (%s)', (kind) => {
   const t = useTestDb(kind);
