@@ -87,11 +87,14 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     if (!summary || !(['published', 'publicized'].includes(summary.status) || (staff && summary.status === 'computed'))) {
       throw new DomainError('ROUND_NOT_FOUND', `评价周期 ${target} 不存在或尚未发布。`);
     }
+    // During the notice period the public sees the draft lists only, not the full ranking (SPEC §2, §6).
+    const draftOnly = summary.status !== 'published' && !staff;
     const json = toResultsJson(await getRoundResults(ctx(res), target));
     const firms = json.firms.map((f) => ({ ...f, composite: f.composite === null ? null : Math.round(f.composite * 100), scores: { resident: h(f.scores.resident), regulator: h(f.scores.regulator), street: h(f.scores.street) } }));
     render(res, 'rankings.njk', {
       title: `${target} 红黑榜`,
-      round: { code: target, status: summary.status, noticeEndsOn: summary.noticeEndsOn, rulesHash: json.rulesHash, firms },
+      round: { code: target, status: summary.status, noticeEndsOn: summary.noticeEndsOn, rulesHash: json.rulesHash, firms: draftOnly ? [] : firms, ranked: firms.length },
+      draftOnly,
       inNotice: inNotice.filter((x) => x.code !== target),
       red: firms.filter((f) => f.list === 'red'),
       black: firms.filter((f) => f.list === 'black'),

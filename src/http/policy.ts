@@ -46,15 +46,19 @@ export function requireRole(user: Principal | null, roles: readonly Role[], what
   return user;
 }
 
-/** The public and firms see rounds in their notice period (公示, draft lists) and published ones; staff see all. */
+/** The public sees published rounds only; staff and firms see the rounds listed here. */
 export function visibleStatuses(user: Principal | null): readonly RoundStatus[] | 'all' {
-  if (!user || user.role === 'firm') return ['publicized', 'published'];
+  if (!user) return ['published'];
+  if (user.role === 'firm') return ['publicized', 'published'];
   return 'all';
 }
 
-/** A round's full results (every firm): publicized (draft, SPEC §6) or published → anyone; computed → bureau. */
+/**
+ * A round's full results (every firm): published → anyone; computed or publicized → bureau. During
+ * the notice period the public sees the draft lists on the public page only (SPEC §2 with §6).
+ */
 export function requireResultsAccess(user: Principal | null, code: string, status: RoundStatus): void {
-  if (status === 'published' || status === 'publicized') return;
+  if (status === 'published') return;
   if (!user) throw new DomainError('UNAUTHENTICATED', `评价周期 ${code} 尚未发布，请先登录。`);
   if (!BUREAU.includes(user.role)) throw new DomainError('FORBIDDEN', `评价周期 ${code} 尚未发布，当前账号（${user.name}）无权查看其结果。`);
 }

@@ -40,7 +40,9 @@ describe.each(backends())('objections, re-inspections and proposals on the web (
     expect(page.status).toBe(200);
     expect(page.text).toContain('公示期至 2025-07-08');
     expect(page.text).toMatch(new RegExp(`id="red-list"[^]*${city.firms[0]?.name}[^]*id="black-list"`));
-    expect((await request(app).get(`/api/v1/rounds/${OPEN}/results`)).status).toBe(200);
+    expect(page.text).not.toContain('综合排名'); // the draft lists only, not the full ranking
+    expect((await request(app).get(`/api/v1/rounds/${OPEN}/results`)).status).toBe(401);
+    expect((await request(app).get(`/api/v1/rounds/${OPEN}/results`).set('Authorization', bearer('bureau'))).status).toBe(200);
   });
 
   it('lets a firm object once from its score card, and refuses publication while it is undecided', async () => {
