@@ -169,6 +169,29 @@ describe.each(backends())('roles on every route (%s)', (kind) => {
     expect(again.status).toBe(304);
   });
 
+  it('serves the cached published results gzipped to clients that accept it, each representation with its own ETag', async () => {
+    const raw = (r: request.Test) => r.buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    const url = `/api/v1/rounds/${PUBLISHED}/results`;
+    const plain = await raw(request(app).get(url).set('Accept-Encoding', 'identity'));
+    const zipped = await raw(request(app).get(url).set('Accept-Encoding', 'br;q=1, gzip;q=0.8'));
+    const refused = await raw(request(app).get(url).set('Accept-Encoding', 'gzip;q=0'));
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('Accept-Encoding');
+    // superagent inflates the body; the wire size is in Content-Length.
+    expect((zipped.body as Buffer).equals(plain.body as Buffer)).toBe(true);
+    expect(Number(zipped.headers['content-length'])).toBeLessThan((plain.body as Buffer).length / 2);
+    expect(JSON.parse((plain.body as Buffer).toString('utf8')).round).toBe(PUBLISHED);
+    expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+    const revalidated = await request(app).get(url).set('Accept-Encoding', 'gzip').set('If-None-Match', zipped.headers.etag as string);
+    expect(revalidated.status).toBe(304);
+  });
+
   it('answers errors as {error:{code,message,details}} with the field named, and unknown bearer tokens with 401', async () => {
     const bad = await request(app).put(`/api/v1/rounds/${OPEN}/street-scores/${city.firms[0]?.project}`).set('Authorization', `Bearer ${city.tokens.bureau}`).send({ score: 120 });
     expect(bad.status).toBe(400);
