@@ -51,6 +51,9 @@ const STEPS: { step: string; label: string; from: RoundStatus[] }[] = [
 const problemsOf = (e: DomainError): FieldProblem[] =>
   Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];
 
+/** An error as a page shows it: the message and its row/column problems. */
+const errorView = (e: DomainError | undefined): { message: string; problems: FieldProblem[] } | null => (e ? { message: e.message, problems: problemsOf(e) } : null);
+
 const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
@@ -177,7 +180,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       ...s,
       refusal: selected && !s.from.includes(selected.status) ? `当前「${statusLabel(selected.status)}」，须处于「${s.from.map(statusLabel).join('」或「')}」` : null,
     }));
-    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, preview, steps, objections, overdue, pending, notice: extra.notice, error: extra.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null }, status);
+    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, preview, steps, objections, overdue, pending, notice: extra.notice, error: errorView(extra.error) }, status);
   };
   r.get('/dashboard', async (req, res) => {
     const user = pageUser(req, res, BUREAU);
@@ -273,7 +276,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         rectifications: await listRectifications(ctx(res)),
         proposals: bureau ? await listProposals(ctx(res)) : null,
         notice: extra.notice,
-        error: extra.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null,
+        error: errorView(extra.error),
       },
       status,
     );
@@ -334,7 +337,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         projects,
         scored: projects.filter((p) => p.score !== null).length,
         notice: extra.notice,
-        error: extra.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null,
+        error: errorView(extra.error),
       },
       status,
     );
@@ -399,7 +402,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         if (!(e instanceof DomainError && e.code === 'FIRM_NOT_FOUND')) throw e;
       }
     }
-    render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards, notice: typeof req.query.done === 'string' ? req.query.done : undefined, error: extra?.error ? { message: extra.error.message, problems: problemsOf(extra.error) } : null }, extra?.status ?? 200);
+    render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards, notice: typeof req.query.done === 'string' ? req.query.done : undefined, error: errorView(extra?.error) }, extra?.status ?? 200);
   };
   r.get('/card', async (req, res) => card(req, res));
   r.post('/card/:code/objection', form, async (req, res) => {
