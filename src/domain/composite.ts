@@ -5,22 +5,33 @@
  */
 import { type Exact, type Source, SOURCES } from './types';
 import { type SourceWeights } from './rules';
-import { ZERO, fromDecimal } from './exact';
+import { decimalScaled, exact, fromDecimal } from './exact';
 
 export type ExactScores = Record<Source, Exact | null>;
 
-/** Weighted mean over the present sources; null when none is present. */
+/**
+ * Weighted mean over the present sources; null when none is present. The weights are read as
+ * decimals (fromDecimal: integers over 10^6, a common scale that cancels) and the terms are summed
+ * over a common denominator in BigInt, reduced once: the value of Σ w·s / Σ w in exact fractions.
+ */
 export function compositeScore(scores: ExactScores, weights: SourceWeights): Exact | null {
-  let weighted = ZERO;
-  let totalWeight = ZERO;
+  let numerator = 0n;
+  let denominator = 1n;
+  let totalWeight = 0n;
   for (const source of SOURCES) {
     const score = scores[source];
     if (score === null) continue;
-    const w = fromDecimal(weights[source]);
-    weighted = weighted.add(w.mul(score));
-    totalWeight = totalWeight.add(w);
+    const w = decimalScaled(weights[source]);
+    const n = w * (score.s < 0n ? -score.n : score.n);
+    if (score.d === denominator) {
+      numerator += n;
+    } else {
+      numerator = numerator * score.d + n * denominator;
+      denominator *= score.d;
+    }
+    totalWeight += w;
   }
-  return totalWeight.equals(ZERO) ? null : weighted.div(totalWeight);
+  return totalWeight === 0n ? null : exact(numerator, denominator * totalWeight);
 }
 
 /**

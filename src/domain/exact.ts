@@ -23,8 +23,12 @@ export function fromHundredths(h: Hundredths): Exact {
  * validated to hold at most `places` decimals, so the decimal reading is the one the author wrote.
  */
 export function fromDecimal(value: number, places = 6): Exact {
-  const scale = 10 ** places;
-  return exact(BigInt(Math.round(value * scale)), BigInt(scale));
+  return exact(decimalScaled(value, places), BigInt(10 ** places));
+}
+
+/** The integer numerator of fromDecimal(value, places) before reduction: value × 10^places. */
+export function decimalScaled(value: number, places = 6): bigint {
+  return BigInt(Math.round(value * 10 ** places));
 }
 
 /** A 0–100 rule threshold (85, 59.5) → integer hundredths. */

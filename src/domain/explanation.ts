@@ -29,14 +29,12 @@ export function pointsLabel(points: number): string {
   return `${points}分`;
 }
 
+const SOURCE_ORDER: Record<ExplainedInput['source'], number> = { resident: 0, regulator: 1, street: 2, complaints: 3, event: 4, rectification: 5, half: 6 };
+
 /** Orders an explanation so that it does not depend on the order the inputs came in. */
 export function sortedExplanation(inputs: ExplainedInput[], rules: RuleFiring[]): Explanation {
-  const sourceOrder: ExplainedInput['source'][] = ['resident', 'regulator', 'street', 'complaints', 'event', 'rectification', 'half'];
   const sortedInputs = [...inputs].sort(
-    (a, b) =>
-      sourceOrder.indexOf(a.source) - sourceOrder.indexOf(b.source) ||
-      compareText(a.subject, b.subject) ||
-      compareText(a.value, b.value),
+    (a, b) => SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] || compareText(a.subject, b.subject) || compareText(a.value, b.value),
   );
   return { inputs: sortedInputs, rules: [...rules] };
 }

@@ -39,7 +39,9 @@ const FLAG_ORDER: Flag[] = [
 
 export function placeLists(scored: ScoredFirm[], rules: Rules): Placement {
   const firms: PlacedFirm[] = scored.map((f) => ({ ...f, rank: null, position: null, grade: null, list: null, headline: [] }));
-  const rankable = firms.flatMap((f) => (f.published === null ? [] : [{ ...f, composite: f.published, firm: f }]));
+  const rankable = firms.flatMap((f) =>
+    f.published === null ? [] : [{ uscc: f.uscc, composite: f.published, scores: f.scores, complaintsPer1000: f.complaintsPer1000, firm: f }],
+  );
   const ranking = rankFirms(rankable, rules.tieBreak);
   const ordered = ranking.map((e) => {
     e.item.firm.rank = e.rank;

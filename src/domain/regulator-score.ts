@@ -6,7 +6,7 @@
 import { type DeductionInput, type Exact, type ExplainedInput, type RegulatorInput } from './types';
 import { type DeductionItem, type DeductionRules } from './rules';
 import { DomainError } from './errors';
-import { HUNDRED, ZERO, decimalToHundredths, exact, fromDecimal, fromHundredths, maxExact, minExact, sum } from './exact';
+import { HUNDRED, ZERO, decimalToHundredths, exact, fromDecimal, fromHundredths, maxExact, minExact } from './exact';
 import { formatExact, formatHundredths } from './rounding';
 import { input } from './explanation';
 
@@ -23,9 +23,10 @@ export function regulatorScore(regulator: RegulatorInput | null, rules: Deductio
 
 function departmentsScore(scores: { department: string; score: number }[]): RegulatorScore {
   if (scores.length === 0) return { score: null, inputs: [] };
-  const total = sum(scores.map((s) => fromHundredths(s.score)));
+  // Σ hundredths / (100 × departments), one fraction
+  const total = scores.reduce((acc, s) => acc + BigInt(s.score), 0n);
   return {
-    score: total.div(exact(scores.length)),
+    score: exact(total, 100n * BigInt(scores.length)),
     inputs: scores.map((s) => input('regulator', s.department, formatHundredths(s.score))),
   };
 }

@@ -6,8 +6,8 @@
 import { type ExplainedInput, type Exact, type ProjectInput, type ResidentInput, type SurveyResponse } from './types';
 import { DomainError } from './errors';
 import { exact, fromHundredths } from './exact';
-import { householdWeightedMean } from './household-mean';
-import { formatExact, formatHundredths } from './rounding';
+import { type WeightedScore, householdWeightedMean } from './household-mean';
+import { formatHundredths, roundRatioHalfUpToHundredths } from './rounding';
 import { input } from './explanation';
 
 /** Individual responses → one per household (the highest seq wins) → count and sum of hundredths. */
@@ -48,27 +48,26 @@ export interface FirmResidentScore extends FirmSourceScore {
 }
 
 export function firmResidentScore(projects: readonly ProjectInput[]): FirmResidentScore {
-  const scored: { households: number; score: Exact }[] = [];
+  const scored: WeightedScore[] = [];
   const inputs: ExplainedInput[] = [];
   let responses = 0;
   for (const p of projects) {
-    const score = projectResidentScore(p.resident);
+    const r = p.resident;
     const subject = `${p.code} ${p.name}（${p.households} 户）`;
-    if (p.resident === null || score === null) {
+    if (r === null || r.count === 0) {
       inputs.push(input('resident', subject, '无居民评分'));
       continue;
     }
-    responses += p.resident.count;
-    scored.push({ households: p.households, score });
-    inputs.push(
-      input(
-        'resident',
-        subject,
-        p.resident.form === 'responses'
-          ? `${p.resident.count} 份有效问卷，均分 ${formatExact(score)}`
-          : `调查机构汇总：${p.resident.count} 份有效样本，平均分 ${formatHundredths(p.resident.mean)}`,
-      ),
-    );
+    responses += r.count;
+    if (r.form === 'responses') {
+      // the project's score is sum / (count × 100), the same value projectResidentScore gives
+      const denominator = BigInt(r.count) * 100n;
+      scored.push({ households: p.households, numerator: r.sum, denominator });
+      inputs.push(input('resident', subject, `${r.count} 份有效问卷，均分 ${formatHundredths(roundRatioHalfUpToHundredths(r.sum, denominator))}`));
+    } else {
+      scored.push({ households: p.households, numerator: BigInt(r.mean), denominator: 100n });
+      inputs.push(input('resident', subject, `调查机构汇总：${r.count} 份有效样本，平均分 ${formatHundredths(r.mean)}`));
+    }
   }
   return {
     score: householdWeightedMean(scored),

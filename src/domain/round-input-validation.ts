@@ -32,26 +32,26 @@ function validateFirm(firm: FirmInput, projectCodes: Map<string, string>): void 
     const owner = projectCodes.get(p.code);
     if (owner !== undefined) bad(`项目 ${p.code} 同时属于企业 ${owner} 和 ${u}`, { uscc: u, projectCode: p.code, field: 'code' });
     projectCodes.set(p.code, u);
-    const at = `企业 ${u} 的项目 ${p.code}`;
+    const at = (): string => `企业 ${u} 的项目 ${p.code}`;
     if (!Number.isInteger(p.households) || p.households <= 0) {
-      bad(`${at} 的户数 ${p.households} 无效：须为正整数`, { uscc: u, projectCode: p.code, field: 'households' });
+      bad(`${at()} 的户数 ${p.households} 无效：须为正整数`, { uscc: u, projectCode: p.code, field: 'households' });
     }
     if (p.streetScore !== null && !isHundredths(p.streetScore)) {
-      bad(`${at} 的街道评分无效：须为 0–100 之间、最多两位小数的分数`, { uscc: u, projectCode: p.code, field: 'streetScore' });
+      bad(`${at()} 的街道评分无效：须为 0–100 之间、最多两位小数的分数`, { uscc: u, projectCode: p.code, field: 'streetScore' });
     }
     if (!Number.isInteger(p.complaints) || p.complaints < 0) {
-      bad(`${at} 的投诉数 ${p.complaints} 无效：须为非负整数`, { uscc: u, projectCode: p.code, field: 'complaints' });
+      bad(`${at()} 的投诉数 ${p.complaints} 无效：须为非负整数`, { uscc: u, projectCode: p.code, field: 'complaints' });
     }
     const r = p.resident;
     if (r !== null) {
       if (!Number.isInteger(r.count) || r.count < 0) {
-        bad(`${at} 的有效样本数 ${r.count} 无效：须为非负整数`, { uscc: u, projectCode: p.code, field: 'resident.count' });
+        bad(`${at()} 的有效样本数 ${r.count} 无效：须为非负整数`, { uscc: u, projectCode: p.code, field: 'resident.count' });
       }
       if (r.form === 'summary' && !isHundredths(r.mean)) {
-        bad(`${at} 的居民评分平均分无效：须为 0–100 之间的分数`, { uscc: u, projectCode: p.code, field: 'resident.mean' });
+        bad(`${at()} 的居民评分平均分无效：须为 0–100 之间的分数`, { uscc: u, projectCode: p.code, field: 'resident.mean' });
       }
       if (r.form === 'responses' && (r.sum < 0n || r.sum > BigInt(r.count) * 10000n)) {
-        bad(`${at} 的居民评分合计无效：与有效问卷数不符`, { uscc: u, projectCode: p.code, field: 'resident.sum' });
+        bad(`${at()} 的居民评分合计无效：与有效问卷数不符`, { uscc: u, projectCode: p.code, field: 'resident.sum' });
       }
     }
   }

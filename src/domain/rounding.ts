@@ -15,9 +15,17 @@ function floorDiv(a: bigint, b: bigint): bigint {
 
 /** Exact value → integer hundredths, half-up (half away from zero for negatives): 85.345 → 8535. */
 export function roundHalfUpToHundredths(x: Exact): Hundredths {
-  // |x| × 100 + 1/2, floored: (200·n + d) / (2·d)
-  const magnitude = floorDiv(200n * x.n + x.d, 2n * x.d);
-  return Number(x.s < 0n ? -magnitude : magnitude);
+  return roundRatioHalfUpToHundredths(x.s < 0n ? -x.n : x.n, x.d);
+}
+
+/**
+ * The value numerator / denominator (denominator > 0, the pair need not be reduced) → integer
+ * hundredths, half-up as above; the same result as rounding the reduced fraction.
+ */
+export function roundRatioHalfUpToHundredths(numerator: bigint, denominator: bigint): Hundredths {
+  // |x| × 100 + 1/2, floored: (200·|n| + d) / (2·d)
+  const magnitude = floorDiv(200n * (numerator < 0n ? -numerator : numerator) + denominator, 2n * denominator);
+  return Number(numerator < 0n ? -magnitude : magnitude);
 }
 
 /** Exact value → integer by the slice rounding mode. */

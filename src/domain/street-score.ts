@@ -2,15 +2,14 @@
  * 街道社区评分 (SPEC §4, §5.1): a score per project from the street it lies in; the firm's score is
  * the household-weighted mean over its projects that have one.
  */
-import { type Exact, type ExplainedInput, type ProjectInput } from './types';
-import { fromHundredths } from './exact';
-import { householdWeightedMean } from './household-mean';
+import { type ExplainedInput, type ProjectInput } from './types';
+import { type WeightedScore, householdWeightedMean } from './household-mean';
 import { formatHundredths } from './rounding';
 import { input } from './explanation';
 import { type FirmSourceScore } from './resident-score';
 
 export function firmStreetScore(projects: readonly ProjectInput[]): FirmSourceScore {
-  const scored: { households: number; score: Exact }[] = [];
+  const scored: WeightedScore[] = [];
   const inputs: ExplainedInput[] = [];
   for (const p of projects) {
     const subject = `${p.code} ${p.name}（${p.street}，${p.households} 户）`;
@@ -18,7 +17,7 @@ export function firmStreetScore(projects: readonly ProjectInput[]): FirmSourceSc
       inputs.push(input('street', subject, '无街道评分'));
       continue;
     }
-    scored.push({ households: p.households, score: fromHundredths(p.streetScore) });
+    scored.push({ households: p.households, numerator: BigInt(p.streetScore), denominator: 100n });
     inputs.push(input('street', subject, formatHundredths(p.streetScore)));
   }
   return {
