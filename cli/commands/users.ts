@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { type Command, Option } from 'commander';
-import { ROLES, addUser, createToken } from '../../src/app/accounts';
+import { ROLE_LABELS, ROLES, addUser, createToken, listUsers, revokeTokens, setUserDisabled } from '../../src/app/accounts';
 import { DomainError } from '../../src/domain/errors';
 import { withApp } from '../app';
-import { type CliIo, println } from '../io';
+import { type CliIo, printJson, println } from '../io';
 import type { Globals } from '../program';
 
 /** The first line of standard input (a password piped in: `echo … | hhb users add … --password-stdin`). */
@@ -15,9 +15,8 @@ async function firstLine(stdin: Readable): Promise<string> {
 
 export function registerUsers(program: Command, io: CliIo, globals: Globals): void {
   const stdin = (): Readable => (io as CliIo & { stdin?: Readable }).stdin ?? process.stdin;
-  program
-    .command('users')
-    .description('账号管理')
+  const users = program.command('users').description('账号管理');
+  users
     .command('add <name>')
     .description('新增账号；密码从标准输入读入（--password-stdin），否则生成一个并只显示这一次')
     .addOption(new Option('--role <role>', '角色').choices([...ROLES]).makeOptionMandatory())
@@ -31,9 +30,41 @@ export function registerUsers(program: Command, io: CliIo, globals: Globals): vo
       println(io.stdout, `已新增账号 ${out.user.name}（${out.user.role}${out.user.street ? `，街道 ${out.user.street}` : ''}${out.user.firmUscc ? `，企业 ${out.user.firmUscc}` : ''}）。`);
       if (out.generated) println(io.stdout, `初始密码（只显示这一次，请妥善转交）：${out.password}`);
     });
-  program
-    .command('tokens')
-    .description('访问令牌（脚本调用 API 用）')
+  users
+    .command('list')
+    .description('列出账号')
+    .option('--json', '以 JSON 输出')
+    .action(async (opts: { json?: boolean }) => {
+      const list = await withApp(io, globals(), (ctx) => listUsers(ctx));
+      if (opts.json) return printJson(io, { users: list });
+      for (const u of list) println(io.stdout, [u.name, ROLE_LABELS[u.role], u.street ?? u.firmUscc ?? '', u.disabled ? '已停用' : ''].join('\t').trimEnd());
+    });
+  users
+    .command('disable <name>')
+    .description('停用账号：不能再登录，已登录的会话结束，令牌全部作废')
+    .option('--reason <text>', '停用理由（记入审计日志）')
+    .action(async (name: string, opts: { reason?: string }) => {
+      const out = await withApp(io, globals(), (ctx) => setUserDisabled(ctx, name, true, opts.reason));
+      println(io.stdout, `已停用账号 ${out.user}：结束会话 ${out.sessions} 个，作废令牌 ${out.tokens} 个。`);
+    });
+  users
+    .command('enable <name>')
+    .description('重新启用账号（原有令牌仍作废，需要时另行创建）')
+    .action(async (name: string) => {
+      const out = await withApp(io, globals(), (ctx) => setUserDisabled(ctx, name, false));
+      println(io.stdout, `已重新启用账号 ${out.user}。`);
+    });
+
+  const tokens = program.command('tokens').description('访问令牌（脚本调用 API 用）');
+  tokens
+    .command('revoke <name>')
+    .description('作废账号 <name> 的令牌（全部，或 --label 指定用途的）')
+    .option('--label <label>', '只作废此用途的令牌')
+    .action(async (name: string, opts: { label?: string }) => {
+      const out = await withApp(io, globals(), (ctx) => revokeTokens(ctx, name, { label: opts.label }));
+      println(io.stdout, `已作废 ${out.user} 的令牌 ${out.revoked} 个。`);
+    });
+  tokens
     .command('create <name>')
     .description('为账号 <name> 创建访问令牌；令牌只显示这一次，数据库只存其哈希')
     .option('--label <label>', '令牌用途说明')

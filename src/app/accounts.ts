@@ -118,6 +118,41 @@ export async function listUsers(ctx: AppContext): Promise<(Principal & { disable
   return rows.map((r) => ({ ...principalOf(r), disabled: r.disabled }));
 }
 
+/**
+ * Disables an account (a clerk who left, a leaked password): it can no longer log in, its sessions
+ * end and its tokens are revoked at once. `enable` lets it log in again (new tokens must be made).
+ */
+export async function setUserDisabled(ctx: AppContext, userName: string, disabled: boolean, reason?: string | undefined): Promise<{ user: string; sessions: number; tokens: number }> {
+  return ctx.knex.transaction(async (trx) => {
+    const user = await trx('users').where({ name: userName.trim() }).first().forUpdate();
+    if (!user) throw new DomainError('NOT_FOUND', `没有用户「${userName}」。`, { field: 'name' });
+    if (Boolean(user.disabled) === disabled) throw new DomainError('ROUND_STATE', `用户「${user.name}」已${disabled ? '停用' : '启用'}。`);
+    await trx('users').where({ id: user.id }).update({ disabled });
+    let sessions = 0;
+    let tokens = 0;
+    if (disabled) {
+      sessions = await trx('sessions').where({ user_id: user.id }).delete();
+      tokens = await trx('api_tokens').where({ user_id: user.id }).whereNull('revoked_at').update({ revoked_at: ctx.now() });
+    }
+    await appendAudit(trx, { actor: ctx.actor, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: user.name, before: { disabled: !disabled }, after: { disabled, sessionsEnded: sessions, tokensRevoked: tokens }, reason: reason ?? null });
+    return { user: user.name as string, sessions, tokens };
+  });
+}
+
+/** Revokes a user's tokens: all of them, or those with the given label. */
+export async function revokeTokens(ctx: AppContext, userName: string, opts: { label?: string | undefined } = {}): Promise<{ user: string; revoked: number }> {
+  return ctx.knex.transaction(async (trx) => {
+    const user = await trx('users').where({ name: userName.trim() }).first();
+    if (!user) throw new DomainError('NOT_FOUND', `没有用户「${userName}」。`, { field: 'name' });
+    let q = trx('api_tokens').where({ user_id: user.id }).whereNull('revoked_at');
+    if (opts.label !== undefined) q = q.where({ name: opts.label });
+    const revoked = await q.update({ revoked_at: ctx.now() });
+    if (revoked === 0) throw new DomainError('NOT_FOUND', `用户「${user.name}」没有${opts.label !== undefined ? `用途为「${opts.label}」的` : ''}有效令牌。`);
+    await appendAudit(trx, { actor: ctx.actor, action: 'token.revoke', entity: 'user', entityId: user.name, after: { label: opts.label ?? null, revoked } });
+    return { user: user.name as string, revoked };
+  });
+}
+
 /** Creates an API token for a user; returns the token (shown once: only its sha256 is stored). */
 export async function createToken(ctx: AppContext, userName: string, opts: { label?: string | undefined; days?: number | undefined } = {}): Promise<{ token: string; user: string; expiresAt: Date | null }> {
   const token = `hhb_${randomToken()}`;

@@ -3,7 +3,7 @@
  * checks on every route (policy.ts). Each handler parses (route.ts), calls one use case, presents.
  */
 import { Router } from 'express';
-import { addUser, createToken, listUsers, type Principal } from '../app/accounts';
+import { addUser, createToken, listUsers, type Principal, setUserDisabled } from '../app/accounts';
 import { readAuditLog } from '../app/audit-log';
 import { firmHistory } from '../app/firm-history';
 import { decideProposal, listProposals, listRectifications, recordReinspection } from '../app/follow-up';
@@ -72,6 +72,10 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
     res.status(201);
     return { user: out.user, ...(out.generated ? { password: out.password } : {}) };
   });
+  route(r, registry, { method: 'post', path: '/users/:name/disable', summary: '停用账号（会话结束、令牌作废）', tags: ['账号'], access: ADMIN, params: S.UserParams, body: S.DisableUserBody }, async ({ params, body }, _q, res) =>
+    setUserDisabled(ctx(res), params.name, true, body.reason),
+  );
+  route(r, registry, { method: 'post', path: '/users/:name/enable', summary: '重新启用账号', tags: ['账号'], access: ADMIN, params: S.UserParams }, async ({ params }, _q, res) => setUserDisabled(ctx(res), params.name, false));
   route(r, registry, { method: 'post', path: '/tokens', summary: '为用户创建访问令牌（仅显示一次）', tags: ['账号'], access: ADMIN, body: S.CreateTokenBody }, async ({ body }, _q, res) => {
     const out = await createToken(ctx(res), body.user, { label: body.label, days: body.days });
     res.status(201);

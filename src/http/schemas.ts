@@ -70,6 +70,8 @@ export const AddUserBody = z.strictObject({
   firm: uscc.optional(),
   password: z.string().min(10, '密码至少 10 个字符').max(200).optional(),
 });
+export const UserParams = z.object({ name: z.string().trim().min(1).max(64).meta({ description: '用户名' }) });
+export const DisableUserBody = z.strictObject({ reason: z.string().trim().max(2000).optional().meta({ description: '停用理由' }) });
 export const CreateTokenBody = z.strictObject({
   user: z.string().trim().min(1).max(64),
   label: z.string().trim().max(100).optional(),

@@ -26,6 +26,8 @@ const csv = (text: string) => Buffer.from(text, 'utf8');
 const CASES: Case[] = [
   { name: 'GET /me', send: (a) => request(a).get('/api/v1/me'), allowed: { admin: 200, bureau: 200, regulator: 200, streetA: 200, streetB: 200, firm: 200 } },
   { name: 'GET /users', send: (a) => request(a).get('/api/v1/users'), allowed: { admin: 200 } },
+  { name: 'POST /users/:name/enable (already enabled)', send: (a) => request(a).post('/api/v1/users/regulator/enable').send({}), allowed: { admin: 409 } },
+  { name: 'POST /users/:name/disable (no such user)', send: (a) => request(a).post('/api/v1/users/nobody/disable').send({ reason: '测试' }), allowed: { admin: 404 } },
   { name: 'POST /tokens', send: (a) => request(a).post('/api/v1/tokens').send({ user: 'firm' }), allowed: { admin: 201 } },
   { name: 'GET /rounds', send: (a) => request(a).get('/api/v1/rounds'), allowed: Object.fromEntries(WHO.map((w) => [w, 200])) },
   { name: 'GET /rounds/:published', send: (a) => request(a).get(`/api/v1/rounds/${PUBLISHED}`), allowed: Object.fromEntries(WHO.map((w) => [w, 200])) },

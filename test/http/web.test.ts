@@ -152,6 +152,29 @@ describe.each(backends())('the web layer (%s)', (kind) => {
       expect(JSON.stringify(rows)).not.toContain(value);
       const me = await request(app).get('/api/v1/me').set('Authorization', `Bearer ${value}`);
       expect(me.body.user).toMatchObject({ name: 'clerk2', role: 'street', street: 'SB' });
+
+      // A clerk who left: disabling ends the session and revokes the tokens at once.
+      const clerk = await login(app, 'clerk2', password);
+      expect((await clerk.agent.get('/entry')).status).toBe(200);
+      const disabled = await hhb(['users', 'disable', 'clerk2', '--reason', '调离'], { db: t.db.url, cwd: dir });
+      expect(disabled.code).toBe(0);
+      expect(disabled.stdout).toContain('结束会话 1 个，作废令牌 1 个');
+      expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${value}`)).status).toBe(401);
+      expect((await clerk.agent.get('/entry')).status).toBe(303);
+      await expect(login(app, 'clerk2', password)).rejects.toThrow('401');
+      const listed = await hhb(['users', 'list'], { db: t.db.url, cwd: dir });
+      expect(listed.stdout).toMatch(/clerk2\t街道办事处\tSB\t已停用/);
+      expect((await hhb(['users', 'enable', 'clerk2'], { db: t.db.url, cwd: dir })).code).toBe(0);
+      expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${value}`)).status).toBe(401);
+      await login(app, 'clerk2', password);
+      expect((await hhb(['tokens', 'revoke', 'clerk2'], { db: t.db.url, cwd: dir })).code).toBe(2);
+      const script = (await hhb(['tokens', 'create', 'clerk2', '--label', '导入脚本'], { db: t.db.url, cwd: dir })).stdout.split('\n')[1] as string;
+      expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${script}`)).status).toBe(200);
+      const revoked = await hhb(['tokens', 'revoke', 'clerk2', '--label', '导入脚本'], { db: t.db.url, cwd: dir });
+      expect(revoked.stdout).toContain('作废 clerk2 的令牌 1 个');
+      expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${script}`)).status).toBe(401);
+      const audit = await t.knex('audit_log').where({ entity_id: 'clerk2' }).orderBy('id').pluck('action');
+      expect(audit).toEqual(expect.arrayContaining(['user.add', 'token.create', 'user.disable', 'user.enable', 'token.revoke']));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
