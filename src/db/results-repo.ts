@@ -1,5 +1,8 @@
 import Fraction from 'fraction.js';
 import type { Knex } from 'knex';
+import type { Writable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DomainError } from '../domain/errors';
 import type { Explanation, FirmResult, Flag, ListKind, RoundResult } from '../domain/types';
 
 interface ResultRow {
@@ -59,25 +62,34 @@ function toFirmResult(row: ResultRow): FirmResult {
   };
 }
 
-/** Stores one computation of a round and all its firm results; returns its number (1, 2, …). */
-export async function saveComputation(
-  trx: Knex.Transaction,
-  roundId: number,
-  result: RoundResult,
-  meta: { forced: boolean; createdBy: string; at: Date },
-): Promise<number> {
-  const [last] = await trx('computations').where({ round_id: roundId }).max<{ max: number | string | null }[]>('number as max');
-  const number = Number(last?.max ?? 0) + 1;
-  const [comp] = await trx('computations')
-    .insert({ round_id: roundId, number, rules_hash: result.rulesHash, forced: meta.forced, created_by: meta.createdBy, created_at: meta.at })
-    .returning('id');
-  const computationId = Number(typeof comp === 'object' ? (comp as { id: number }).id : comp);
-  const firmIds = new Map<string, number>(
-    (await trx('firms').whereIn('uscc', result.firms.map((f) => f.uscc)).select('id', 'uscc')).map((r: { id: number; uscc: string }) => [r.uscc, Number(r.id)]),
-  );
-  const rows = result.firms.map((f) => ({
+const RESULT_COLUMNS = [
+  'computation_id',
+  'firm_id',
+  'uscc',
+  'name',
+  'rank',
+  'composite',
+  'composite_exact',
+  'resident',
+  'regulator',
+  'street',
+  'households',
+  'complaints',
+  'responses',
+  'required_responses',
+  'grade',
+  'list',
+  'flags',
+  'reasons',
+  'explanation',
+] as const;
+
+type ResultInsert = Record<(typeof RESULT_COLUMNS)[number], string | number | null>;
+
+function toRow(computationId: number, firmId: number, f: FirmResult): ResultInsert {
+  return {
     computation_id: computationId,
-    firm_id: firmIds.get(f.uscc),
+    firm_id: firmId,
     uscc: f.uscc,
     name: f.name,
     rank: f.rank,
@@ -95,8 +107,103 @@ export async function saveComputation(
     flags: JSON.stringify(f.flags),
     reasons: JSON.stringify(f.reasons),
     explanation: JSON.stringify(f.explanation),
-  }));
-  for (let i = 0; i < rows.length; i += 500) await trx('results').insert(rows.slice(i, i + 500));
+  };
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** One field of COPY … FROM STDIN (text format): \N for null, backslash, tab, newline and CR escaped. */
+function copyField(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string) : value;
+}
+
+interface PgCopyClient {
+  query(stream: Writable): Writable;
+}
+
+function drained(stream: Writable): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      stream.off('drain', onDrain);
+      reject(error);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+  });
+}
+
+/**
+ * PostgreSQL: the rows go through one COPY on the transaction's own connection, written in chunks of
+ * about 1 MB as they are serialized, so the server parses one chunk while the next is being built
+ * (the province's 20,000 explanations are about 50 MB of JSON).
+ */
+async function copyRows(trx: Knex.Transaction, rows: Iterable<ResultInsert>): Promise<void> {
+  const client = (await trx.client.acquireConnection()) as PgCopyClient;
+  const stream = client.query(copyFrom(`copy results (${RESULT_COLUMNS.join(', ')}) from stdin`));
+  const finished = new Promise<void>((resolve, reject) => {
+    stream.once('finish', resolve);
+    stream.once('error', reject);
+  });
+  finished.catch(() => undefined); // observed below
+  try {
+    let chunk = '';
+    for (const row of rows) {
+      chunk += `${RESULT_COLUMNS.map((c) => copyField(row[c])).join('\t')}\n`;
+      if (chunk.length >= 1 << 20) {
+        const more = stream.write(chunk);
+        chunk = '';
+        if (!more) await drained(stream);
+      }
+    }
+    stream.end(chunk);
+  } catch (error) {
+    stream.destroy(error instanceof Error ? error : new Error(String(error)));
+    await finished.catch(() => undefined);
+    throw error;
+  }
+  await finished;
+}
+
+function isPostgres(db: Knex | Knex.Transaction): boolean {
+  const config = db.client.config as { client?: unknown };
+  return config.client === 'pg' || config.client === 'postgres' || config.client === 'postgresql';
+}
+
+/** Stores one computation of a round and all its firm results; returns its number (1, 2, …). */
+export async function saveComputation(
+  trx: Knex.Transaction,
+  roundId: number,
+  result: RoundResult,
+  meta: { forced: boolean; createdBy: string; at: Date },
+): Promise<number> {
+  const [last] = await trx('computations').where({ round_id: roundId }).max<{ max: number | string | null }[]>('number as max');
+  const number = Number(last?.max ?? 0) + 1;
+  const [comp] = await trx('computations')
+    .insert({ round_id: roundId, number, rules_hash: result.rulesHash, forced: meta.forced, created_by: meta.createdBy, created_at: meta.at })
+    .returning('id');
+  const computationId = Number(typeof comp === 'object' ? (comp as { id: number }).id : comp);
+  const firmIds = new Map<string, number>(
+    (await trx('firms').whereIn('uscc', result.firms.map((f) => f.uscc)).select('id', 'uscc')).map((r: { id: number; uscc: string }) => [r.uscc, Number(r.id)]),
+  );
+  const firmId = (uscc: string): number => {
+    const id = firmIds.get(uscc);
+    if (id === undefined) throw new DomainError('FIRM_NOT_FOUND', `结果中的企业 ${uscc} 不在企业名录中。`);
+    return id;
+  };
+  if (isPostgres(trx)) {
+    await copyRows(trx, (function* () {
+      for (const f of result.firms) yield toRow(computationId, firmId(f.uscc), f);
+    })());
+  } else {
+    const rows = result.firms.map((f) => toRow(computationId, firmId(f.uscc), f));
+    for (let i = 0; i < rows.length; i += 500) await trx('results').insert(rows.slice(i, i + 500));
+  }
   return number;
 }
 

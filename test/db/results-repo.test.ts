@@ -1,0 +1,74 @@
+/**
+ * Storing a computation and reading it back (results-repo): the same FirmResults come out on both
+ * backends — on PostgreSQL the rows go through COPY, so text that COPY's format treats specially
+ * (tab, newline, CR, backslash, a literal \N) must survive.
+ */
+import Fraction from 'fraction.js';
+import { latestComputation, saveComputation } from '../../src/db/results-repo';
+import { backends, useTestDb } from '../../src/db/test-db';
+import type { FirmResult, RoundResult } from '../../src/domain/types';
+import { aFirm, aRound, RULES_HASH } from './fixtures';
+
+function aResult(uscc: string, name: string, over: Partial<FirmResult> = {}): FirmResult {
+  return {
+    uscc,
+    name,
+    rank: 1,
+    composite: 8540,
+    compositeExact: '427/5',
+    scores: { resident: 8600, regulator: 8000, street: 9000 },
+    households: 1200,
+    complaints: 3,
+    complaintsPer1000: new Fraction(3000, 1200),
+    responses: 300,
+    requiredResponses: 292,
+    grade: null,
+    list: 'red',
+    flags: [],
+    reasons: ['综合得分 85.40，位列前10%，列入红榜'],
+    explanation: {
+      inputs: [{ source: 'resident', subject: 'P1 一号小区（1200 户）', value: '300 份有效问卷，均分 86.00' }],
+      rules: [{ rule: '5.6', code: 'red_listed', text: '位列前10%，综合得分不低于85分且无否决情形，列入红榜' }],
+    },
+    ...over,
+  };
+}
+
+describe.each(backends())('results repository (%s)', (kind) => {
+  const t = useTestDb(kind);
+
+  it('reads back exactly the firm results it stored, whatever characters their texts hold', async () => {
+    const a = await aFirm(t.knex, { name: '甲物业' });
+    const b = await aFirm(t.knex, { name: '乙\t物业\\分公司' });
+    const round = await aRound(t.knex);
+    const odd = 'tab\there, newline\nhere, CR\rhere, backslash \\ and \\N, quote " and \u3000全角';
+    const firms: FirmResult[] = [
+      aResult(a.uscc, a.name),
+      aResult(b.uscc, b.name, {
+        rank: null,
+        composite: null,
+        compositeExact: null,
+        scores: { resident: null, regulator: 7000, street: null },
+        households: 0,
+        complaints: 0,
+        complaintsPer1000: null,
+        responses: 0,
+        requiredResponses: null,
+        grade: 'B',
+        list: null,
+        flags: ['renormalized', 'excluded'],
+        reasons: [odd],
+        explanation: { inputs: [{ source: 'regulator', subject: odd, value: '\\' }], rules: [{ rule: '5.3', code: 'missing_source_excluded', text: odd }] },
+      }),
+    ];
+    const result: RoundResult = { roundCode: round.code, kind: 'half', rulesHash: RULES_HASH, firms, ranked: 1, sliceSize: 0, blackSliceSize: 0 };
+    const at = new Date('2025-07-10T02:00:00Z');
+    const first = await t.knex.transaction((trx) => saveComputation(trx, round.id, result, { forced: true, createdBy: 'bureau', at }));
+    const second = await t.knex.transaction((trx) => saveComputation(trx, round.id, result, { forced: false, createdBy: 'bureau', at }));
+    expect([first, second]).toEqual([1, 2]);
+
+    const stored = await latestComputation(t.knex, round.id);
+    expect(stored).toMatchObject({ number: 2, rulesHash: RULES_HASH, forced: false });
+    expect(stored?.firms).toEqual(firms);
+  });
+});
