@@ -118,7 +118,6 @@ async function main(): Promise<void> {
     await step('参照：SQL 加权均分', 'sql');
     const sql = await step('参照：SQL（再测）', 'sql');
     const compute = await step('计算', 'compute');
-    await step('  计算的分解（不保存）', 'compute-parts');
     await step('报告（评分卡：上榜）', 'report', join(dir, 'report'));
 
     const rows = files.counts.survey ?? 0;
@@ -129,7 +128,8 @@ async function main(): Promise<void> {
     const mark = (ok: boolean): string => (ok ? '达标' : '未达标');
     console.log('');
     console.log(`导入 ${rows.toLocaleString('en')} 行问卷：${Math.round(rows / survey.seconds).toLocaleString('en')} 行/秒；裸 COPY ${Math.round(rows / copy.seconds).toLocaleString('en')} 行/秒；比值 ${importRatio.toFixed(2)}（目标 ≥ 0.50，${mark(importRatio >= 0.5)}）`);
-    console.log(`计算 ${compute.seconds.toFixed(2)} s；参照 SQL ${sqlSeconds.toFixed(2)} s；比值 ${computeRatio.toFixed(2)}（目标 ≤ 3，${mark(computeRatio <= 3)}）`);
+    const phases = compute.detail as { read?: number; engine?: number; store?: number };
+    console.log(`计算 ${compute.seconds.toFixed(2)} s（读取 ${phases.read ?? '?'} s，引擎 ${phases.engine ?? '?'} s，保存 ${phases.store ?? '?'} s）；参照 SQL ${sqlSeconds.toFixed(2)} s；比值 ${computeRatio.toFixed(2)}（目标 ≤ 3，${mark(computeRatio <= 3)}）`);
     console.log(`各步峰值 RSS 最大 ${peak.peakRssMb} MB（${peak.step}；目标 < 1024 MB，${mark(peak.peakRssMb < 1024)}）`);
   } finally {
     if (!keep) {

@@ -155,13 +155,17 @@ export async function roundCompletenessReport(ctx: AppContext, code: string): Pr
 export async function computeRound(
   ctx: AppContext,
   code: string,
-  opts: { force: boolean },
+  /** onPhaseEnd: told as each part of the compute ends (the province benchmark times them). */
+  opts: { force: boolean; onPhaseEnd?: (phase: 'read' | 'engine' | 'store') => void },
 ): Promise<{ computation: number; result: RoundResult; changes: ResultChange[] | null }> {
+  const phaseEnd = opts.onPhaseEnd ?? ((): void => {});
   return step(ctx, code, '计算', ['closed', 'computed'], async (trx, round) => {
     const rules = roundRules(round);
     let result: RoundResult;
     if (round.kind === 'annual') {
-      result = computeAnnualRound(await loadAnnualInput(trx, round.code, isoDateCst(ctx.now())), rules, { rulesHash: round.rulesHash });
+      const input = await loadAnnualInput(trx, round.code, isoDateCst(ctx.now()));
+      phaseEnd('read');
+      result = computeAnnualRound(input, rules, { rulesHash: round.rulesHash });
     } else {
       const conflicts = await roundFormConflicts(trx, round.id);
       const both = conflicts.projectsWithBothResidentForms.length + conflicts.firmsWithBothRegulatorForms.length;
@@ -169,8 +173,10 @@ export async function computeRound(
         throw new DomainError('INPUT_INVALID', `${code} 有 ${both} 处同一项目或企业录入了两种形式的评分，须先处理（见 hhb rounds close 的完整性报告）。`, conflicts);
       }
       const input = await loadRoundInput(trx, round.id, { asOf: isoDateCst(ctx.now()) });
+      phaseEnd('read');
       result = computeHalfYear(input, rules, { rulesHash: round.rulesHash, force: opts.force });
     }
+    phaseEnd('engine');
     const previous = await latestComputation(trx, round.id);
     const changes = previous ? compareComputations(previous.firms, result.firms) : null;
     const number = await saveComputation(trx, round.id, result, { forced: opts.force, createdBy: ctx.actor, at: ctx.now() });
@@ -185,6 +191,7 @@ export async function computeRound(
       before: { status: round.status },
       after: { status: 'computed', computation: number, forced: opts.force, ranked: result.ranked, ...counts, changed: changes?.map((c) => c.text) ?? null },
     });
+    phaseEnd('store');
     return { computation: number, result, changes };
   });
 }
