@@ -6,5 +6,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
   // PGlite costs 0.35–0.75 GB and 0.5–3 s per instance: at most two workers on this 2-core machine.
   maxWorkers: 2,
-  testTimeout: 60000,
+  testTimeout: 180000,
 };

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { decideObjection, fileObjection, listObjections } from '../../src/app/objections';
-import { decideProposal, listProposals, recordReinspection } from '../../src/app/follow-up';
+import { decideProposal, listInterviews, listProposals, recordInterview, recordReinspection } from '../../src/app/follow-up';
 import { firmHistory } from '../../src/app/firm-history';
 import { formatScore, listLabel, statusLabel } from '../../src/app/labels';
 import { DomainError } from '../../src/domain/errors';
@@ -84,6 +84,29 @@ export function registerFollowUp(program: Command, io: CliIo, globals: Globals):
     .action(async (code: string, uscc: string, opts: { result: 'passed' | 'failed'; note?: string }) => {
       await app((ctx) => recordReinspection(ctx, { round: code, uscc, result: opts.result, note: opts.note }));
       println(io.stdout, `已录入 ${code} 整改复查结论：${opts.result === 'passed' ? '通过' : '未通过'}。`);
+    });
+
+  const interviews = program.command('interviews').description('约谈：黑榜企业法定代表人的约谈记录');
+  interviews
+    .command('list')
+    .description('列出约谈（--pending 只列尚未约谈的）')
+    .option('--round <code>', '只列此评价周期的')
+    .option('--pending', '只列尚未记录约谈的')
+    .option('--json', '以 JSON 输出')
+    .action(async (opts: { round?: string; pending?: boolean; json?: boolean }) => {
+      const list = await app((ctx) => listInterviews(ctx, { round: opts.round, pending: Boolean(opts.pending) }));
+      if (opts.json) return printJson(io, { interviews: list });
+      if (!list.length) println(io.stdout, '没有约谈记录。');
+      for (const i of list) println(io.stdout, `${i.round}  ${i.firmName}（${i.uscc}）  安排于 ${i.scheduledOn ?? '—'}  ${i.heldOn ? `已约谈 ${i.heldOn}：${i.note ?? ''}` : '尚未约谈'}`);
+    });
+  interviews
+    .command('record <code> <uscc>')
+    .description('记录约谈已进行：日期（默认今天）和约谈情况')
+    .option('--on <date>', '约谈日期 YYYY-MM-DD（默认今天）')
+    .requiredOption('--note <text>', '约谈情况：约谈对象、提出的要求、企业的承诺')
+    .action(async (code: string, uscc: string, opts: { on?: string; note: string }) => {
+      const out = await app((ctx) => recordInterview(ctx, { round: code, uscc, heldOn: opts.on, note: opts.note }));
+      println(io.stdout, `已记录 ${out.firmName} 在 ${code} 的约谈（${out.heldOn}）。`);
     });
 
   program

@@ -140,3 +140,57 @@ export async function listRectifications(ctx: AppContext, opts: { round?: string
     },
   );
 }
+
+export interface InterviewView {
+  round: string;
+  uscc: string;
+  firmName: string;
+  scheduledOn: string | null;
+  heldOn: string | null;
+  note: string | null;
+}
+
+/** Interviews (约谈) with black-listed firms' legal representatives, newest round first. */
+export async function listInterviews(ctx: AppContext, opts: { round?: string | undefined; pending?: boolean } = {}): Promise<InterviewView[]> {
+  let q = ctx
+    .knex('interviews as i')
+    .join('rounds as rd', 'rd.id', 'i.round_id')
+    .join('firms as f', 'f.id', 'i.firm_id')
+    .select('rd.code', 'f.uscc', 'f.name', 'i.scheduled_on', 'i.held_on', 'i.note')
+    .orderBy([{ column: 'rd.code', order: 'desc' }, { column: 'i.id' }]);
+  if (opts.round) q = q.where('rd.code', opts.round);
+  if (opts.pending) q = q.whereNull('i.held_on');
+  return (await q).map((r: { code: string; uscc: string; name: string; scheduled_on: Date | string | null; held_on: Date | string | null; note: string | null }) => ({
+    round: r.code,
+    uscc: r.uscc,
+    firmName: r.name,
+    scheduledOn: toIsoDate(r.scheduled_on),
+    heldOn: toIsoDate(r.held_on),
+    note: r.note,
+  }));
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Records that an interview was held (date, defaulting to today, and what was said), audited. */
+export async function recordInterview(ctx: AppContext, input: { round: string; uscc: string; heldOn?: string | undefined; note: string }): Promise<InterviewView> {
+  const note = input.note.trim();
+  if (!note) throw new DomainError('INPUT_INVALID', '请写明约谈情况（约谈对象、要求和企业的承诺）。', [{ row: null, column: 'note', message: '缺少约谈情况' }]);
+  const today = isoDateCst(ctx.now());
+  const heldOn = input.heldOn?.trim() || today;
+  if (!ISO_DATE.test(heldOn) || Number.isNaN(Date.parse(`${heldOn}T00:00:00Z`)) || new Date(`${heldOn}T00:00:00Z`).toISOString().slice(0, 10) !== heldOn) {
+    throw new DomainError('INPUT_INVALID', `约谈日期「${heldOn}」无效：应为 YYYY-MM-DD。`, [{ row: null, column: 'heldOn', message: '日期格式错误' }]);
+  }
+  if (heldOn > today) throw new DomainError('INPUT_INVALID', `约谈日期 ${heldOn} 晚于今天（${today}）。`, [{ row: null, column: 'heldOn', message: '日期在将来' }]);
+  await ctx.knex.transaction(async (trx) => {
+    const round = await getRound(trx, input.round);
+    const row = await trx('interviews as i').join('firms as f', 'f.id', 'i.firm_id').where('i.round_id', round.id).where('f.uscc', input.uscc).select('i.id', 'i.held_on', 'i.scheduled_on', 'f.name').first().forUpdate();
+    if (!row) throw new DomainError('NOT_FOUND', `${input.round} 没有安排对统一社会信用代码为 ${input.uscc} 的企业的约谈。`);
+    if (row.held_on) throw new DomainError('ROUND_STATE', `${row.name} 在 ${input.round} 的约谈已于 ${toIsoDate(row.held_on)} 记录，不能重复录入。`);
+    const scheduled = toIsoDate(row.scheduled_on);
+    if (scheduled && heldOn < scheduled) throw new DomainError('INPUT_INVALID', `约谈日期 ${heldOn} 早于安排约谈的日期 ${scheduled}。`, [{ row: null, column: 'heldOn', message: '日期早于安排日期' }]);
+    await trx('interviews').where({ id: row.id }).update({ held_on: heldOn, note });
+    await appendAudit(trx, { actor: ctx.actor, action: 'interview.record', entity: 'interview', entityId: `${input.round}/${input.uscc}`, before: { heldOn: null }, after: { heldOn }, reason: note });
+  });
+  return (await listInterviews(ctx, { round: input.round })).find((i) => i.uscc === input.uscc) as InterviewView;
+}

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { addUser, createToken, listUsers, type Principal, setUserDisabled } from '../app/accounts';
 import { readAuditLog } from '../app/audit-log';
 import { firmHistory } from '../app/firm-history';
-import { decideProposal, listProposals, listRectifications, recordReinspection } from '../app/follow-up';
+import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection } from '../app/follow-up';
 import { importMasterData } from '../app/import-master-data';
 import { importRoundData } from '../app/import-round-data';
 import { decideObjection, fileObjection, listObjections } from '../app/objections';
@@ -244,6 +244,12 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   }));
   route(r, registry, { method: 'post', path: '/rounds/:code/rectifications/:uscc/reinspection', summary: '录入整改复查结论（通过或未通过）', tags: ['异议与处置'], access: REGULATOR_WRITERS, params: S.RoundFirmParams, body: S.ReinspectionBody }, async ({ params, body }, _q, res) =>
     recordReinspection(ctx(res), { round: params.code, uscc: params.uscc, result: body.result, note: body.note }),
+  );
+  route(r, registry, { method: 'get', path: '/interviews', summary: '约谈记录（pending=true 只列尚未约谈的）', tags: ['异议与处置'], access: BUREAU, query: S.RectificationsQuery }, async ({ query }, _q, res) => ({
+    interviews: await listInterviews(ctx(res), { round: query.round, pending: query.pending === 'true' }),
+  }));
+  route(r, registry, { method: 'post', path: '/rounds/:code/interviews/:uscc', summary: '记录约谈已进行（日期默认今天）', tags: ['异议与处置'], access: BUREAU, params: S.RoundFirmParams, body: S.InterviewBody }, async ({ params, body }, _q, res) =>
+    recordInterview(ctx(res), { round: params.code, uscc: params.uscc, heldOn: body.heldOn, note: body.note }),
   );
   route(r, registry, { method: 'get', path: '/proposals', summary: '取消从业资格建议和清退建议', tags: ['异议与处置'], access: BUREAU, query: S.ProposalsQuery }, async ({ query }, _q, res) => ({
     proposals: await listProposals(ctx(res), query.status ? { status: query.status } : {}),

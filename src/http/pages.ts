@@ -9,7 +9,7 @@ import { rateLimit } from 'express-rate-limit';
 import nunjucks from 'nunjucks';
 import { ROLE_LABELS, createSession, endSession, verifyPassword, type Principal, type Role } from '../app/accounts';
 import { firmHistory } from '../app/firm-history';
-import { decideProposal, listProposals, listRectifications, recordReinspection } from '../app/follow-up';
+import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection } from '../app/follow-up';
 import { importRoundData } from '../app/import-round-data';
 import { flagLabel, formatScore, listLabel, statusLabel } from '../app/labels';
 import { type Objection, decideObjection, fileObjection, listObjections } from '../app/objections';
@@ -275,6 +275,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         title: '整改复查与处置',
         rectifications: await listRectifications(ctx(res)),
         proposals: bureau ? await listProposals(ctx(res)) : null,
+        interviews: bureau ? await listInterviews(ctx(res)) : null,
         notice: extra.notice,
         error: errorView(extra.error),
       },
@@ -295,6 +296,19 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       if (!result) throw new DomainError('INPUT_INVALID', '请选择复查结论：通过或未通过。', [{ row: null, column: 'result', message: '未选择复查结论' }]);
       await recordReinspection(ctx(res), { round: String(req.params.code), uscc: String(req.params.uscc), result, note: body.note?.trim() || undefined });
       res.redirect(303, `/follow-up?done=${encodeURIComponent(`已录入 ${req.params.code} ${req.params.uscc} 的复查结论：${result === 'passed' ? '通过' : '未通过'}`)}`);
+    } catch (e) {
+      const error = asDomainError(e);
+      await followUp(res, user, { error }, statusOf(error));
+    }
+  });
+  r.post('/follow-up/interviews/:code/:uscc', form, async (req, res) => {
+    const user = pageUser(req, res, BUREAU);
+    if (!user) return;
+    checkCsrf(req, res);
+    const body = req.body as Record<string, string | undefined>;
+    try {
+      const i = await recordInterview(ctx(res), { round: String(req.params.code), uscc: String(req.params.uscc), heldOn: body.heldOn, note: body.note ?? '' });
+      res.redirect(303, `/follow-up?done=${encodeURIComponent(`已记录 ${i.firmName} 的约谈（${i.heldOn}）`)}`);
     } catch (e) {
       const error = asDomainError(e);
       await followUp(res, user, { error }, statusOf(error));

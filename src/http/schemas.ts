@@ -116,6 +116,7 @@ export const DecideProposalBody = z.strictObject({
   decision: z.enum(['approved', 'rejected']).meta({ description: 'approved 批准，rejected 驳回' }),
   reason: decisionReason,
 });
+/** `round` and `pending` filters of the follow-up lists (rectifications, interviews). */
 export const RectificationsQuery = z.object({
   round: roundCode.optional(),
   pending: z.enum(['true', 'false']).optional().meta({ description: 'true：只列尚无复查结论的' }),
@@ -123,6 +124,10 @@ export const RectificationsQuery = z.object({
 export const ReinspectionBody = z.strictObject({
   result: z.enum(['passed', 'failed']).meta({ description: 'passed 通过，failed 未通过' }),
   note: z.string().trim().max(2000).optional(),
+});
+export const InterviewBody = z.strictObject({
+  heldOn: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD').optional().meta({ description: '约谈日期，默认今天' }),
+  note: z.string().trim().min(1, '须写明约谈情况').max(5000).meta({ description: '约谈情况' }),
 });
 export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),

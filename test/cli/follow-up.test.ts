@@ -83,7 +83,22 @@ describe.each(backends())('follow-up, objections and disqualification on %s', (b
     expect(listed(h1, 'red')).toEqual([uscc(1), uscc(2)]);
     await ok('2025-08-25', 'rectifications', 'reinspect', '2025-H1', uscc(FAILS), '--result', 'failed', '--note', '主要问题未整改');
     await ok('2025-08-25', 'rectifications', 'reinspect', '2025-H1', uscc(PASSES), '--result', 'passed');
-  });
+  }, 180_000);
+
+  it('records the interviews with the black firms, once each, not before they were scheduled', async () => {
+    const pending = await ok('2025-07-21', 'interviews', 'list', '--pending', '--json');
+    expect(JSON.parse(pending.stdout).interviews.map((i: { uscc: string }) => i.uscc).sort()).toEqual([uscc(PASSES), uscc(FAILS)].sort());
+    const early2 = await run('2025-07-21', 'interviews', 'record', '2025-H1', uscc(FAILS), '--on', '2025-07-19', '--note', '约谈法定代表人');
+    expect(early2.code).toBe(2);
+    expect(early2.stderr).toContain('早于安排约谈的日期 2025-07-20');
+    await ok('2025-07-22', 'interviews', 'record', '2025-H1', uscc(FAILS), '--note', '约谈法定代表人，责令限期整改');
+    const again = await run('2025-07-23', 'interviews', 'record', '2025-H1', uscc(FAILS), '--note', '再记一次');
+    expect(again.code).toBe(3);
+    const left = JSON.parse((await ok('2025-07-23', 'interviews', 'list', '--pending', '--json')).stdout).interviews;
+    expect(left.map((i: { uscc: string }) => i.uscc)).toEqual([uscc(PASSES)]);
+    const history = JSON.parse((await ok('2025-07-23', 'firm', uscc(FAILS), '--json')).stdout);
+    expect(history.rounds.find((r: { round: string }) => r.round === '2025-H1').interview).toMatchObject({ heldOn: '2025-07-22', note: '约谈法定代表人，责令限期整改' });
+  }, 120_000);
 
   it('holds H2 publication on an undecided objection; upheld, the corrected input changes the red list', async () => {
     await roundThrough('2025-H2', '2025-07-06', '2026-01-04');

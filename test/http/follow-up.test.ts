@@ -110,6 +110,13 @@ describe.each(backends())('objections, re-inspections and proposals on the web (
     const approved = await bureau.agent.post(`/follow-up/proposals/${proposal.id}`).type('form').send({ _csrf: bureau.csrf, decision: 'approved', reason: '连续两期黑榜且整改未通过' });
     expect(approved.status).toBe(303);
     expect((await t.knex('firms').where({ uscc: black.uscc }).first()).status).toBe('disqualified');
+    const interviewed = await bureau.agent.post(`/follow-up/interviews/${OPEN}/${black.uscc}`).type('form').send({ _csrf: bureau.csrf, heldOn: '2025-07-09', note: '约谈法定代表人，限期整改电梯隐患' });
+    expect(interviewed.status).toBe(303);
+    const future = await bureau.agent.post(`/follow-up/interviews/${PUBLISHED}/${black.uscc}`).type('form').send({ _csrf: bureau.csrf, heldOn: '2099-01-01', note: '将来的日期' });
+    expect(future.status).toBe(400);
+    expect(future.text).toContain('晚于今天');
+    const interviews = await request(app).get(`/api/v1/interviews?round=${OPEN}`).set('Authorization', bearer('bureau'));
+    expect(interviews.body.interviews).toEqual([expect.objectContaining({ uscc: black.uscc, heldOn: '2025-07-09', note: '约谈法定代表人，限期整改电梯隐患' })]);
     const rects = await request(app).get(`/api/v1/rectifications?round=${OPEN}`).set('Authorization', bearer('regulator'));
     expect(rects.body.rectifications.map((r: { uscc: string }) => r.uscc)).toContain(black.uscc);
   });

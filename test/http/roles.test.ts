@@ -92,6 +92,12 @@ const CASES: Case[] = [
     send: (a, c) => request(a).post(`/api/v1/rounds/${PUBLISHED}/rectifications/${c.firms[0]?.uscc}/reinspection`).send({ result: 'passed' }),
     allowed: { admin: 404, bureau: 404, regulator: 404 },
   },
+  { name: 'GET interviews', send: (a) => request(a).get('/api/v1/interviews?pending=true'), allowed: { admin: 200, bureau: 200 } },
+  {
+    name: 'POST an interview record for a firm without an interview',
+    send: (a, c) => request(a).post(`/api/v1/rounds/${PUBLISHED}/interviews/${c.firms[0]?.uscc}`).send({ note: '约谈' }),
+    allowed: { admin: 404, bureau: 404 },
+  },
   { name: 'GET proposals', send: (a) => request(a).get('/api/v1/proposals?status=pending'), allowed: { admin: 200, bureau: 200 } },
   { name: 'POST a decision on a missing proposal', send: (a) => request(a).post('/api/v1/proposals/999999/decision').send({ decision: 'rejected', reason: '理由' }), allowed: { admin: 404, bureau: 404 } },
   { name: 'GET audit log', send: (a) => request(a).get(`/api/v1/audit?limit=5&entity=${PUBLISHED}`), allowed: { admin: 200, bureau: 200 } },
