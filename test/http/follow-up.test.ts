@@ -117,6 +117,12 @@ describe.each(backends())('objections, re-inspections and proposals on the web (
     expect(future.text).toContain('晚于今天');
     const interviews = await request(app).get(`/api/v1/interviews?round=${OPEN}`).set('Authorization', bearer('bureau'));
     expect(interviews.body.interviews).toEqual([expect.objectContaining({ uscc: black.uscc, heldOn: '2025-07-09', note: '约谈法定代表人，限期整改电梯隐患' })]);
+    const publicPage = await request(app).get(`/firms/${black.uscc}`);
+    expect(publicPage.text).toContain('已取消从业资格');
+    expect(publicPage.text).toMatch(new RegExp(`${PUBLISHED}</td>[^]*复查未通过（2025-07-09）[^]*${OPEN}</td>[^]*待复查[^]*2025-07-09 已约谈[^]*取消从业资格建议：已批准（连续两期黑榜且整改未通过）`));
+    const certificate = await t.knex('certificates as c').join('firms as f', 'f.id', 'c.firm_id').where('f.uscc', city.firms[0]?.uscc).first('c.number');
+    expect(certificate?.number).toBeTruthy();
+    expect((await request(app).get(`/firms/${city.firms[0]?.uscc}`)).text).toContain(`<td>${certificate.number}</td>`); // the red firm's certificate
     const rects = await request(app).get(`/api/v1/rectifications?round=${OPEN}`).set('Authorization', bearer('regulator'));
     expect(rects.body.rectifications.map((r: { uscc: string }) => r.uscc)).toContain(black.uscc);
   });
