@@ -221,7 +221,8 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         }
         case 'compute': {
           const o = await computeRound(c, code, { force: body.force === '1' });
-          done = `${code} 第 ${o.computation} 次计算完成`;
+          const changes = o.changes === null ? '' : o.changes.length === 0 ? '；与上次计算相比名次和榜单没有变化' : `；与上次计算相比 ${o.changes.length} 家企业有变化：${o.changes.slice(0, 10).map((x) => x.text).join('；')}${o.changes.length > 10 ? '……' : ''}`;
+          done = `${code} 第 ${o.computation} 次计算完成${changes}`;
           break;
         }
         case 'publicize': {

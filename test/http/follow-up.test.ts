@@ -30,6 +30,14 @@ describe.each(backends())('objections, re-inspections and proposals on the web (
     app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => clock, log: () => {} });
   }, 180_000);
 
+  it('recomputes from the dashboard and says what changed against the previous computation', async () => {
+    const bureau = await login(app, 'bureau');
+    const again = await bureau.agent.post(`/dashboard/rounds/${OPEN}/compute`).type('form').send({ _csrf: bureau.csrf });
+    expect(again.status).toBe(303);
+    const page = await bureau.agent.get(again.headers.location as string);
+    expect(page.text).toContain(`${OPEN} 第 2 次计算完成；与上次计算相比名次和榜单没有变化`);
+  });
+
   it('shows the draft lists to the public during the notice period', async () => {
     const out = await request(app).post(`/api/v1/rounds/${OPEN}/publicize`).set('Authorization', bearer('bureau')).send({ days: 7 });
     expect(out.status).toBe(200);
