@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import * as schema from './20250101000000_schema';
 import * as surveyCheckOnePass from './20261123000000_survey_check_one_pass';
+import * as resultsExplanationJson from './20261129000000_results_explanation_json';
 
 export interface MigrationModule {
   name: string;
@@ -15,4 +16,5 @@ export interface MigrationModule {
 export const MIGRATIONS: readonly MigrationModule[] = [
   { name: '20250101000000_schema', up: schema.up, down: schema.down },
   { name: '20261123000000_survey_check_one_pass', up: surveyCheckOnePass.up, down: surveyCheckOnePass.down },
+  { name: '20261129000000_results_explanation_json', up: resultsExplanationJson.up, down: resultsExplanationJson.down },
 ];

@@ -13,10 +13,11 @@ describe.each(backends())('migrations on %s', (kind) => {
   it('applies every migration, reports them applied, and a second run applies nothing', async () => {
     expect((await migrationStatus(t.knex)).every((m) => !m.applied)).toBe(true);
     const applied = await migrateLatest(t.knex);
-    expect(applied).toEqual(['20250101000000_schema', '20261123000000_survey_check_one_pass']);
+    expect(applied).toEqual(['20250101000000_schema', '20261123000000_survey_check_one_pass', '20261129000000_results_explanation_json']);
     expect(await migrationStatus(t.knex)).toEqual([
       { name: '20250101000000_schema', applied: true },
       { name: '20261123000000_survey_check_one_pass', applied: true },
+      { name: '20261129000000_results_explanation_json', applied: true },
     ]);
     expect(await migrateLatest(t.knex)).toEqual([]);
     expect(await tables(t.knex)).toEqual(
@@ -25,11 +26,11 @@ describe.each(backends())('migrations on %s', (kind) => {
   });
 
   it('rolls everything back down to an empty schema and up again', async () => {
-    expect(await migrateRollbackAll(t.knex)).toEqual(['20261123000000_survey_check_one_pass', '20250101000000_schema']);
+    expect(await migrateRollbackAll(t.knex)).toEqual(['20261129000000_results_explanation_json', '20261123000000_survey_check_one_pass', '20250101000000_schema']);
     expect(await tables(t.knex)).toEqual([]);
     const functions = (await t.knex.raw(`select proname from pg_proc where proname like 'hhb_%'`)).rows;
     expect(functions).toEqual([]);
-    expect(await migrateLatest(t.knex)).toEqual(['20250101000000_schema', '20261123000000_survey_check_one_pass']);
+    expect(await migrateLatest(t.knex)).toEqual(['20250101000000_schema', '20261123000000_survey_check_one_pass', '20261129000000_results_explanation_json']);
     expect((await tables(t.knex)).length).toBeGreaterThan(20);
   });
 });
