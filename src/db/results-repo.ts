@@ -188,9 +188,9 @@ export async function saveComputation(
     .insert({ round_id: roundId, number, rules_hash: result.rulesHash, forced: meta.forced, created_by: meta.createdBy, created_at: meta.at })
     .returning('id');
   const computationId = Number(typeof comp === 'object' ? (comp as { id: number }).id : comp);
-  const firmIds = new Map<string, number>(
-    (await trx('firms').whereIn('uscc', result.firms.map((f) => f.uscc)).select('id', 'uscc')).map((r: { id: number; uscc: string }) => [r.uscc, Number(r.id)]),
-  );
+  // One array parameter, not 20,000 placeholders.
+  const firmRows = ((await trx.raw('select id, uscc from firms where uscc = any(?::bpchar[])', [result.firms.map((f) => f.uscc)])) as { rows: { id: number | string; uscc: string }[] }).rows;
+  const firmIds = new Map<string, number>(firmRows.map((r) => [r.uscc, Number(r.id)]));
   const firmId = (uscc: string): number => {
     const id = firmIds.get(uscc);
     if (id === undefined) throw new DomainError('FIRM_NOT_FOUND', `结果中的企业 ${uscc} 不在企业名录中。`);

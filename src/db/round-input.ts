@@ -8,6 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
+import { compareText } from '../domain/explanation';
 import type {
   DeductionInput,
   EventInput,
@@ -88,10 +89,12 @@ export async function loadRoundInput(db: Db, roundId: number, options: LoadRound
        left join survey_summaries ss on ss.round_id = rp.round_id and ss.project_id = rp.project_id and ss.superseded_at is null
        left join street_scores st on st.round_id = rp.round_id and st.project_id = rp.project_id and st.superseded_at is null
        left join complaints c on c.round_id = rp.round_id and c.project_id = rp.project_id and c.superseded_at is null
-      where rp.round_id = ?
-      order by p.code`,
+      where rp.round_id = ?`,
     [roundId, roundId],
   );
+  // Ordered here rather than in SQL: sorting 100,000 wide joined rows cost the server more than the
+  // joins themselves (0.5–0.8 s on the province); code-point order, the same on every backend.
+  projects.sort((a, b) => compareText(a.code, b.code));
 
   const departments = await rowsOf<{ firm_id: Num; department: string; score: Num }>(
     db,
