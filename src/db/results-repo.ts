@@ -1,9 +1,9 @@
 import Fraction from 'fraction.js';
 import type { Knex } from 'knex';
-import type { Writable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DomainError } from '../domain/errors';
 import type { Explanation, FirmResult, Flag, ListKind, RoundResult } from '../domain/types';
+import { type PgCopyClient, writeChunk } from './copy-stream';
 
 interface ResultRow {
   computation_id: number;
@@ -119,25 +119,6 @@ function copyField(value: string | number | null): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string) : value;
 }
 
-interface PgCopyClient {
-  query(stream: Writable): Writable;
-}
-
-function drained(stream: Writable): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onDrain = (): void => {
-      stream.off('error', onError);
-      resolve();
-    };
-    const onError = (error: Error): void => {
-      stream.off('drain', onDrain);
-      reject(error);
-    };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-  });
-}
-
 /**
  * PostgreSQL: the rows go through one COPY on the transaction's own connection, written in chunks of
  * about 1 MB as they are serialized, so the server parses one chunk while the next is being built
@@ -156,9 +137,8 @@ async function copyRows(trx: Knex.Transaction, rows: Iterable<ResultInsert>): Pr
     for (const row of rows) {
       chunk += `${RESULT_COLUMNS.map((c) => copyField(row[c])).join('\t')}\n`;
       if (chunk.length >= 1 << 20) {
-        const more = stream.write(chunk);
+        await writeChunk(stream, chunk);
         chunk = '';
-        if (!more) await drained(stream);
       }
     }
     stream.end(chunk);

@@ -9,8 +9,8 @@
  */
 import type { Knex } from 'knex';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Writable } from 'node:stream';
 import { DomainError } from '../domain/errors';
+import { type PgCopyClient, writeChunk } from './copy-stream';
 import { toDomainError } from './sqlstate';
 
 export interface SurveyResponseRecord {
@@ -55,27 +55,6 @@ function checkRow(row: SurveyResponseRecord, index: number): void {
 /** One CSV field for COPY … (FORMAT csv): always quoted, quotes doubled (households may hold anything). */
 const csvText = (value: string): string => `"${value.includes('"') ? value.replace(/"/g, '""') : value}"`;
 
-interface PgCopyClient {
-  query(stream: Writable): Writable;
-}
-
-async function write(stream: Writable, chunk: string): Promise<void> {
-  if (!stream.write(chunk)) {
-    await new Promise<void>((resolve, reject) => {
-      const onDrain = (): void => {
-        stream.off('error', onError);
-        resolve();
-      };
-      const onError = (error: Error): void => {
-        stream.off('drain', onDrain);
-        reject(error);
-      };
-      stream.once('drain', onDrain);
-      stream.once('error', onError);
-    });
-  }
-}
-
 /**
  * COPY of the rows into the staging table, or (`direct`) straight into survey_responses with the
  * load's round, author and import on every row.
@@ -105,7 +84,7 @@ async function stageWithCopy(
         checkRow(row, count);
         chunk += `${prefix}${row.projectId},${csvText(row.household)},${row.score}${suffix}\n`;
       }
-      if (chunk !== '') await write(stream, chunk);
+      if (chunk !== '') await writeChunk(stream, chunk);
     }
   } catch (error) {
     // CopyFail: the server ends the COPY with an error, the transaction is then rolled back.

@@ -1,0 +1,24 @@
+/** Shared pieces of COPY … FROM STDIN through pg-copy-streams on a transaction's own connection. */
+import type { Writable } from 'node:stream';
+
+/** The pg client as pg-copy-streams uses it: `query(copyFrom(sql))` returns the COPY stream. */
+export interface PgCopyClient {
+  query(stream: Writable): Writable;
+}
+
+/** Writes a chunk, waiting for 'drain' when the stream's buffer is full (rejects on a stream error). */
+export async function writeChunk(stream: Writable, chunk: string): Promise<void> {
+  if (stream.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const onDrain = (): void => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error): void => {
+      stream.off('drain', onDrain);
+      reject(error);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+  });
+}
