@@ -12,7 +12,7 @@ import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Charset, ENCODING_PROBLEM, EncodingError, decodeText } from './decode';
 import { ExactKeyIndex, HashedKeyIndex, type KeyIndex } from './key-index';
 import { type ImportKind, KINDS, type KindSpec, type RowOf } from './kinds';
-import { MAX_CELL_CHARS, type RawRow, readXlsxRows } from './xlsx-reader';
+import { MAX_CELL_CHARS, type RawRow, XLSX_MAX_ROWS, XLSX_TOO_MANY_ROWS, readXlsxRows } from './xlsx-reader';
 import { type ByteSource, ZipError, bufferSource, fileSource } from './zip';
 
 /** What the caller knows from the database, for checks a file cannot make on its own. */
@@ -424,7 +424,8 @@ async function* validate<K extends ImportKind>(
     }
     if (!sawHeader) problems.add(null, null, '文件是空的：没有列名行');
   } catch (error) {
-    if (error instanceof ZipError) problems.add(null, null, XLSX_PROBLEM);
+    if (error instanceof ZipError && error.message === XLSX_TOO_MANY_ROWS) problems.add(null, null, `XLSX 文件超过 Excel 的 ${XLSX_MAX_ROWS.toLocaleString('en-US')} 行上限，其余行未读取`);
+    else if (error instanceof ZipError) problems.add(null, null, XLSX_PROBLEM);
     else if (error instanceof EncodingError) problems.add(null, null, ENCODING_PROBLEM);
     else if (error instanceof CsvError) problems.add(csvErrorRow(error), null, csvErrorMessage(error));
     else throw error;

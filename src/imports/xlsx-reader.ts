@@ -20,6 +20,8 @@ export interface RawRow {
 
 /** Limits: an XLSX sheet has at most 1,048,576 rows and 16,384 columns (Excel's own limits). */
 export const XLSX_MAX_ROWS = 1_048_576;
+/** The ZipError message of a sheet with more rows than Excel allows (a zip bomb of rows, most likely). */
+export const XLSX_TOO_MANY_ROWS = 'more rows than Excel allows';
 const XLSX_MAX_COLUMNS = 16_384;
 /** Inflated size caps per part: a real sheet of a million survey rows is about 150 MB of XML. */
 const MAX_SHEET_BYTES = 2 * 1024 ** 3;
@@ -270,7 +272,8 @@ export async function* readXlsxRows(source: ByteSource): AsyncGenerator<RawRow> 
       switch (tag.name) {
         case 'row': {
           const r = Number(attr(tag, 'r') ?? rowNumber + 1);
-          if (!Number.isInteger(r) || r <= rowNumber || r > XLSX_MAX_ROWS) fail(`bad row number ${String(attr(tag, 'r'))}`);
+          if (Number.isInteger(r) && r > XLSX_MAX_ROWS) fail(XLSX_TOO_MANY_ROWS);
+          else if (!Number.isInteger(r) || r <= rowNumber) fail(`bad row number ${String(attr(tag, 'r'))}`);
           rowNumber = r;
           cells = [];
           column = -1;

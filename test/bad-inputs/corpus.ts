@@ -282,7 +282,7 @@ export async function writeCorpus(dir: string): Promise<BadCase[]> {
     'street',
     'bomb-rows.xlsx',
     xlsxWith({ bomb: { head, unit: Buffer.from('<row><c t="inlineStr"><is><t>P002</t></is></c></row>'.repeat(20_000)), times: 150, tail } }),
-    /XLSX|上限|行/,
+    /超过 Excel 的 1,048,576 行上限/,
   );
   add(
     'street-xlsx-bomb-cells',
