@@ -1,5 +1,12 @@
 /** Shared pieces of COPY … FROM STDIN through pg-copy-streams on a transaction's own connection. */
 import type { Writable } from 'node:stream';
+import type { Knex } from 'knex';
+
+/** Whether the connection is a PostgreSQL server (COPY through pg-copy-streams), not PGlite. */
+export function isPostgres(db: Knex | Knex.Transaction): boolean {
+  const config = db.client.config as { client?: unknown };
+  return config.client === 'pg' || config.client === 'postgres' || config.client === 'postgresql';
+}
 
 /** The pg client as pg-copy-streams uses it: `query(copyFrom(sql))` returns the COPY stream. */
 export interface PgCopyClient {

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DomainError } from '../domain/errors';
 import type { Explanation, FirmResult, Flag, ListKind, RoundResult } from '../domain/types';
-import { type PgCopyClient, writeChunk } from './copy-stream';
+import { type PgCopyClient, isPostgres, writeChunk } from './copy-stream';
 
 interface ResultRow {
   computation_id: number;
@@ -148,11 +148,6 @@ async function copyRows(trx: Knex.Transaction, rows: Iterable<ResultInsert>): Pr
     throw error;
   }
   await finished;
-}
-
-function isPostgres(db: Knex | Knex.Transaction): boolean {
-  const config = db.client.config as { client?: unknown };
-  return config.client === 'pg' || config.client === 'postgres' || config.client === 'postgresql';
 }
 
 /** Stores one computation of a round and all its firm results; returns its number (1, 2, …). */

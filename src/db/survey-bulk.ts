@@ -10,7 +10,7 @@
 import type { Knex } from 'knex';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DomainError } from '../domain/errors';
-import { type PgCopyClient, writeChunk } from './copy-stream';
+import { type PgCopyClient, isPostgres, writeChunk } from './copy-stream';
 import { toDomainError } from './sqlstate';
 
 export interface SurveyResponseRecord {
@@ -118,11 +118,6 @@ async function stageWithUnnest(trx: Knex.Transaction, batches: AsyncIterable<Sur
     ]);
   }
   return count;
-}
-
-function isPostgres(db: Knex | Knex.Transaction): boolean {
-  const config = db.client.config as { client?: unknown };
-  return config.client === 'pg' || config.client === 'postgres' || config.client === 'postgresql';
 }
 
 /** The statement trigger's reference check: a project not in the round's snapshot. */
