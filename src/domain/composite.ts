@@ -5,7 +5,7 @@
  */
 import { type Exact, type Source, SOURCES } from './types';
 import { type SourceWeights } from './rules';
-import { decimalScaled, exact, fromDecimal } from './exact';
+import { RatioSum, decimalScaled, fromDecimal } from './exact';
 
 export type ExactScores = Record<Source, Exact | null>;
 
@@ -15,23 +15,16 @@ export type ExactScores = Record<Source, Exact | null>;
  * over a common denominator in BigInt, reduced once: the value of Σ w·s / Σ w in exact fractions.
  */
 export function compositeScore(scores: ExactScores, weights: SourceWeights): Exact | null {
-  let numerator = 0n;
-  let denominator = 1n;
+  const weighted = new RatioSum();
   let totalWeight = 0n;
   for (const source of SOURCES) {
     const score = scores[source];
     if (score === null) continue;
     const w = decimalScaled(weights[source]);
-    const n = w * (score.s < 0n ? -score.n : score.n);
-    if (score.d === denominator) {
-      numerator += n;
-    } else {
-      numerator = numerator * score.d + n * denominator;
-      denominator *= score.d;
-    }
+    weighted.add(w * (score.s < 0n ? -score.n : score.n), score.d);
     totalWeight += w;
   }
-  return totalWeight === 0n ? null : exact(numerator, denominator * totalWeight);
+  return totalWeight === 0n ? null : weighted.over(totalWeight);
 }
 
 /**

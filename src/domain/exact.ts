@@ -41,6 +41,29 @@ export function sum(values: readonly Exact[]): Exact {
   return values.reduce<Exact>((acc, v) => acc.add(v), ZERO);
 }
 
+/**
+ * A running sum of integer ratios n/d (d > 0) over one common denominator, in BigInt: no gcd per
+ * term, reduced once when read with `over`. Terms sharing the current denominator add directly.
+ */
+export class RatioSum {
+  private numerator = 0n;
+  private denominator = 1n;
+
+  add(numerator: bigint, denominator: bigint): void {
+    if (denominator === this.denominator) {
+      this.numerator += numerator;
+    } else {
+      this.numerator = this.numerator * denominator + numerator * this.denominator;
+      this.denominator *= denominator;
+    }
+  }
+
+  /** The sum divided by a positive integer, exact and reduced: Σ / divisor. */
+  over(divisor: bigint): Exact {
+    return exact(this.numerator, this.denominator * divisor);
+  }
+}
+
 /** "n/d" with the sign on the numerator; the audit form of an exact value. */
 export function exactString(x: Exact): string {
   const n = x.s < 0n ? -x.n : x.n;

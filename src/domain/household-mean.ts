@@ -8,7 +8,7 @@
  * gcd per term (a province has 100,000 projects).
  */
 import { type Exact } from './types';
-import { exact } from './exact';
+import { RatioSum } from './exact';
 
 export interface WeightedScore {
   households: number;
@@ -20,18 +20,12 @@ export interface WeightedScore {
 /** Σ households·score / Σ households, exact; null when there is nothing to average. */
 export function householdWeightedMean(items: readonly WeightedScore[]): Exact | null {
   let totalHouseholds = 0n;
-  let numerator = 0n;
-  let denominator = 1n;
+  const weighted = new RatioSum();
   for (const item of items) {
     const households = BigInt(item.households);
     totalHouseholds += households;
-    if (item.denominator === denominator) {
-      numerator += households * item.numerator;
-    } else {
-      numerator = numerator * item.denominator + households * item.numerator * denominator;
-      denominator *= item.denominator;
-    }
+    weighted.add(households * item.numerator, item.denominator);
   }
   if (items.length === 0 || totalHouseholds === 0n) return null;
-  return exact(numerator, denominator * totalHouseholds);
+  return weighted.over(totalHouseholds);
 }
