@@ -54,6 +54,12 @@ const problemsOf = (e: DomainError): FieldProblem[] =>
 /** An error as a page shows it: the message and its row/column problems. */
 const errorView = (e: DomainError | undefined): { message: string; problems: FieldProblem[] } | null => (e ? { message: e.message, problems: problemsOf(e) } : null);
 
+/** A radio choice of a form: one of `allowed`, or a bad-input error naming the field. */
+function choice<T extends string>(value: string | undefined, allowed: readonly T[], column: string, message: string, problem: string): T {
+  if (value !== undefined && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new DomainError('INPUT_INVALID', message, [{ row: null, column, message: problem }]);
+}
+
 const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
@@ -76,6 +82,31 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     }
     if (!roles.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面。`);
     return user;
+  };
+
+  /**
+   * A form post of a page: the role and CSRF checks, then `act`, which returns where to go next
+   * (303); a refused action re-renders its page with the error and its status instead.
+   */
+  const formPost = (
+    path: string,
+    roles: readonly Role[],
+    act: (req: Request, res: Response, user: Principal) => Promise<string>,
+    onError: (req: Request, res: Response, user: Principal, error: DomainError, status: number) => Promise<void>,
+  ): void => {
+    r.post(path, form, async (req, res) => {
+      const user = pageUser(req, res, roles);
+      if (!user) return;
+      checkCsrf(req, res);
+      let location: string;
+      try {
+        location = await act(req, res, user);
+      } catch (e) {
+        const error = asDomainError(e);
+        return onError(req, res, user, error, statusOf(error));
+      }
+      res.redirect(303, location);
+    });
   };
 
   // ---- public ----
@@ -186,28 +217,26 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const user = pageUser(req, res, BUREAU);
     if (user) await dashboard(req, res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
   });
-  r.post('/dashboard/rounds', form, async (req, res) => {
-    const user = pageUser(req, res, BUREAU);
-    if (!user) return;
-    checkCsrf(req, res);
-    const code = String((req.body as Record<string, unknown>).code ?? '').trim();
-    try {
+  const dashboardDone = (code: string, done: string) => `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(done)}`;
+  const dashboardError = (req: Request, res: Response, user: Principal, error: DomainError, status: number) => dashboard(req, res, user, { error, round: req.params.code === undefined ? undefined : String(req.params.code) }, status);
+  formPost(
+    '/dashboard/rounds',
+    BUREAU,
+    async (req, res) => {
+      const code = String((req.body as Record<string, unknown>).code ?? '').trim();
       await createRound(ctx(res), { code });
-    } catch (e) {
-      const error = asDomainError(e);
-      return dashboard(req, res, user, { error }, statusOf(error));
-    }
-    res.redirect(303, `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已新建评价周期 ${code}`)}`);
-  });
-  r.post('/dashboard/rounds/:code/:step', form, async (req, res) => {
-    const user = pageUser(req, res, BUREAU);
-    if (!user) return;
-    checkCsrf(req, res);
-    const code = String(req.params.code);
-    const body = req.body as Record<string, string | undefined>;
-    const c = ctx(res);
-    let done: string;
-    try {
+      return dashboardDone(code, `已新建评价周期 ${code}`);
+    },
+    dashboardError,
+  );
+  formPost(
+    '/dashboard/rounds/:code/:step',
+    BUREAU,
+    async (req, res) => {
+      const code = String(req.params.code);
+      const body = req.body as Record<string, string | undefined>;
+      const c = ctx(res);
+      let done: string;
       switch (req.params.step) {
         case 'open': {
           const o = await openRound(c, code);
@@ -241,30 +270,24 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         default:
           throw new DomainError('NOT_FOUND', `没有这个操作：${req.params.step}`);
       }
-    } catch (e) {
-      const error = asDomainError(e);
-      return dashboard(req, res, user, { error, round: code }, statusOf(error));
-    }
-    res.redirect(303, `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(done)}`);
-  });
+      return dashboardDone(code, done);
+    },
+    dashboardError,
+  );
 
-  r.post('/dashboard/rounds/:code/objections/:uscc', form, async (req, res) => {
-    const user = pageUser(req, res, BUREAU);
-    if (!user) return;
-    checkCsrf(req, res);
-    const code = String(req.params.code);
-    const body = req.body as Record<string, string | undefined>;
-    try {
-      const decision = body.decision === 'upheld' || body.decision === 'rejected' ? body.decision : null;
-      if (!decision) throw new DomainError('INPUT_INVALID', '请选择异议成立或不成立。', [{ row: null, column: 'decision', message: '未选择决定' }]);
+  formPost(
+    '/dashboard/rounds/:code/objections/:uscc',
+    BUREAU,
+    async (req, res) => {
+      const code = String(req.params.code);
+      const body = req.body as Record<string, string | undefined>;
+      const decision = choice(body.decision, ['upheld', 'rejected'] as const, 'decision', '请选择异议成立或不成立。', '未选择决定');
       const o = await decideObjection(ctx(res), { round: code, uscc: String(req.params.uscc), decision, reason: body.reason ?? '' });
       const next = decision === 'upheld' ? '；请重新开放本周期、更正数据后重新计算和公示' : '';
-      res.redirect(303, `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已决定：${o.firmName} 的异议${decision === 'upheld' ? '成立' : '不成立'}${next}`)}`);
-    } catch (e) {
-      const error = asDomainError(e);
-      await dashboard(req, res, user, { error, round: code }, statusOf(error));
-    }
-  });
+      return dashboardDone(code, `已决定：${o.firmName} 的异议${decision === 'upheld' ? '成立' : '不成立'}${next}`);
+    },
+    dashboardError,
+  );
 
   // ---- follow-up: re-inspections (bureau, regulators) and proposals (bureau) ----
   const followUp = async (res: Response, user: Principal, extra: { error?: DomainError; notice?: string } = {}, status = 200) => {
@@ -287,51 +310,42 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const user = pageUser(req, res, REGULATOR_WRITERS);
     if (user) await followUp(res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
   });
-  r.post('/follow-up/rectifications/:code/:uscc', form, async (req, res) => {
-    const user = pageUser(req, res, REGULATOR_WRITERS);
-    if (!user) return;
-    checkCsrf(req, res);
-    const body = req.body as Record<string, string | undefined>;
-    try {
-      const result = body.result === 'passed' || body.result === 'failed' ? body.result : null;
-      if (!result) throw new DomainError('INPUT_INVALID', '请选择复查结论：通过或未通过。', [{ row: null, column: 'result', message: '未选择复查结论' }]);
+  const followUpDone = (done: string) => `/follow-up?done=${encodeURIComponent(done)}`;
+  const followUpError = (_req: Request, res: Response, user: Principal, error: DomainError, status: number) => followUp(res, user, { error }, status);
+  formPost(
+    '/follow-up/rectifications/:code/:uscc',
+    REGULATOR_WRITERS,
+    async (req, res) => {
+      const body = req.body as Record<string, string | undefined>;
+      const result = choice(body.result, ['passed', 'failed'] as const, 'result', '请选择复查结论：通过或未通过。', '未选择复查结论');
       await recordReinspection(ctx(res), { round: String(req.params.code), uscc: String(req.params.uscc), result, note: body.note?.trim() || undefined });
-      res.redirect(303, `/follow-up?done=${encodeURIComponent(`已录入 ${req.params.code} ${req.params.uscc} 的复查结论：${result === 'passed' ? '通过' : '未通过'}`)}`);
-    } catch (e) {
-      const error = asDomainError(e);
-      await followUp(res, user, { error }, statusOf(error));
-    }
-  });
-  r.post('/follow-up/interviews/:code/:uscc', form, async (req, res) => {
-    const user = pageUser(req, res, BUREAU);
-    if (!user) return;
-    checkCsrf(req, res);
-    const body = req.body as Record<string, string | undefined>;
-    try {
+      return followUpDone(`已录入 ${req.params.code} ${req.params.uscc} 的复查结论：${result === 'passed' ? '通过' : '未通过'}`);
+    },
+    followUpError,
+  );
+  formPost(
+    '/follow-up/interviews/:code/:uscc',
+    BUREAU,
+    async (req, res) => {
+      const body = req.body as Record<string, string | undefined>;
       const i = await recordInterview(ctx(res), { round: String(req.params.code), uscc: String(req.params.uscc), heldOn: body.heldOn, note: body.note ?? '' });
-      res.redirect(303, `/follow-up?done=${encodeURIComponent(`已记录 ${i.firmName} 的约谈（${i.heldOn}）`)}`);
-    } catch (e) {
-      const error = asDomainError(e);
-      await followUp(res, user, { error }, statusOf(error));
-    }
-  });
-  r.post('/follow-up/proposals/:id', form, async (req, res) => {
-    const user = pageUser(req, res, BUREAU);
-    if (!user) return;
-    checkCsrf(req, res);
-    const body = req.body as Record<string, string | undefined>;
-    try {
-      const decision = body.decision === 'approved' || body.decision === 'rejected' ? body.decision : null;
-      if (!decision) throw new DomainError('INPUT_INVALID', '请选择批准或驳回。', [{ row: null, column: 'decision', message: '未选择决定' }]);
+      return followUpDone(`已记录 ${i.firmName} 的约谈（${i.heldOn}）`);
+    },
+    followUpError,
+  );
+  formPost(
+    '/follow-up/proposals/:id',
+    BUREAU,
+    async (req, res) => {
+      const body = req.body as Record<string, string | undefined>;
+      const decision = choice(body.decision, ['approved', 'rejected'] as const, 'decision', '请选择批准或驳回。', '未选择决定');
       const id = Number(req.params.id);
       if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('NOT_FOUND', `处置建议 ${req.params.id} 不存在。`);
       const p = await decideProposal(ctx(res), { id, decision, reason: body.reason ?? '' });
-      res.redirect(303, `/follow-up?done=${encodeURIComponent(`已${decision === 'approved' ? '批准' : '驳回'}对 ${p.firmName} 的${p.kind === 'disqualification' ? '取消从业资格' : '清退'}建议`)}`);
-    } catch (e) {
-      const error = asDomainError(e);
-      await followUp(res, user, { error }, statusOf(error));
-    }
-  });
+      return followUpDone(`已${decision === 'approved' ? '批准' : '驳回'}对 ${p.firmName} 的${p.kind === 'disqualification' ? '取消从业资格' : '清退'}建议`);
+    },
+    followUpError,
+  );
 
   // ---- street score entry ----
   const entry = async (req: Request, res: Response, user: Principal, extra: { round?: string; error?: DomainError; notice?: string } = {}, status = 200) => {
@@ -361,25 +375,22 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const user = pageUser(req, res, STREET_SCORE_WRITERS);
     if (user) await entry(req, res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
   });
-  r.post('/entry/:code/scores', form, async (req, res) => {
-    const user = pageUser(req, res, STREET_SCORE_WRITERS);
-    if (!user) return;
-    checkCsrf(req, res);
-    const code = String(req.params.code);
-    const body = req.body as Record<string, string | string[] | undefined>;
-    const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-    const projects = list(body.project);
-    const scores = list(body.score);
-    const notes = list(body.note);
-    const entries = projects.map((p, i) => ({ projectCode: p, score: scores[i] ?? '', note: notes[i] ?? null })).filter((e) => e.score.trim() !== '');
-    try {
+  formPost(
+    '/entry/:code/scores',
+    STREET_SCORE_WRITERS,
+    async (req, res, user) => {
+      const code = String(req.params.code);
+      const body = req.body as Record<string, string | string[] | undefined>;
+      const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+      const projects = list(body.project);
+      const scores = list(body.score);
+      const notes = list(body.note);
+      const entries = projects.map((p, i) => ({ projectCode: p, score: scores[i] ?? '', note: notes[i] ?? null })).filter((e) => e.score.trim() !== '');
       const out = await enterStreetScores(ctx(res), code, entries, { street: user.role === 'street' ? user.street : null });
-      res.redirect(303, `/entry?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已保存 ${out.entered} 个项目的评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`);
-    } catch (e) {
-      const error = asDomainError(e);
-      await entry(req, res, user, { round: code, error }, statusOf(error));
-    }
-  });
+      return `/entry?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已保存 ${out.entered} 个项目的评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`;
+    },
+    (req, res, user, error, status) => entry(req, res, user, { round: String(req.params.code), error }, status),
+  );
   r.post(
     '/entry/:code/upload',
     (req, res, next) => {
@@ -420,21 +431,18 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards, notice: typeof req.query.done === 'string' ? req.query.done : undefined, error: errorView(extra?.error) }, extra?.status ?? 200);
   };
   r.get('/card', async (req, res) => card(req, res));
-  r.post('/card/:code/objection', form, async (req, res) => {
-    const user = pageUser(req, res, ['firm']);
-    if (!user) return;
-    checkCsrf(req, res);
-    const code = String(req.params.code);
-    const body = req.body as Record<string, string | undefined>;
-    try {
+  formPost(
+    '/card/:code/objection',
+    ['firm'],
+    async (req, res, user) => {
+      const code = String(req.params.code);
+      const body = req.body as Record<string, string | undefined>;
       const evidence = (body.evidence ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
       await fileObjection(ctx(res), { round: code, uscc: user.firmUscc as string, reason: body.reason ?? '', evidence });
-      res.redirect(303, `/card?done=${encodeURIComponent(`已就 ${code} 提出异议，住建局将在 5 个工作日内作出决定`)}`);
-    } catch (e) {
-      const error = asDomainError(e);
-      await card(req, res, { error, status: statusOf(error) });
-    }
-  });
+      return `/card?done=${encodeURIComponent(`已就 ${code} 提出异议，住建局将在 5 个工作日内作出决定`)}`;
+    },
+    (req, res, _user, error, status) => card(req, res, { error, status }),
+  );
 
   return r;
 }
