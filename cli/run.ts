@@ -35,11 +35,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // after them, and a subcommand without them calls process.exit(1) with an English message on a
   // bad option value (found by the bad-input corpus: `--source mayor`).
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+  // A command that has subcommands, called without one, shows its help through writeErr: caught
+  // here and printed as help (bare `hhb`, exit 0; a group such as `hhb rounds`, exit 2). Commander's
+  // own English error lines are dropped (outputError); runCli says them in Chinese.
+  let implicitHelp: { command: Command; text: string } | null = null;
   for (const command of everyCommand(program)) {
     command.exitOverride();
     command.configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: () => {},
+      writeErr: (s) => {
+        implicitHelp = { command, text: (implicitHelp?.command === command ? implicitHelp.text : '') + s };
+      },
+      outputError: () => {},
     });
   }
   try {
@@ -47,6 +54,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
+      const shown = implicitHelp as { command: Command; text: string } | null;
+      if (error.code === 'commander.help' && shown !== null && error.exitCode !== 0) {
+        if (shown.command === program) {
+          io.stdout.write(shown.text);
+          return EXIT.ok;
+        }
+        io.stderr.write(shown.text);
+        println(io.stderr, `错误：缺少子命令。运行 hhb ${shown.command.name()} <子命令>，如上所列。`);
+        return EXIT.badInput;
+      }
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       const zh = usageMessages[error.code] ?? '用法错误';
       println(io.stderr, `错误：${zh}（${error.message.replace(/^error: /, '')}）。运行 hhb --help 查看用法。`);

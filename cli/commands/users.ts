@@ -20,7 +20,7 @@ export function registerUsers(program: Command, io: CliIo, globals: Globals): vo
     .command('add <name>')
     .description('新增账号；密码从标准输入读入（--password-stdin），否则生成一个并只显示这一次')
     .addOption(new Option('--role <role>', '角色').choices([...ROLES]).makeOptionMandatory())
-    .option('--street <code>', '街道账号所属街道编号')
+    .option('--street <编码或名称>', '街道账号所属街道（编码或名称）')
     .option('--firm <uscc>', '企业账号的统一社会信用代码')
     .option('--password-stdin', '从标准输入读取密码（第一行）')
     .action(async (name: string, opts: { role: string; street?: string; firm?: string; passwordStdin?: boolean }) => {

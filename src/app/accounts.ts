@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { DomainError } from '../domain/errors';
+import { resolveStreet } from '../db/streets-repo';
 import { appendAudit } from '../db/audit';
 import type { AppContext } from './context';
 
@@ -84,7 +85,7 @@ export async function addUser(ctx: AppContext, input: AddUserInput): Promise<{ u
     throw new DomainError('INPUT_INVALID', `角色「${input.role}」无效：应为 ${ROLES.join('、')} 之一。`, { field: 'role' });
   }
   const role = input.role as Role;
-  if (role === 'street' && !input.street) throw new DomainError('INPUT_INVALID', '街道账号须用 --street 指定所属街道编号。', { field: 'street' });
+  if (role === 'street' && !input.street) throw new DomainError('INPUT_INVALID', '街道账号须用 --street 指定所属街道（编码或名称）。', { field: 'street' });
   if (role === 'firm' && !input.firm) throw new DomainError('INPUT_INVALID', '企业账号须用 --firm 指定企业统一社会信用代码。', { field: 'firm' });
   if (role !== 'street' && input.street) throw new DomainError('INPUT_INVALID', `只有街道账号（street）可以指定街道，${role} 账号不能。`, { field: 'street' });
   if (role !== 'firm' && input.firm) throw new DomainError('INPUT_INVALID', `只有企业账号（firm）可以指定企业，${role} 账号不能。`, { field: 'firm' });
@@ -95,19 +96,17 @@ export async function addUser(ctx: AppContext, input: AddUserInput): Promise<{ u
   return ctx.knex.transaction(async (trx) => {
     if (await trx('users').where({ name }).first()) throw new DomainError('ALREADY_EXISTS', `用户「${name}」已存在。`, { field: 'name' });
     let firmId: number | null = null;
-    if (role === 'street') {
-      const street = await trx('streets').where({ code: input.street }).first();
-      if (!street) throw new DomainError('NOT_FOUND', `没有编号为「${input.street}」的街道。`, { field: 'street' });
-    }
+    // The street is named by its code or its name (SPEC §7); the account keeps its code.
+    const streetCode = role === 'street' ? (await resolveStreet(trx, input.street as string)).code : null;
     if (role === 'firm') {
       const firm = await trx('firms').where({ uscc: (input.firm as string).trim().toUpperCase() }).first();
       if (!firm) throw new DomainError('FIRM_NOT_FOUND', `没有统一社会信用代码为「${input.firm}」的企业。`, { field: 'firm' });
       firmId = Number(firm.id);
     }
     const [row] = (await trx('users')
-      .insert({ name, role, street_code: role === 'street' ? input.street : null, firm_id: firmId, password_hash: passwordHash, created_at: ctx.now() })
+      .insert({ name, role, street_code: streetCode, firm_id: firmId, password_hash: passwordHash, created_at: ctx.now() })
       .returning('id')) as { id: number }[];
-    await appendAudit(trx, { actor: ctx.actor, action: 'user.add', entity: 'user', entityId: name, after: { role, street: input.street ?? null, firm: input.firm ?? null } });
+    await appendAudit(trx, { actor: ctx.actor, action: 'user.add', entity: 'user', entityId: name, after: { role, street: streetCode, firm: input.firm ?? null } });
     const user = (await usersQuery({ ...ctx, knex: trx as unknown as AppContext['knex'] }).where('u.id', row?.id).first()) as UserRow;
     return { user: principalOf(user), password, generated };
   });

@@ -7,8 +7,9 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Knex } from 'knex';
 import { readImport } from '../imports';
-import { DomainError } from '../domain/errors';
+import { DomainError, type FieldProblem } from '../domain/errors';
 import { appendAudit } from '../db/audit';
+import { nearestStreetsHint } from '../db/streets-repo';
 import type { AppContext } from './context';
 
 export type MasterDataKind = 'streets' | 'firms' | 'projects';
@@ -17,7 +18,12 @@ export interface ImportSummary {
   rows: number;
   created: number;
   updated: number;
+  /** Streets a projects file named for the first time and the import created (code = name). */
+  newStreets?: string[];
 }
+
+/** Problems listed at most in one refusal; the rest are counted. */
+const MAX_LISTED = 100;
 
 export async function fileSha256(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -58,7 +64,13 @@ async function upsert(trx: Knex.Transaction, table: string, key: string, rows: R
   return { created, updated: rows.length - created };
 }
 
-export async function importMasterData(ctx: AppContext, kind: MasterDataKind, file: string): Promise<ImportSummary> {
+export async function importMasterData(
+  ctx: AppContext,
+  kind: MasterDataKind,
+  file: string,
+  /** newStreets: a projects file may name streets not yet registered; they are created (SPEC §7). */
+  opts: { newStreets?: boolean } = {},
+): Promise<ImportSummary> {
   const sha256 = await fileSha256(file);
   if (kind === 'streets') {
     const { rows } = await readImport('streets', file);
@@ -86,14 +98,24 @@ export async function importMasterData(ctx: AppContext, kind: MasterDataKind, fi
   const firms = new Map<string, number>((await ctx.knex('firms').select('id', 'uscc')).map((r: { id: number; uscc: string }) => [r.uscc, Number(r.id)]));
   const { rows } = await readImport('projects', file, { firms: new Set(firms.keys()) });
   return ctx.knex.transaction(async (trx) => {
-    // A street is named by its code or its name; one named for the first time is created with code = name (SPEC §7).
-    const streets: { code: string; name: string }[] = await trx('streets').select('code', 'name');
+    // A street is named by its code or its name (SPEC §7). Once streets are registered, one the
+    // register does not know is a mistyped name until the clerk says otherwise (--new-streets);
+    // the first projects file of an empty register creates its streets, code = name.
+    const streets: { code: string; name: string }[] = await trx('streets').select('code', 'name').orderBy('code');
     const byCodeOrName = new Map<string, string>();
-    for (const s of streets) {
-      byCodeOrName.set(s.name, s.code);
-      byCodeOrName.set(s.code, s.code);
+    for (const s of streets) byCodeOrName.set(s.name, s.code);
+    for (const s of streets) byCodeOrName.set(s.code, s.code);
+    const unknown = rows.filter((r) => !byCodeOrName.has(r.street));
+    if (unknown.length > 0 && streets.length > 0 && opts.newStreets !== true) {
+      const problems: FieldProblem[] = unknown.slice(0, MAX_LISTED).map((r) => ({
+        row: r.row,
+        column: '街道',
+        message: `未登记的街道「${r.street}」；${nearestStreetsHint(r.street, streets)}。如确为新街道，请加 --new-streets 导入`,
+      }));
+      if (unknown.length > MAX_LISTED) problems.push({ row: null, column: null, message: `…另有 ${unknown.length - MAX_LISTED} 行街道未登记` });
+      throw new DomainError('IMPORT_INVALID', `文件有 ${unknown.length} 行的街道未登记，整份文件未导入`, problems);
     }
-    const newStreets = [...new Set(rows.map((r) => r.street).filter((s) => !byCodeOrName.has(s)))];
+    const newStreets = [...new Set(unknown.map((r) => r.street))];
     if (newStreets.length) {
       await trx('streets').insert(newStreets.map((name) => ({ code: name, name })));
       for (const s of newStreets) byCodeOrName.set(s, s);
@@ -144,6 +166,6 @@ export async function importMasterData(ctx: AppContext, kind: MasterDataKind, fi
       entityId: basename(file),
       after: { rows: rows.length, ...counts, newStreets, sha256, openRoundSnapshotsUpdated: openRounds.map((r) => r.code) },
     });
-    return { rows: rows.length, ...counts };
+    return { rows: rows.length, ...counts, newStreets };
   });
 }

@@ -16,7 +16,8 @@ import { appendAudit } from '../db/audit';
 import { getRound, insertRound, listRoundRecords, setRoundStatus, snapshotRound, findRound, type RoundRecord } from '../db/rounds-repo';
 import { latestComputation, saveComputation } from '../db/results-repo';
 import { loadRoundInput } from '../db/round-input';
-import { roundCompleteness, roundFormConflicts } from '../db/completeness';
+import { roundCompleteness, roundFormConflicts, roundScoreGaps, type ScoreGaps } from '../db/completeness';
+import { requiredResponses } from '../domain/survey-sufficiency';
 import { loadAnnualInput } from '../db/annual-input';
 import { publishConsequences } from './consequences';
 import { compareComputations, type ResultChange } from './objections';
@@ -116,26 +117,76 @@ export async function openRound(ctx: AppContext, code: string): Promise<{ firms:
   });
 }
 
+/** A firm short of the valid survey responses SPEC §5.5 requires (flagged `insufficient_sample` by compute). */
+export interface SampleShortfall {
+  uscc: string;
+  name: string;
+  households: number;
+  /** Valid responses, counted as the engine counts them. */
+  responses: number;
+  required: number;
+}
+
 export interface CompletenessSummary {
   round: string;
   /** Chinese sentences, one per problem; empty when complete. */
   problems: string[];
+  /**
+   * Survey sufficiency by the engine's own rule (§5.5) under the round's rules: the firms short of
+   * their required sample (null for a year-end round, which has no survey of its own).
+   */
+  insufficientSample: SampleShortfall[] | null;
   /** The raw report for pages and JSON output. */
   detail: unknown;
 }
 
+/** How many of a long list a sentence names before it gives the count. */
+const LISTED = 20;
+
+const listed = <T>(list: readonly T[], show: (x: T) => string, total = list.length, unit = '个'): string =>
+  list.slice(0, LISTED).map(show).join('、') + (total > LISTED ? ` 等 ${total} ${unit}` : '');
+
 async function completenessOf(db: Knex | Knex.Transaction, round: RoundRecord): Promise<CompletenessSummary> {
-  if (round.kind === 'annual') return { round: round.code, problems: [], detail: null };
+  if (round.kind === 'annual') return { round: round.code, problems: [], insufficientSample: null, detail: null };
   const c = await roundCompleteness(db, round.id);
   const problems: string[] = [];
-  const names = (list: { code?: string; uscc?: string; name: string }[]) =>
-    list.slice(0, 20).map((x) => `${x.name}（${x.code ?? x.uscc}）`).join('、') + (list.length > 20 ? ` 等 ${list.length} 个` : '');
+  const names = (list: { code?: string; uscc?: string; name: string }[]) => listed(list, (x) => `${x.name}（${x.code ?? x.uscc}）`);
   if (c.projectsWithoutStreetScore.length) problems.push(`${c.projectsWithoutStreetScore.length} 个项目缺少街道评分：${names(c.projectsWithoutStreetScore)}`);
   if (c.projectsWithoutResident.length) problems.push(`${c.projectsWithoutResident.length} 个项目缺少居民评分：${names(c.projectsWithoutResident)}`);
   if (c.projectsWithBothResidentForms.length) problems.push(`${c.projectsWithBothResidentForms.length} 个项目同时有逐户问卷和汇总问卷，须删去其一：${names(c.projectsWithBothResidentForms)}`);
   if (c.firmsWithoutRegulator.length) problems.push(`${c.firmsWithoutRegulator.length} 家企业缺少行管评分：${names(c.firmsWithoutRegulator)}`);
   if (c.firmsWithBothRegulatorForms.length) problems.push(`${c.firmsWithBothRegulatorForms.length} 家企业同时有部门评分和扣分表，须删去其一：${names(c.firmsWithBothRegulatorForms)}`);
-  return { round: round.code, problems, detail: c };
+  // The same rule, on the same counts, as compute's insufficient_sample (a firm with no household needs none).
+  const survey = roundRules(round).survey;
+  const insufficientSample: SampleShortfall[] = [];
+  for (const f of c.firms) {
+    if (f.disqualified || f.households <= 0) continue;
+    const required = requiredResponses(f.households, survey);
+    if (f.responses < required) insufficientSample.push({ uscc: f.uscc, name: f.name, households: f.households, responses: f.responses, required });
+  }
+  return { round: round.code, problems, insufficientSample, detail: c };
+}
+
+/** One line per firm short of its sample: 有效问卷 x 份 / 需 y 份. */
+export function sampleShortfallText(s: SampleShortfall): string {
+  return `${s.name}（${s.uscc}）：有效问卷 ${s.responses} 份 / 需 ${s.required} 份（${s.households} 户）`;
+}
+
+/** The compute refusal of SPEC §5.3 `block`: which projects and firms still lack a score. */
+function scoreGapsError(code: string, gaps: ScoreGaps): DomainError {
+  const parts: string[] = [];
+  if (gaps.projects > 0) {
+    const what = (p: ScoreGaps['projectList'][number]) =>
+      `${p.name}（${p.code}，${p.firmName}）缺少${[p.withoutStreetScore ? '街道评分' : null, p.withoutResident ? '居民评分' : null].filter(Boolean).join('和')}`;
+    const counts = [gaps.projectsWithoutStreetScore ? `缺街道评分 ${gaps.projectsWithoutStreetScore} 个` : null, gaps.projectsWithoutResident ? `缺居民评分 ${gaps.projectsWithoutResident} 个` : null].filter(Boolean).join('，');
+    parts.push(`${gaps.projects} 个项目缺少评分（${counts}）：${listed(gaps.projectList, what, gaps.projects)}`);
+  }
+  if (gaps.firms > 0) parts.push(`${gaps.firms} 家企业缺少行管评分：${listed(gaps.firmList, (f) => `${f.name}（${f.uscc}）`, gaps.firms, '家')}`);
+  return new DomainError(
+    'MISSING_SOURCES',
+    `${code} 还有评分未录入，按规则（缺少评分时阻止计算）不能计算。请补齐后再计算，或强制计算（hhb rounds compute ${code} --force：企业得分只用已评分的项目并标记「强制计算」，记入审计日志）。${parts.join('；')}。`,
+    { projects: gaps.projects, projectsWithoutStreetScore: gaps.projectsWithoutStreetScore, projectsWithoutResident: gaps.projectsWithoutResident, firms: gaps.firms, projectList: gaps.projectList, firmList: gaps.firmList },
+  );
 }
 
 export async function closeRound(ctx: AppContext, code: string): Promise<CompletenessSummary> {
@@ -162,6 +213,7 @@ export async function computeRound(
   return step(ctx, code, '计算', ['closed', 'computed'], async (trx, round) => {
     const rules = roundRules(round);
     let result: RoundResult;
+    let forcedPast: Record<string, number> | null = null;
     if (round.kind === 'annual') {
       const input = await loadAnnualInput(trx, round.code, isoDateCst(ctx.now()));
       phaseEnd('read');
@@ -172,6 +224,15 @@ export async function computeRound(
       if (both > 0) {
         throw new DomainError('INPUT_INVALID', `${code} 有 ${both} 处同一项目或企业录入了两种形式的评分，须先处理（见 hhb rounds close 的完整性报告）。`, conflicts);
       }
+      // SPEC §5.3 `block`: no compute while a ranked firm's project lacks a score, unless forced (the
+      // count of what was forced past goes to the audit record).
+      if (rules.missingSource === 'block') {
+        const gaps = await roundScoreGaps(trx, round.id);
+        if (gaps.projects + gaps.firms > 0) {
+          if (!opts.force) throw scoreGapsError(code, gaps);
+          forcedPast = { projects: gaps.projects, projectsWithoutStreetScore: gaps.projectsWithoutStreetScore, projectsWithoutResident: gaps.projectsWithoutResident, firms: gaps.firms };
+        }
+      }
       const input = await loadRoundInput(trx, round.id, { asOf: isoDateCst(ctx.now()) });
       phaseEnd('read');
       result = computeHalfYear(input, rules, { rulesHash: round.rulesHash, force: opts.force });
@@ -179,7 +240,7 @@ export async function computeRound(
     phaseEnd('engine');
     const previous = await latestComputation(trx, round.id);
     const changes = previous ? compareComputations(previous.firms, result.firms) : null;
-    const number = await saveComputation(trx, round.id, result, { forced: opts.force, createdBy: ctx.actor, at: ctx.now() });
+    const number = await saveComputation(trx, round.id, result, { forced: opts.force, createdBy: ctx.actor, at: ctx.now(), rules });
     await setRoundStatus(trx, round.id, 'computed', ctx.now());
     const counts = { red: 0, black: 0, watch: 0 };
     for (const f of result.firms) if (f.list) counts[f.list] += 1;
@@ -189,7 +250,7 @@ export async function computeRound(
       entity: 'round',
       entityId: code,
       before: { status: round.status },
-      after: { status: 'computed', computation: number, forced: opts.force, ranked: result.ranked, ...counts, changed: changes?.map((c) => c.text) ?? null },
+      after: { status: 'computed', computation: number, forced: opts.force, forcedPast, ranked: result.ranked, ...counts, changed: changes?.map((c) => c.text) ?? null },
     });
     phaseEnd('store');
     return { computation: number, result, changes };

@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors';
 import { writeTemplate, type ImportKind } from '../imports';
 import type { TemplateRow } from '../imports/template';
 import { getRound } from '../db/rounds-repo';
+import { resolveStreet } from '../db/streets-repo';
 import type { AppContext } from './context';
 
 /** The kinds a template is offered for, and what each is pre-filled with. */
@@ -38,9 +39,11 @@ export async function templateRows(ctx: AppContext, kind: TemplateKind, scope: {
       .where('rp.round_id', round.id)
       .select('p.code', 'p.name')
       .orderBy('p.code');
-    if (scope.street) q = q.where('rp.street_code', scope.street);
+    // The street is named by its code or its name (SPEC §7).
+    const street = scope.street ? await resolveStreet(ctx.knex, scope.street) : null;
+    if (street) q = q.where('rp.street_code', street.code);
     const rows: { code: string; name: string }[] = await q;
-    if (scope.street && rows.length === 0) throw new DomainError('NOT_FOUND', `评价周期 ${round.code} 中没有街道 ${scope.street} 的项目。`);
+    if (street && rows.length === 0) throw new DomainError('NOT_FOUND', `评价周期 ${round.code} 中没有${street.name}（${street.code}）的项目。`);
     return rows.map((r) => ({ projectCode: r.code, projectName: r.name }));
   }
   if (scope.street) throw new DomainError('INPUT_INVALID', '行管部门评分模板按企业预填，不按街道划分。');

@@ -1,7 +1,8 @@
 /**
  * What a round still lacks (SPEC §3 close, §7 dashboard "completeness by street and by source"),
  * computed in SQL over the round's snapshot and its current entries. Survey sufficiency (§5.5) is the
- * engine's: this returns per firm the households and valid responses it needs for that.
+ * engine's rule: this returns per firm the households and valid responses, counted as the engine
+ * counts them, and the round's use case applies that rule to them.
  */
 import type { Knex } from 'knex';
 
@@ -36,6 +37,8 @@ export interface SourceCompleteness {
 export interface FirmSurveyCount {
   uscc: string;
   name: string;
+  /** Disqualified firms are in the snapshot but not ranked. */
+  disqualified: boolean;
   /** Σ households of the firm's projects in the snapshot (N of §5.5). */
   households: number;
   /** Valid responses: individual responses (one per household) plus contractor summaries' valid responses. */
@@ -83,9 +86,9 @@ export async function roundCompleteness(db: Db, roundId: number): Promise<RoundC
       order by rp.street_code, p.code`,
     [roundId, roundId],
   );
-  const firms = await rowsOf<{ firm_id: Num; uscc: string; name: string; departments: Num; deductions: Num }>(
+  const firms = await rowsOf<{ firm_id: Num; uscc: string; name: string; status: string; departments: Num; deductions: Num }>(
     db,
-    `select rf.firm_id, f.uscc, rf.name,
+    `select rf.firm_id, f.uscc, rf.name, rf.status,
             (select count(*) from regulator_scores r where r.round_id = rf.round_id and r.firm_id = rf.firm_id and r.superseded_at is null) as departments,
             (select count(*) from deductions d where d.round_id = rf.round_id and d.firm_id = rf.firm_id and d.superseded_at is null) as deductions
        from round_firms rf join firms f on f.id = rf.firm_id
@@ -109,7 +112,8 @@ export async function roundCompleteness(db: Db, roundId: number): Promise<RoundC
     byStreet.set(p.street, s);
     const f = perFirm.get(Number(p.firm_id)) ?? { households: 0, responses: 0 };
     f.households += Number(p.households);
-    f.responses += Number(p.responses) + (p.summary_responses === null ? 0 : Number(p.summary_responses));
+    // As the engine counts them: a project's individual responses, or else its contractor's summary.
+    f.responses += Number(p.responses) > 0 ? Number(p.responses) : p.summary_responses === null ? 0 : Number(p.summary_responses);
     perFirm.set(Number(p.firm_id), f);
   }
 
@@ -128,7 +132,7 @@ export async function roundCompleteness(db: Db, roundId: number): Promise<RoundC
       street: { total: projects.length, present: projects.filter((p) => p.has_street).length },
       regulator: { total: firms.length, present: firms.filter(hasRegulator).length },
     },
-    firms: firms.map((f) => ({ uscc: f.uscc, name: f.name, ...(perFirm.get(Number(f.firm_id)) ?? { households: 0, responses: 0 }) })),
+    firms: firms.map((f) => ({ uscc: f.uscc, name: f.name, disqualified: f.status === 'disqualified', ...(perFirm.get(Number(f.firm_id)) ?? { households: 0, responses: 0 }) })),
   };
 }
 
@@ -161,4 +165,95 @@ export async function roundFormConflicts(db: Db, roundId: number): Promise<{ pro
     [roundId],
   );
   return { projectsWithBothResidentForms: projects.map((p) => ({ code: p.code, name: p.name, street: p.street })), firmsWithBothRegulatorForms: firms.map((f) => ({ uscc: f.uscc, name: f.name })) };
+}
+
+export interface ScoreGapProject extends ProjectRef {
+  firmUscc: string;
+  firmName: string;
+  withoutStreetScore: boolean;
+  withoutResident: boolean;
+}
+
+export interface ScoreGaps {
+  /** Projects of ranked firms lacking a street score or a resident score: how many in all. */
+  projects: number;
+  projectsWithoutStreetScore: number;
+  projectsWithoutResident: number;
+  /** Ranked firms without any regulator input. */
+  firms: number;
+  /** The first `limit` of each, by code. */
+  projectList: ScoreGapProject[];
+  firmList: FirmRef[];
+}
+
+/**
+ * What SPEC §5.3 `block` refuses a compute for: every project of a ranked (not disqualified) firm
+ * that lacks its street score or its resident score, and every ranked firm without a regulator
+ * score. One statement of index probes (NOT EXISTS) over the snapshot, the lists cut to `limit`
+ * with the full counts beside them, so it stays a small part of a province's compute.
+ */
+export async function roundScoreGaps(db: Db, roundId: number, { limit = 50 }: { limit?: number } = {}): Promise<ScoreGaps> {
+  const rows = await rowsOf<{
+    what: 'project' | 'firm';
+    code: string;
+    name: string;
+    street: string | null;
+    firm_uscc: string;
+    firm_name: string;
+    no_street: boolean;
+    no_resident: boolean;
+    total: Num;
+    total_no_street: Num;
+    total_no_resident: Num;
+  }>(
+    db,
+    `with gaps as (
+       select 'project' as what, p.code, p.name, rp.street_code as street, f.uscc as firm_uscc, rf.name as firm_name, g.no_street, g.no_resident
+         from round_projects rp
+         join round_firms rf on rf.round_id = rp.round_id and rf.firm_id = rp.firm_id and rf.status <> 'disqualified'
+         join projects p on p.id = rp.project_id
+         join firms f on f.id = rp.firm_id
+         cross join lateral (
+           select not exists (select 1 from street_scores st where st.round_id = rp.round_id and st.project_id = rp.project_id and st.superseded_at is null) as no_street,
+                  (not exists (select 1 from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id)
+                   and not exists (select 1 from survey_summaries ss where ss.round_id = rp.round_id and ss.project_id = rp.project_id and ss.superseded_at is null)) as no_resident
+         ) g
+        where rp.round_id = ? and (g.no_street or g.no_resident)
+       union all
+       select 'firm', f.uscc, rf.name, null, f.uscc, rf.name, false, false
+         from round_firms rf join firms f on f.id = rf.firm_id
+        where rf.round_id = ? and rf.status <> 'disqualified'
+          and not exists (select 1 from regulator_scores r where r.round_id = rf.round_id and r.firm_id = rf.firm_id and r.superseded_at is null)
+          and not exists (select 1 from deductions d where d.round_id = rf.round_id and d.firm_id = rf.firm_id and d.superseded_at is null)
+     ), numbered as (
+       select gaps.*,
+              count(*) over (partition by what) as total,
+              count(*) filter (where no_street) over (partition by what) as total_no_street,
+              count(*) filter (where no_resident) over (partition by what) as total_no_resident,
+              row_number() over (partition by what order by code collate "C") as n
+         from gaps
+     )
+     select what, code, name, street, firm_uscc, firm_name, no_street, no_resident, total, total_no_street, total_no_resident
+       from numbered where n <= ? order by what, code collate "C"`,
+    [roundId, roundId, limit],
+  );
+  const projects = rows.filter((r) => r.what === 'project');
+  const firms = rows.filter((r) => r.what === 'firm');
+  const first = projects[0];
+  return {
+    projects: first ? Number(first.total) : 0,
+    projectsWithoutStreetScore: first ? Number(first.total_no_street) : 0,
+    projectsWithoutResident: first ? Number(first.total_no_resident) : 0,
+    firms: firms[0] ? Number(firms[0].total) : 0,
+    projectList: projects.map((r) => ({
+      code: r.code,
+      name: r.name,
+      street: r.street ?? '',
+      firmUscc: r.firm_uscc,
+      firmName: r.firm_name,
+      withoutStreetScore: r.no_street === true,
+      withoutResident: r.no_resident === true,
+    })),
+    firmList: firms.map((r) => ({ uscc: r.code, name: r.name })),
+  };
 }
