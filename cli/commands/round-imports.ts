@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { importRoundData, type RoundDataKind } from '../../src/app/import-round-data';
 import { withApp } from '../app';
@@ -10,7 +11,7 @@ const SOURCES = ['resident', 'resident-summary', 'regulator', 'deductions', 'str
 export function registerRoundImports(program: Command, io: CliIo, globals: Globals): void {
   const run = async (code: string, kind: RoundDataKind, file: string) => {
     const counter = createCounter(io, '已读取');
-    const summary = await withApp(io, globals(), (ctx) => importRoundData(ctx, code, kind, file, { onRows: (n) => counter.update(n) })).finally(() => counter.stop());
+    const summary = await withApp(io, globals(), (ctx) => importRoundData(ctx, code, kind, resolve(io.cwd, file), { onRows: (n) => counter.update(n) })).finally(() => counter.stop());
     println(io.stdout, `已导入 ${code} 的${summary.label} ${summary.rows} 行${summary.replaced ? `（替换原有记录 ${summary.replaced} 条，原记录已留存）` : ''}。`);
   };
   program

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   closeRound,
@@ -24,7 +25,7 @@ export function registerRounds(program: Command, io: CliIo, globals: Globals): v
     .description('创建评价周期，冻结其评分规则（默认规则，或 --rules 指定的 JSON 文件）')
     .option('--rules <file>', '评分规则 JSON 文件')
     .action(async (code: string, opts: { rules?: string }) => {
-      const round = await app((ctx) => createRound(ctx, { code, rulesFile: opts.rules }));
+      const round = await app((ctx) => createRound(ctx, { code, rulesFile: opts.rules === undefined ? undefined : resolve(io.cwd, opts.rules) }));
       println(io.stdout, `已创建评价周期 ${round.code}（${statusLabel(round.status)}），规则哈希 ${round.rulesHash}`);
     });
 
@@ -82,7 +83,7 @@ export function registerRounds(program: Command, io: CliIo, globals: Globals): v
 
   rounds
     .command('reopen <code>')
-    .description('重新开放已计算或公示中的评价周期（须写明理由，已发布的不可重开）')
+    .description('重新开放已停止录入、已计算或公示中的评价周期（须写明理由，已发布的不可重开）')
     .requiredOption('--reason <text>', '重开理由')
     .action(async (code: string, opts: { reason: string }) => {
       await app((ctx) => reopenRound(ctx, code, opts.reason));

@@ -307,7 +307,8 @@ export async function publishRound(
 
 export async function reopenRound(ctx: AppContext, code: string, reason: string): Promise<void> {
   if (!reason.trim()) throw new DomainError('INPUT_INVALID', '重开评价周期须写明理由。');
-  await step(ctx, code, '重新开放', ['computed', 'publicized'], async (trx, round) => {
+  // From `closed` too: close reports what is missing and compute refuses until it is entered (SPEC §5.3).
+  await step(ctx, code, '重新开放', ['closed', 'computed', 'publicized'], async (trx, round) => {
     await setRoundStatus(trx, round.id, 'open', ctx.now(), { noticeEndsOn: null });
     await appendAudit(trx, { actor: ctx.actor, action: 'round.reopen', entity: 'round', entityId: code, before: { status: round.status }, after: { status: 'open' }, reason });
   });

@@ -44,7 +44,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** Completeness as a street account may see it: its own street's projects only. */
 export function completenessFor(user: Principal, report: CompletenessSummary): unknown {
   const detail = report.detail as RoundCompleteness | null;
-  if (user.role !== 'street' || detail === null) return { round: report.round, problems: report.problems, detail };
+  if (user.role !== 'street' || detail === null) return { round: report.round, problems: report.problems, insufficientSample: report.insufficientSample, detail };
   const mine = <T extends { street: string }>(list: T[]) => list.filter((x) => x.street === user.street);
   return {
     round: report.round,
@@ -104,7 +104,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   route(r, registry, { method: 'post', path: '/rounds/:code/close', summary: '停止录入并检查完整性', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.EmptyBody }, async ({ params }, _q, res) =>
     closeRound(ctx(res), params.code),
   );
-  route(r, registry, { method: 'post', path: '/rounds/:code/compute', summary: '计算（可重复，每次保留）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.ComputeBody }, async ({ params, body }, _q, res) => {
+  route(r, registry, { method: 'post', path: '/rounds/:code/compute', summary: '计算（可重复，每次保留）；有项目缺少街道或居民评分、企业缺少行管评分时拒绝（409，details 列出），force: true 强制计算（记入审计）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.ComputeBody }, async ({ params, body }, _q, res) => {
     const out = await computeRound(ctx(res), params.code, { force: body.force });
     const counts = { red: 0, black: 0, watch: 0 };
     for (const f of out.result.firms) if (f.list) counts[f.list] += 1;

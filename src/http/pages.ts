@@ -45,7 +45,7 @@ const STEPS: { step: string; label: string; from: RoundStatus[] }[] = [
   { step: 'compute', label: '计算', from: ['closed', 'computed'] },
   { step: 'publicize', label: '公示', from: ['computed'] },
   { step: 'publish', label: '发布', from: ['publicized'] },
-  { step: 'reopen', label: '重新开放', from: ['computed', 'publicized'] },
+  { step: 'reopen', label: '重新开放', from: ['closed', 'computed', 'publicized'] },
 ];
 
 const problemsOf = (e: DomainError): FieldProblem[] =>
@@ -211,7 +211,9 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       ...s,
       refusal: selected && !s.from.includes(selected.status) ? `当前「${statusLabel(selected.status)}」，须处于「${s.from.map(statusLabel).join('」或「')}」` : null,
     }));
-    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, preview, steps, objections, overdue, pending, notice: extra.notice, error: errorView(extra.error) }, status);
+    // A compute refused for missing scores (SPEC §5.3) offers the forced compute beside the list.
+    const forceCompute = extra.error?.code === 'MISSING_SOURCES' && selected ? { round: selected.code, gaps: extra.error.details } : null;
+    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, preview, steps, objections, overdue, pending, forceCompute, notice: extra.notice, error: errorView(extra.error) }, status);
   };
   r.get('/dashboard', async (req, res) => {
     const user = pageUser(req, res, BUREAU);

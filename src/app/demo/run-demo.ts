@@ -9,7 +9,8 @@ import type { RoundResult } from '../../domain/types';
 import type { AppContext } from '../context';
 import { importMasterData } from '../import-master-data';
 import { importRoundData, type RoundDataKind } from '../import-round-data';
-import { closeRound, computeRound, createRound, openRound, publicizeRound, publishRound } from '../rounds';
+import { DomainError } from '../../domain/errors';
+import { type CompletenessSummary, closeRound, computeRound, createRound, openRound, publicizeRound, publishRound, reopenRound, sampleShortfallText } from '../rounds';
 import { recordReinspection } from '../follow-up';
 import { writeRoundReport, type ReportProgress } from '../report';
 import { generateSampleCity, type DemoFile } from './sample-city';
@@ -70,14 +71,37 @@ export async function runDemo(
   for (const h of halves) {
     await createRound(at(ctx, `${h.open}T08:30:00`), { code: h.code });
     await openRound(at(ctx, `${h.open}T09:00:00`), h.code);
-    for (const f of city.files.filter((x) => x.round === h.code)) {
-      const kind = KIND_TO_IMPORT[f.kind];
-      if (!kind) continue;
-      const s = await importRoundData(at(ctx, `${h.close}T08:00:00`), h.code, kind, join(inputsDir, f.name));
-      log(`${h.code} 导入${s.label} ${s.rows} 行`);
+    const imports = async (files: DemoFile[], time: string): Promise<void> => {
+      for (const f of files) {
+        const kind = KIND_TO_IMPORT[f.kind];
+        if (!kind) continue;
+        const s = await importRoundData(at(ctx, time), h.code, kind, join(inputsDir, f.name));
+        log(`${h.code} 导入${s.label} ${s.rows} 行${f.late ? '（补录）' : ''}`);
+      }
+    };
+    const logCompleteness = (c: CompletenessSummary): void => {
+      for (const p of c.problems) log(`${h.code} 完整性：${p}`);
+      for (const s of c.insufficientSample ?? []) log(`${h.code} 样本量不足：${sampleShortfallText(s)}`);
+    };
+    const roundFiles = city.files.filter((x) => x.round === h.code);
+    await imports(roundFiles.filter((f) => !f.late), `${h.close}T08:00:00`);
+    logCompleteness(await closeRound(at(ctx, `${h.close}T09:00:00`), h.code));
+    const late = roundFiles.filter((f) => f.late);
+    if (late.length > 0) {
+      // The realistic path of SPEC §5.3: compute is refused while projects lack a score; the bureau
+      // reopens entries, the street hands in its late scores, and the round closes complete.
+      try {
+        await computeRound(at(ctx, `${h.close}T09:30:00`), h.code, { force: false });
+        throw new Error('示例数据有意缺少街道评分，计算本应被拒绝');
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'MISSING_SOURCES') throw error;
+        log(`${h.code} 计算被拒绝：${error.message}`);
+      }
+      await reopenRound(at(ctx, `${h.close}T09:40:00`), h.code, '补录街道评分后重新计算');
+      log(`${h.code} 已重新开放录入，补录街道评分`);
+      await imports(late, `${h.close}T09:50:00`);
+      logCompleteness(await closeRound(at(ctx, `${h.close}T09:55:00`), h.code));
     }
-    const completeness = await closeRound(at(ctx, `${h.close}T09:00:00`), h.code);
-    for (const p of completeness.problems) log(`${h.code} 完整性：${p}`);
     const { result } = await computeRound(at(ctx, `${h.close}T10:00:00`), h.code, { force: false });
     await publicizeRound(at(ctx, `${h.publicize}T09:00:00`), h.code, { days: 7 });
     await publishRound(at(ctx, `${h.publish}T09:00:00`), h.code, { early: false });

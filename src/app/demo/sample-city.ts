@@ -28,6 +28,11 @@ export interface DemoFile {
     | 'complaints';
   /** Round code for per-round files. */
   round: string | null;
+  /**
+   * Entries that come in late: left out of the first close, so the demo's compute is refused
+   * (SPEC §5.3) until the round is reopened and they are imported.
+   */
+  late?: boolean;
   csv: string;
 }
 
@@ -45,6 +50,8 @@ export interface SampleCity {
     vetoed: string;
     /** Survey short of the minimum in H1. */
     shortSample: string;
+    /** Projects whose street scores the street hands in late in H1 (the refused compute). */
+    lateStreetScores: string[];
   };
 }
 
@@ -58,6 +65,9 @@ const STREETS = [
   ['220284007', '吉昌街道', '示例市'],
   ['220284008', '石嘴街道', '示例市'],
 ] as const;
+
+/** The street that hands in some of its H1 scores late. */
+const LATE_STREET = '石嘴街道';
 
 const FIRM_WORDS = [
   '恒安', '润泽', '金盾', '鑫源', '宏达', '安居', '和顺', '嘉园', '锦绣', '万福', '康乐', '盛世', '华庭', '绿城',
@@ -196,6 +206,7 @@ export function generateSampleCity(seed = 2025, year = 2025): SampleCity {
     const answerRows: (string | number)[][] = [];
     const summaryRows: (string | number)[][] = [];
     const streetRows: (string | number)[][] = [];
+    const lateStreetRows: (string | number)[][] = [];
     const complaintRows: (string | number)[][] = [];
     firms.forEach((_, f) => {
       const t = targets.get(f) as number;
@@ -220,7 +231,10 @@ export function generateSampleCity(seed = 2025, year = 2025): SampleCity {
         } else {
           for (let i = 0; i < n; i += 1) scoreRows.push([p.code, household(i), clampScore(t + jitter(8)).toFixed(0)]);
         }
-        streetRows.push([p.code, clampScore(t + jitter(2)).toFixed(1), '']);
+        const streetRow = [p.code, clampScore(t + jitter(2)).toFixed(1), ''];
+        // 石嘴街道 hands in its two first projects' scores after the first close of H1.
+        if (round.endsWith('H1') && p.street === LATE_STREET && lateStreetRows.length < 2) lateStreetRows.push(streetRow);
+        else streetRows.push(streetRow);
         const rate = f === complainer ? 24 : f === at(34) && round.endsWith('H1') ? 22 : int(2, 12);
         complaintRows.push([p.code, Math.round((p.households * rate) / 1000)]);
       }
@@ -245,6 +259,9 @@ export function generateSampleCity(seed = 2025, year = 2025): SampleCity {
       { name: `${round}-survey-summary.csv`, kind: 'survey-summary', round, csv: csv(['项目编号', '有效样本数', '平均分'], summaryRows) },
       { name: `${round}-regulator.csv`, kind: 'regulator', round, csv: csv(['统一社会信用代码', '部门', '得分'], regulatorRows) },
       { name: `${round}-street.csv`, kind: 'street', round, csv: csv(['项目编号', '得分', '备注'], streetRows) },
+      ...(lateStreetRows.length
+        ? [{ name: `${round}-street-late.csv`, kind: 'street' as const, round, late: true, csv: csv(['项目编号', '得分', '备注'], lateStreetRows) }]
+        : []),
       {
         name: `${round}-events.csv`,
         kind: 'events',
@@ -260,7 +277,13 @@ export function generateSampleCity(seed = 2025, year = 2025): SampleCity {
     year,
     cityName: '示例市',
     files,
-    story: { repeatOffender: uscc(repeatOffender), reformed: uscc(reformed), vetoed: uscc(vetoed), shortSample: uscc(shortSample) },
+    story: {
+      repeatOffender: uscc(repeatOffender),
+      reformed: uscc(reformed),
+      vetoed: uscc(vetoed),
+      shortSample: uscc(shortSample),
+      lateStreetScores: files.filter((f) => f.late).flatMap((f) => f.csv.trim().split(/\r?\n/).slice(1).map((line) => line.split(',')[0] as string)),
+    },
   };
 }
 
