@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     console.log(`评分卡：平均 ${((performance.now() - start) / CHART_RENDERS).toFixed(1)} ms/张（1000 像素宽，含走势图）`);
     start = performance.now();
     for (let i = 0; i < CHART_RENDERS; i++) {
-      await renderCertificate({ firmName: firm.name, uscc: firm.uscc, roundCode: '2025-H1', number: `HHB-2025-H1-${i}`, issuedOn: '2025-07-20' });
+      await renderCertificate({ firmName: firm.name, uscc: firm.uscc, roundCode: '2025-H1', number: `HHB-2025-H1-${i}`, issuedOn: '2025-07-20', issuer: '磐石市住房和城乡建设局' });
     }
     console.log(`荣誉证书：平均 ${((performance.now() - start) / CHART_RENDERS).toFixed(1)} ms/张（1600×1130）`);
   }

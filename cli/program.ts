@@ -12,6 +12,7 @@ import { registerFollowUp } from './commands/follow-up';
 import { registerTemplates } from './commands/templates';
 import { registerServe } from './commands/serve';
 import { registerUsers } from './commands/users';
+import { registerSettings } from './commands/settings';
 
 /** Builds the whole `hhb` command tree; `runCli` parses it. */
 export function buildProgram(io: CliIo): Command {
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
   registerDemo(program, io, globals);
   registerServe(program, io, globals);
   registerUsers(program, io, globals);
+  registerSettings(program, io, globals);
   return program;
 }
 

@@ -29,6 +29,7 @@ export const ERROR_KINDS: Record<string, ErrorKind> = {
   ROUND_IMMUTABLE: 'workflow',
   CONCURRENT_COMPUTE: 'workflow',
   OBJECTION_PENDING: 'workflow',
+  SETTINGS_MISSING: 'workflow',
   FORBIDDEN: 'forbidden',
   UNAUTHENTICATED: 'unauthenticated',
   PAYLOAD_TOO_LARGE: 'too_large',

@@ -1,13 +1,13 @@
 /**
- * 荣誉证书: the certificate image of a red-listed firm, drawn on one canvas (no Chart.js: it is not a
- * chart). A4 landscape proportions at about 136 dpi, for printing or publishing.
+ * 荣誉证书: the certificate of a red-listed firm as an A4 PDF with real text (searchable, sharp at any
+ * printer resolution), set in the bundled CJK font (Noto Sans SC from @embedpdf/fonts-sc), embedded
+ * as a subset so the file prints in Chinese on a machine with no Chinese fonts and stays small.
  */
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { join } from 'node:path';
+import PDFDocument from 'pdfkit';
 import { DomainError } from '../domain/errors';
-import { fitFont } from './canvas-text';
-import { chineseDate, periodLabel } from './labels';
-import { encodeCanvasPng } from './png';
-import { ensureChartSetup, font, releaseNativeMemory } from './render-chart';
+import { periodLabel, shortDate } from './labels';
+import { fontFolder } from './render-chart';
 
 export interface CertificateInput {
   firmName: string;
@@ -18,91 +18,96 @@ export interface CertificateInput {
   number: string;
   /** ISO date, e.g. '2025-07-20'. */
   issuedOn: string;
-  /** 发证单位; default '××市住房和城乡建设局'. */
-  issuer?: string;
+  /** 发证单位, from the settings (e.g. 磐石市住房和城乡建设局). */
+  issuer: string;
 }
 
-export const CERTIFICATE_SIZE = { width: 1600, height: 1130 } as const;
+/** A4 portrait in PDF points (1/72 inch). */
+export const CERTIFICATE_PAGE = { width: 595.28, height: 841.89 } as const;
 const RED = '#b22222';
 const GOLD = '#c9a227';
+const REGULAR = 'NotoSansSC';
+const BOLD = 'NotoSansSC-Bold';
 
 function required(value: string, field: string, label: string): string {
   const text = value.trim();
-  if (text === '') throw new DomainError('INPUT_INVALID', `证书的${label}（${field}）不能为空`, { field });
+  if (text === '') throw new DomainError('INPUT_INVALID', `证书的${label}（${field}）不能为空`, [{ row: null, column: field, message: '为空' }]);
   return text;
 }
 
-function frame(ctx: SKRSContext2D, width: number, height: number): void {
-  ctx.fillStyle = '#fffdf5';
-  ctx.fillRect(0, 0, width, height);
-  ctx.strokeStyle = RED;
-  ctx.lineWidth = 16;
-  ctx.strokeRect(32, 32, width - 64, height - 64);
-  ctx.strokeStyle = GOLD;
-  ctx.lineWidth = 3;
-  ctx.strokeRect(60, 60, width - 120, height - 120);
-  ctx.lineWidth = 1.5;
-  ctx.strokeRect(70, 70, width - 140, height - 140);
-  ctx.fillStyle = GOLD;
-  for (const [x, y] of [[60, 60], [width - 60, 60], [60, height - 60], [width - 60, height - 60]] as const) {
-    ctx.save();
-    ctx.translate(x, y);
-    ctx.rotate(Math.PI / 4);
-    ctx.fillRect(-14, -14, 28, 28);
-    ctx.restore();
+function frame(doc: PDFKit.PDFDocument): void {
+  const { width, height } = CERTIFICATE_PAGE;
+  doc.rect(0, 0, width, height).fill('#fffdf5');
+  doc.lineWidth(8).strokeColor(RED).rect(22, 22, width - 44, height - 44).stroke();
+  doc.lineWidth(1.6).strokeColor(GOLD).rect(36, 36, width - 72, height - 72).stroke();
+  doc.lineWidth(0.8).rect(41, 41, width - 82, height - 82).stroke();
+  for (const [x, y] of [[36, 36], [width - 36, 36], [36, height - 36], [width - 36, height - 36]] as const) {
+    doc.save().translate(x, y).rotate(45).rect(-7, -7, 14, 14).fill(GOLD).restore();
   }
 }
 
-function centered(ctx: SKRSContext2D, text: string, y: number, size: number, weight: 'normal' | 'bold', color: string, maxWidth: number): void {
-  fitFont(ctx, text, maxWidth, size, weight);
-  ctx.fillStyle = color;
-  ctx.textAlign = 'center';
-  ctx.fillText(text, CERTIFICATE_SIZE.width / 2, y);
+/** One line of text centred (or right-aligned at `right`), shrunk to fit `maxWidth`; never wraps. */
+function line(doc: PDFKit.PDFDocument, text: string, y: number, opts: { size: number; font: string; color: string; maxWidth: number; right?: number; left?: number }): number {
+  doc.font(opts.font);
+  let size = opts.size;
+  while (size > 8 && doc.fontSize(size).widthOfString(text) > opts.maxWidth) size -= 0.5;
+  doc.fontSize(size).fillColor(opts.color);
+  const width = doc.widthOfString(text);
+  const x = opts.left ?? (opts.right !== undefined ? opts.right - width : (CERTIFICATE_PAGE.width - width) / 2);
+  doc.text(text, x, y, { lineBreak: false });
+  return width;
 }
 
-/** Draws the certificate "授予 {企业} {周期}物业服务质量评价红榜企业" with its number and date; PNG. */
+/** Collects a PDF document into one Buffer. */
+function toBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
+/** The certificate "授予 {企业} {周期}物业服务质量评价红榜企业", its number, issuer and date; a one-page A4 PDF. */
 export async function renderCertificate(input: CertificateInput): Promise<Buffer> {
-  ensureChartSetup();
   const firmName = required(input.firmName, 'firmName', '企业名称');
   const uscc = required(input.uscc, 'uscc', '统一社会信用代码');
   const number = required(input.number, 'number', '证书编号');
+  const issuer = required(input.issuer, 'issuer', '发证单位');
   const period = periodLabel(input.roundCode);
-  const date = chineseDate(input.issuedOn, '发证日期 issuedOn');
-  const issuer = input.issuer?.trim() || '××市住房和城乡建设局';
+  const date = shortDate(input.issuedOn, '发证日期 issuedOn');
 
-  const { width, height } = CERTIFICATE_SIZE;
-  const canvas = createCanvas(width, height);
-  const ctx = canvas.getContext('2d');
-  frame(ctx, width, height);
+  const issued = new Date(`${input.issuedOn.slice(0, 10)}T00:00:00+08:00`);
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'portrait',
+    margin: 0,
+    autoFirstPage: true,
+    // Same input, same file: the dates inside the PDF are the issue date, not the moment of writing.
+    info: { Title: `荣誉证书 ${firmName}`, Author: issuer, Subject: `${period}物业服务质量评价红榜企业`, Creator: 'hongheibang', CreationDate: issued, ModDate: issued },
+    lang: 'zh-CN',
+    displayTitle: true,
+  });
+  const done = toBuffer(doc);
+  const folder = fontFolder();
+  doc.registerFont(REGULAR, join(folder, 'NotoSansHans-Regular.otf'));
+  doc.registerFont(BOLD, join(folder, 'NotoSansHans-Bold.otf'));
 
-  ctx.textBaseline = 'alphabetic';
-  centered(ctx, '荣 誉 证 书', 250, 112, 'bold', RED, 1200);
-  centered(ctx, '授予', 390, 40, 'normal', '#222222', 1200);
-  centered(ctx, firmName, 490, 64, 'bold', '#111111', 1280);
-  const nameWidth = Math.min(1280, ctx.measureText(firmName).width);
-  ctx.strokeStyle = '#444444';
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  ctx.moveTo((width - nameWidth) / 2 - 20, 512);
-  ctx.lineTo((width + nameWidth) / 2 + 20, 512);
-  ctx.stroke();
-  centered(ctx, `统一社会信用代码：${uscc}`, 565, 26, 'normal', '#555555', 1200);
-  centered(ctx, `${period}物业服务质量评价红榜企业`, 670, 52, 'bold', RED, 1300);
-  centered(ctx, '特发此证，以资鼓励。', 760, 34, 'normal', '#222222', 1200);
+  const { width } = CERTIFICATE_PAGE;
+  const inner = width - 2 * 70;
+  frame(doc);
+  line(doc, '荣 誉 证 书', 150, { size: 56, font: BOLD, color: RED, maxWidth: inner });
+  line(doc, '授予', 300, { size: 20, font: REGULAR, color: '#222222', maxWidth: inner });
+  const nameWidth = line(doc, firmName, 350, { size: 30, font: BOLD, color: '#111111', maxWidth: inner });
+  doc.lineWidth(1).strokeColor('#444444').moveTo((width - nameWidth) / 2 - 12, 398).lineTo((width + nameWidth) / 2 + 12, 398).stroke();
+  line(doc, `统一社会信用代码：${uscc}`, 412, { size: 12, font: REGULAR, color: '#555555', maxWidth: inner });
+  line(doc, `${period}物业服务质量评价`, 480, { size: 24, font: BOLD, color: RED, maxWidth: inner });
+  line(doc, '红榜企业', 520, { size: 30, font: BOLD, color: RED, maxWidth: inner });
+  line(doc, '特发此证，以资鼓励。', 590, { size: 17, font: REGULAR, color: '#222222', maxWidth: inner });
 
-  ctx.textAlign = 'left';
-  ctx.fillStyle = '#333333';
-  fitFont(ctx, `证书编号：${number}`, 620, 28);
-  ctx.fillText(`证书编号：${number}`, 140, 985);
-
-  ctx.textAlign = 'right';
-  ctx.fillStyle = '#222222';
-  fitFont(ctx, issuer, 620, 36);
-  ctx.fillText(issuer, width - 140, 920);
-  ctx.font = font(30);
-  ctx.fillText(date, width - 140, 985);
-
-  const png = encodeCanvasPng(canvas);
-  await releaseNativeMemory();
-  return png;
+  line(doc, issuer, 680, { size: 17, font: REGULAR, color: '#222222', maxWidth: 330, right: width - 75 });
+  line(doc, date, 708, { size: 15, font: REGULAR, color: '#222222', maxWidth: 330, right: width - 75 });
+  line(doc, `证书编号：${number}`, 760, { size: 11, font: REGULAR, color: '#333333', maxWidth: 300, left: 75 });
+  doc.end();
+  return done;
 }

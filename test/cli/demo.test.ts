@@ -42,12 +42,13 @@ describe('hhb demo', () => {
       const workbook = join(base, `${code}-评价结果.xlsx`);
       expect(statSync(workbook).size).toBeGreaterThan(10_000);
       for (const chart of ['ranking.png', 'distribution.png', 'sources.png', 'streets.png']) expect(statSync(join(base, 'charts', chart)).size).toBeGreaterThan(5_000);
-      expect(readdirSync(join(base, 'certificates'))).toHaveLength(3);
+      expect(readdirSync(join(base, 'certificates')).filter((f) => f.endsWith('.pdf'))).toHaveLength(3);
       expect(readdirSync(join(base, 'score-cards'))).toHaveLength(35);
     }
     const notices = readdirSync(join(dir, 'reports', 'demo', '2025-H1', 'notices'));
-    expect(notices).toContain('2025-H1-公示公告.html');
-    expect(notices.filter((n) => n.includes('整改通知书'))).toHaveLength(2);
+    expect(notices).toContain('2025-H1-公示公告.docx');
+    expect(notices.filter((n) => /^2025-H1-ZG-\d{3}-整改通知书-.+\.docx$/.test(n))).toHaveLength(2);
+    expect(notices.filter((n) => /^2025-H1-YT-\d{3}-约谈通知-.+\.docx$/.test(n))).toHaveLength(2);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(join(dir, 'reports', 'demo', '2025-H1', '2025-H1-评价结果.xlsx'));
     const red = book.getWorksheet('红榜');

@@ -14,6 +14,7 @@ import { type CompletenessSummary, closeRound, computeRound, createRound, openRo
 import { recordReinspection } from '../follow-up';
 import { writeRoundReport, type ReportProgress } from '../report';
 import { generateSampleCity, type DemoFile } from './sample-city';
+import { readSettings, setSettings } from '../settings';
 
 export interface DemoRound {
   code: string;
@@ -39,6 +40,9 @@ const KIND_TO_IMPORT: Partial<Record<DemoFile['kind'], RoundDataKind>> = {
   complaints: 'complaints',
 };
 
+/** The sample city (SPEC §8) and its housing bureau. */
+export const DEMO_SETTINGS = { issuer: '磐石市住房和城乡建设局', city: '磐石市' } as const;
+
 /** A context whose clock reads the given Beijing time. */
 function at(ctx: AppContext, isoLocal: string): AppContext {
   const instant = new Date(`${isoLocal}+08:00`);
@@ -57,6 +61,13 @@ export async function runDemo(
   log(`已生成示例市数据（种子 ${opts.seed}）：${city.files.length} 个 CSV 文件，位于 ${inputsDir}`);
 
   const setup = at(ctx, `${year}-01-04T09:00:00`);
+  // The sample city's issuer and city, printed on its notices and certificates (a bureau's own are kept).
+  const current = await readSettings(setup);
+  const demoSettings = Object.fromEntries(Object.entries(DEMO_SETTINGS).filter(([key]) => current[key as keyof typeof current].value === null));
+  if (Object.keys(demoSettings).length) {
+    await setSettings(setup, demoSettings);
+    log(`已设置示例市的发文单位和城市名称：${Object.values(demoSettings).join('，')}`);
+  }
   for (const kind of ['streets', 'firms', 'projects'] as const) {
     const file = city.files.find((f) => f.kind === kind) as DemoFile;
     const s = await importMasterData(setup, kind, join(inputsDir, file.name));

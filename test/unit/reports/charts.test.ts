@@ -1,9 +1,8 @@
 import { createCanvas, GlobalFonts, loadImage } from '@napi-rs/canvas';
-import { DomainError } from '../../../src/domain/errors';
-import { renderCertificate, renderRoundCharts, renderScoreCard } from '../../../src/reports/charts';
+import { renderRoundCharts, renderScoreCard } from '../../../src/reports/charts';
 import { encodeRgbaPng } from '../../../src/reports/png';
 import { ensureChartSetup, FONT_FAMILY, renderChart } from '../../../src/reports/render-chart';
-import { aFirmResult, aReportData, usccOf } from './builders';
+import { aFirmResult, aReportData } from './builders';
 
 interface Decoded {
   width: number;
@@ -171,30 +170,5 @@ describe('renderScoreCard', () => {
     const withScore = await decode(await renderScoreCard(aFirmResult(), []));
     const without = await decode(await renderScoreCard(aFirmResult({ scores: { resident: 8612, regulator: null, street: 8500 } }), []));
     expect(same(region(without, 0, 540, 1000, 50), region(withScore, 0, 540, 1000, 50))).toBe(false);
-  });
-});
-
-describe('renderCertificate', () => {
-  const input = { firmName: '磐石市安居物业服务有限公司', uscc: usccOf(1), roundCode: '2025-H1', number: 'HHB-2025-H1-001', issuedOn: '2025-07-20' };
-
-  it('draws a 1600 × 1130 certificate with its number', async () => {
-    const one = await decode(await renderCertificate(input));
-    const two = await decode(await renderCertificate({ ...input, number: 'HHB-2025-H1-002' }));
-    expect([one.width, one.height]).toEqual([1600, 1130]);
-    expect(ink(region(one, 400, 100, 800, 200))).toBeGreaterThan(5000); // the title 荣誉证书
-    // only the number differs, and it is drawn bottom left
-    const numberArea = (image: Decoded) => region(image, 130, 945, 640, 55);
-    expect(ink(numberArea(one))).toBeGreaterThan(300);
-    expect(same(numberArea(one), numberArea(two))).toBe(false);
-    expect(same(region(one, 0, 0, 1600, 900), region(two, 0, 0, 1600, 900))).toBe(true);
-  });
-
-  it('refuses a round code it cannot turn into a period', async () => {
-    await expect(renderCertificate({ ...input, roundCode: '2025' })).rejects.toThrow(DomainError);
-    await expect(renderCertificate({ ...input, roundCode: '2025' })).rejects.toThrow('评价周期编号“2025”无效');
-  });
-
-  it('refuses an empty certificate number, naming the field', async () => {
-    await expect(renderCertificate({ ...input, number: ' ' })).rejects.toThrow('证书的证书编号（number）不能为空');
   });
 });
