@@ -131,6 +131,7 @@ function buildData(): ReportData {
       insufficientSample: firms.slice(0, 800).map((firm) => ({ uscc: firm.uscc, name: firm.name, responses: 120, required: 278 })),
     },
     previous: { code: '2024-H2', firms: previous },
+    halves: [],
     certificates: firms.filter((f) => f.list === 'red').map((f, i) => ({ uscc: f.uscc, number: `HHB-2025-H1-${String(i + 1).padStart(5, '0')}` })),
     rectifications: firms.filter((f) => f.list === 'black').map((f) => ({ uscc: f.uscc, deadline: '2025-08-19', reinspectBy: '2025-09-03', result: null })),
     history: {},

@@ -7,20 +7,20 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import { projectResidentScore } from '../domain/resident-score';
-import { roundHalfUpToHundredths } from '../domain/rounding';
-import type { Certificate, RegulatorInput, RoundResult } from '../domain/types';
+import { roundHalfUpToHundredths, sliceSize as sliceSizeOf } from '../domain/rounding';
+import type { Certificate, FirmResult, RegulatorInput, RoundResult } from '../domain/types';
 import type { Rules } from '../domain/rules';
 import { canonicalRulesJson, parseRules } from '../rules';
 import { roundCompleteness } from '../db/completeness';
 import { loadRoundInput } from '../db/round-input';
 import { findRound, getRound, type RoundRecord } from '../db/rounds-repo';
 import { latestComputation } from '../db/results-repo';
-import type { FirmHistoryPoint, PreviousRound, ReportData, ReportProject } from '../reports/report-data';
+import type { FirmHistoryPoint, PreviousRound, ReportData, ReportHalf, ReportProject } from '../reports/report-data';
 import { writeRoundWorkbook } from '../reports/workbook';
-import { renderRoundCharts, renderScoreCard } from '../reports/charts';
-import { planDocuments } from './documents';
+import { renderCertificate, renderRoundCharts, renderScoreCard } from '../reports/charts';
+import { copyNoticeFont, renderAnnouncement, renderRectificationNotice, type AnnouncementFirm } from '../reports/notices';
 import { toIsoDate } from '../db/rounds-repo';
-import type { AppContext } from './context';
+import { type AppContext, isoDateCst } from './context';
 import { formatScore } from './labels';
 
 export interface ReportProgress {
@@ -85,50 +85,83 @@ async function history(db: Knex, round: RoundRecord): Promise<Record<string, Fir
   return out;
 }
 
+/** A half year's own detail: its projects with their scores, how regulator scores were obtained, completeness. */
+async function halfDetail(db: Knex, roundId: number, firms: readonly FirmResult[]): Promise<Pick<ReportHalf, 'projects' | 'regulator' | 'completeness'>> {
+  const projects: ReportProject[] = [];
+  const regulator: ReportData['regulator'] = [];
+  const input = await loadRoundInput(db, roundId);
+  const streetNames = new Map<string, string>((await db('streets').select('code', 'name')).map((s: { code: string; name: string }) => [s.code, s.name]));
+  for (const f of input.firms) {
+    regulator.push({ firmUscc: f.uscc, detail: regulatorDetail(f.regulator) });
+    for (const p of f.projects) {
+      const resident = projectResidentScore(p.resident);
+      projects.push({
+        code: p.code,
+        name: p.name,
+        street: streetNames.get(p.street) ?? p.street,
+        community: p.community,
+        firmUscc: f.uscc,
+        firmName: f.name,
+        households: p.households,
+        resident: resident === null ? null : roundHalfUpToHundredths(resident),
+        residentResponses: p.resident?.count ?? 0,
+        streetScore: p.streetScore,
+        complaints: p.complaints,
+      });
+    }
+  }
+  const c = await roundCompleteness(db, roundId);
+  const completeness: ReportData['completeness'] = {
+    byStreet: c.byStreet.map((s) => ({ street: s.streetName, projects: s.projects, withStreetScore: s.withStreetScore, withResident: s.withResident })),
+    firmsWithoutRegulator: c.firmsWithoutRegulator.length,
+    insufficientSample: firms
+      .filter((f) => f.flags.includes('insufficient_sample'))
+      .map((f) => ({ uscc: f.uscc, name: f.name, responses: f.responses, required: f.requiredResponses ?? 0 })),
+  };
+  return { projects, regulator, completeness };
+}
+
+/** The two half years a year-end round is made of (YYYY-H1, YYYY-H2), those that have a computation. */
+async function annualHalves(db: Knex, code: string): Promise<ReportHalf[]> {
+  const halves: ReportHalf[] = [];
+  for (const half of ['H1', 'H2']) {
+    const round = await findRound(db, `${code.slice(0, 4)}-${half}`);
+    const computation = round ? await latestComputation(db, round.id) : null;
+    if (!round || !computation) continue;
+    halves.push({ code: round.code, firms: computation.firms, ...(await halfDetail(db, round.id, computation.firms)) });
+  }
+  return halves;
+}
+
 export async function buildReportData(ctx: AppContext, code: string): Promise<ReportData> {
   const db = ctx.knex;
   const round = await getRound(db, code);
   const computation = await latestComputation(db, round.id);
   if (!computation) throw new DomainError('ROUND_STATE', `评价周期 ${code} 尚未计算，不能生成报告。`);
-  const rules = parseRules(round.rules);
   const firms = computation.firms;
-  const ranked = firms.filter((f) => f.rank !== null).length;
-  const result: RoundResult = { roundCode: round.code, kind: round.kind, rulesHash: computation.rulesHash, firms, ranked, sliceSize: 0, blackSliceSize: 0 };
+  // The rules and slice sizes stored with the computation; for one stored before they were kept,
+  // the same figures derived from the round's frozen rules.
+  const rules = parseRules(computation.placement?.rules ?? round.rules);
+  const ranked = computation.placement?.ranked ?? firms.filter((f) => f.rank !== null).length;
+  const result: RoundResult = {
+    roundCode: round.code,
+    kind: round.kind,
+    rulesHash: computation.rulesHash,
+    firms,
+    ranked,
+    sliceSize: computation.placement?.sliceSize ?? sliceSizeOf(ranked, rules.red.share, rules.rounding),
+    blackSliceSize: computation.placement?.blackSliceSize ?? sliceSizeOf(ranked, rules.black.share, rules.rounding),
+  };
 
-  const projects: ReportProject[] = [];
-  const regulator: ReportData['regulator'] = [];
-  let completeness: ReportData['completeness'] = { byStreet: [], firmsWithoutRegulator: 0, insufficientSample: [] };
-  if (round.kind === 'half') {
-    const input = await loadRoundInput(db, round.id);
-    const streetNames = new Map<string, string>((await db('streets').select('code', 'name')).map((s: { code: string; name: string }) => [s.code, s.name]));
-    for (const f of input.firms) {
-      regulator.push({ firmUscc: f.uscc, detail: regulatorDetail(f.regulator) });
-      for (const p of f.projects) {
-        const resident = projectResidentScore(p.resident);
-        projects.push({
-          code: p.code,
-          name: p.name,
-          street: streetNames.get(p.street) ?? p.street,
-          community: p.community,
-          firmUscc: f.uscc,
-          firmName: f.name,
-          households: p.households,
-          resident: resident === null ? null : roundHalfUpToHundredths(resident),
-          residentResponses: p.resident?.count ?? 0,
-          streetScore: p.streetScore,
-          complaints: p.complaints,
-        });
-      }
-    }
-    const c = await roundCompleteness(db, round.id);
-    completeness = {
-      byStreet: c.byStreet.map((s) => ({ street: s.streetName, projects: s.projects, withStreetScore: s.withStreetScore, withResident: s.withResident })),
-      firmsWithoutRegulator: c.firmsWithoutRegulator.length,
-      insufficientSample: firms
-        .filter((f) => f.flags.includes('insufficient_sample'))
-        .map((f) => ({ uscc: f.uscc, name: f.name, responses: f.responses, required: f.requiredResponses ?? 0 })),
-    };
-  }
+  let detail: Pick<ReportHalf, 'projects' | 'regulator' | 'completeness'> = {
+    projects: [],
+    regulator: [],
+    completeness: { byStreet: [], firmsWithoutRegulator: 0, insufficientSample: [] },
+  };
+  let halves: ReportHalf[] = [];
+  if (round.kind === 'half') detail = await halfDetail(db, round.id, firms);
+  else halves = await annualHalves(db, round.code);
+  const { projects, regulator, completeness } = detail;
 
   let previous: PreviousRound | null = null;
   const prev = await findRound(db, previousRoundCode(round.code));
@@ -164,6 +197,7 @@ export async function buildReportData(ctx: AppContext, code: string): Promise<Re
     regulator,
     completeness,
     previous,
+    halves,
     certificates,
     rectifications,
     history: await history(db, round),
@@ -187,12 +221,13 @@ export async function writeRoundReport(
   const firms = data.result.firms;
   const scoreCards = opts.scoreCards ?? (firms.length <= 500 ? 'all' : 'listed');
   const cardFirms = scoreCards === 'none' ? [] : firms.filter((f) => scoreCards === 'all' || f.list !== null);
-  // Refused before anything is written while the issuer or the city is not set.
-  const documents = await planDocuments(ctx, code, data);
+  const names = new Map(firms.map((f) => [f.uscc, f.name]));
+  const issuedOn = (data.round.publishedAt ?? data.generatedAt).slice(0, 10);
 
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
-  progress.start(1 + 4 + documents.count + cardFirms.length, `生成 ${code} 的报告`);
+  const noticeCount = ['publicized', 'published'].includes(data.round.status) ? 1 + (data.round.status === 'published' ? firms.filter((f) => f.list === 'black').length : 0) : 0;
+  progress.start(1 + 4 + noticeCount + cardFirms.length + data.certificates.length, `生成 ${code} 的报告`);
   try {
     const workbook = join(outDir, `${code}-评价结果.xlsx`);
     await writeRoundWorkbook(data, workbook);
@@ -216,12 +251,95 @@ export async function writeRoundReport(
       progress.tick(`评分卡 ${firm.name}`);
     }
 
-    await documents.write(outDir, (file, label) => {
+    for (const file of await writeNotices(ctx, code, data, outDir)) {
       written.push(file);
-      progress.tick(label);
-    });
+      progress.tick('公示公告与整改通知书');
+    }
+
+    if (data.certificates.length) await mkdir(join(outDir, 'certificates'), { recursive: true });
+    for (const cert of data.certificates) {
+      const png = await renderCertificate({ firmName: names.get(cert.uscc) ?? cert.uscc, uscc: cert.uscc, roundCode: code, number: cert.number, issuedOn, issuer: ISSUER });
+      const file = join(outDir, 'certificates', `${cert.number}.png`);
+      await writeFile(file, png);
+      written.push(file);
+      progress.tick(`荣誉证书 ${cert.number}`);
+    }
   } finally {
     progress.stop();
   }
   return written;
+}
+
+/** The issuing authority printed on certificates and notices. */
+export const ISSUER = '××市住房和城乡建设局';
+
+/**
+ * 公示公告 once a round is publicized, and a 整改通知书 per rectification once it is published,
+ * as printable HTML under notices/.
+ */
+async function writeNotices(ctx: AppContext, code: string, data: ReportData, outDir: string): Promise<string[]> {
+  const status = data.round.status;
+  if (status !== 'publicized' && status !== 'published') return [];
+  const round = await getRound(ctx.knex, code);
+  const dir = join(outDir, 'notices');
+  await mkdir(dir, { recursive: true });
+  await copyNoticeFont(dir);
+  const firms = data.result.firms;
+  const pick = (list: 'red' | 'black' | 'watch'): AnnouncementFirm[] =>
+    firms.filter((f) => f.list === list).map((f) => ({ rank: f.rank, name: f.name, uscc: f.uscc, composite: f.composite, reason: f.reasons[0] ?? '' }));
+  const publicizedOn = round.publicizedAt ? isoDateCst(new Date(round.publicizedAt)) : null;
+  const files: string[] = [];
+  const announcement = join(dir, `${code}-公示公告.html`);
+  await writeFile(
+    announcement,
+    renderAnnouncement({
+      roundCode: code,
+      issuer: ISSUER,
+      issuedOn: publicizedOn ?? data.generatedAt.slice(0, 10),
+      noticeEndsOn: round.noticeEndsOn,
+      ranked: data.result.ranked,
+      red: pick('red'),
+      black: pick('black'),
+      watch: pick('watch'),
+      objectionsTo: '向市住房和城乡建设局物业管理科',
+    }),
+  );
+  files.push(announcement);
+  if (status === 'published') {
+    const rules = parseRules(round.rules);
+    const rows: { uscc: string; issued_on: string | Date; deadline: string | Date; reinspect_by: string | Date }[] = await ctx
+      .knex('rectifications as r')
+      .join('firms as f', 'f.id', 'r.firm_id')
+      .where('r.round_id', round.id)
+      .select('f.uscc', 'r.issued_on', 'r.deadline', 'r.reinspect_by')
+      .orderBy('r.id');
+    let n = 0;
+    for (const row of rows) {
+      const firm = firms.find((f) => f.uscc === row.uscc);
+      if (!firm) continue;
+      n += 1;
+      const number = `${code}-ZG-${String(n).padStart(3, '0')}`;
+      const file = join(dir, `${number}-整改通知书-${safeName(firm.name)}.html`);
+      await writeFile(
+        file,
+        renderRectificationNotice({
+          roundCode: code,
+          number,
+          firmName: firm.name,
+          uscc: firm.uscc,
+          rank: firm.rank,
+          ranked: data.result.ranked,
+          composite: firm.composite,
+          reasons: firm.reasons,
+          issuedOn: toIsoDate(row.issued_on) as string,
+          deadline: toIsoDate(row.deadline) as string,
+          reinspectBy: toIsoDate(row.reinspect_by) as string,
+          consecutiveBlack: rules.consequences.consecutiveBlack,
+          issuer: ISSUER,
+        }),
+      );
+      files.push(file);
+    }
+  }
+  return files;
 }

@@ -2,6 +2,7 @@ import Fraction from 'fraction.js';
 import type { Knex } from 'knex';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DomainError } from '../domain/errors';
+import type { Rules } from '../domain/rules';
 import type { Explanation, FirmResult, Flag, ListKind, RoundResult } from '../domain/types';
 import { type PgCopyClient, isPostgres, writeChunk } from './copy-stream';
 
@@ -34,6 +35,19 @@ export interface StoredComputation {
   forced: boolean;
   createdAt: Date;
   firms: FirmResult[];
+  /**
+   * What the reports need, as the engine had it: the ranked firms, the red (top) and black (bottom)
+   * candidate slice sizes, and the typed rules it applied. null for a computation stored before
+   * these were kept (the reader then derives them from the round's frozen rules).
+   */
+  placement: StoredPlacement | null;
+}
+
+export interface StoredPlacement {
+  ranked: number;
+  sliceSize: number;
+  blackSliceSize: number;
+  rules: Rules;
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -155,12 +169,23 @@ export async function saveComputation(
   trx: Knex.Transaction,
   roundId: number,
   result: RoundResult,
-  meta: { forced: boolean; createdBy: string; at: Date },
+  meta: { forced: boolean; createdBy: string; at: Date; rules: Rules },
 ): Promise<number> {
   const [last] = await trx('computations').where({ round_id: roundId }).max<{ max: number | string | null }[]>('number as max');
   const number = Number(last?.max ?? 0) + 1;
   const [comp] = await trx('computations')
-    .insert({ round_id: roundId, number, rules_hash: result.rulesHash, forced: meta.forced, created_by: meta.createdBy, created_at: meta.at })
+    .insert({
+      round_id: roundId,
+      number,
+      rules_hash: result.rulesHash,
+      forced: meta.forced,
+      created_by: meta.createdBy,
+      created_at: meta.at,
+      ranked: result.ranked,
+      red_slice: result.sliceSize,
+      black_slice: result.blackSliceSize,
+      rules: JSON.stringify(meta.rules),
+    })
     .returning('id');
   const computationId = Number(typeof comp === 'object' ? (comp as { id: number }).id : comp);
   // One array parameter, not 20,000 placeholders.
@@ -196,5 +221,9 @@ export async function latestComputation(db: Knex | Knex.Transaction, roundId: nu
     forced: Boolean(comp.forced),
     createdAt: comp.created_at,
     firms: rows.map(toFirmResult),
+    placement:
+      comp.ranked === null || comp.ranked === undefined || comp.rules === null || comp.rules === undefined
+        ? null
+        : { ranked: Number(comp.ranked), sliceSize: Number(comp.red_slice), blackSliceSize: Number(comp.black_slice), rules: json<Rules>(comp.rules) },
   };
 }

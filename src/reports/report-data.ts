@@ -6,6 +6,7 @@
  */
 import {
   type Certificate,
+  type FirmResult,
   type Hundredths,
   type ListKind,
   type RoundKind,
@@ -18,7 +19,7 @@ export interface ReportRound {
   code: string;
   kind: RoundKind;
   status: RoundStatus;
-  /** ISO timestamp of publication; null while not published. */
+  /** ISO timestamp of publication; null while not published. Printed as a China date and time. */
   publishedAt: string | null;
   /** The round's rule document, canonical JSON (the text that was hashed). */
   rulesJson: string;
@@ -65,7 +66,7 @@ export interface StreetCompleteness {
   withResident: number;
 }
 
-/** A firm short of the survey minimum of SPEC §5.5. */
+/** A firm short of the survey minimum (it may not be red-listed). */
 export interface InsufficientSample {
   uscc: string;
   name: string;
@@ -113,15 +114,32 @@ export interface ReportRectification {
   result: 'passed' | 'failed' | null;
 }
 
+/** One half year of a year-end round, with its own detail, so the year-end workbook can show it. */
+export interface ReportHalf {
+  /** e.g. '2025-H1' */
+  code: string;
+  /** The half year's firm results in its rank order (its own source scores). */
+  firms: FirmResult[];
+  projects: ReportProject[];
+  regulator: ReportRegulatorDetail[];
+  completeness: ReportCompleteness;
+}
+
 export interface ReportData {
   round: ReportRound;
   /** Firms in rank order with published scores, lists, flags, reasons and explanations. */
   result: RoundResult;
+  /** Half year: its projects. Year-end round: empty (see `halves`). */
   projects: ReportProject[];
   regulator: ReportRegulatorDetail[];
   completeness: ReportCompleteness;
   /** null: no previous round ("无上期数据"). */
   previous: PreviousRound | null;
+  /**
+   * Year-end round: its half years that have a computation (H1 then H2), whose projects, street
+   * summary and completeness the workbook shows. Half-year round: empty (its own detail is above).
+   */
+  halves: ReportHalf[];
   /** 荣誉证书 numbers of the red-listed firms. */
   certificates: Certificate[];
   /** 整改通知 of the black-listed firms (issued at publication; empty before). */

@@ -7,6 +7,7 @@ import Fraction from 'fraction.js';
 import { latestComputation, saveComputation } from '../../src/db/results-repo';
 import { backends, useTestDb } from '../../src/db/test-db';
 import type { FirmResult, RoundResult } from '../../src/domain/types';
+import { defaultRules } from '../../src/rules';
 import { aFirm, aRound, RULES_HASH } from './fixtures';
 
 function aResult(uscc: string, name: string, over: Partial<FirmResult> = {}): FirmResult {
@@ -61,14 +62,17 @@ describe.each(backends())('results repository (%s)', (kind) => {
         explanation: { inputs: [{ source: 'regulator', subject: odd, value: '\\' }], rules: [{ rule: '5.3', code: 'missing_source_excluded', text: odd }] },
       }),
     ];
-    const result: RoundResult = { roundCode: round.code, kind: 'half', rulesHash: RULES_HASH, firms, ranked: 1, sliceSize: 0, blackSliceSize: 0 };
+    const result: RoundResult = { roundCode: round.code, kind: 'half', rulesHash: RULES_HASH, firms, ranked: 1, sliceSize: 1, blackSliceSize: 0 };
     const at = new Date('2025-07-10T02:00:00Z');
-    const first = await t.knex.transaction((trx) => saveComputation(trx, round.id, result, { forced: true, createdBy: 'bureau', at }));
-    const second = await t.knex.transaction((trx) => saveComputation(trx, round.id, result, { forced: false, createdBy: 'bureau', at }));
+    const rules = { ...defaultRules(), red: { ...defaultRules().red, share: 15 } };
+    const first = await t.knex.transaction((trx) => saveComputation(trx, round.id, result, { forced: true, createdBy: 'bureau', at, rules }));
+    const second = await t.knex.transaction((trx) => saveComputation(trx, round.id, result, { forced: false, createdBy: 'bureau', at, rules }));
     expect([first, second]).toEqual([1, 2]);
 
     const stored = await latestComputation(t.knex, round.id);
     expect(stored).toMatchObject({ number: 2, rulesHash: RULES_HASH, forced: false });
     expect(stored?.firms).toEqual(firms);
+    // the slice sizes and the typed rules the engine applied come back as stored, for the reports
+    expect(stored?.placement).toEqual({ ranked: 1, sliceSize: 1, blackSliceSize: 0, rules });
   });
 });

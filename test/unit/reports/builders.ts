@@ -92,6 +92,7 @@ export function aReportData(lists: (ListKind | null)[] = ['red', null, null, 'wa
         { uscc: usccOf(99), name: '已退出物业公司', rank: 2, composite: 9000, list: 'red' },
       ],
     },
+    halves: [],
     certificates: firms.filter((f) => f.list === 'red').map((f, i) => ({ uscc: f.uscc, number: `HHB-2025-H1-${String(i + 1).padStart(3, '0')}` })),
     rectifications: firms.filter((f) => f.list === 'black').map((f) => ({ uscc: f.uscc, deadline: '2025-08-19', reinspectBy: '2025-09-03', result: null })),
     history: {},
