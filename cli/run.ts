@@ -19,7 +19,8 @@ const usageMessages: Record<string, string> = {
 
 function printProblems(io: CliIo, problems: FieldProblem[]): void {
   for (const p of problems) {
-    const where = [p.row !== null ? `第 ${p.row} 行` : null, p.column ? `「${p.column}」列` : null].filter(Boolean).join(' ');
+    const column = p.column ? (p.letter && !p.column.startsWith('第 ') ? `${p.letter} 列「${p.column}」` : `「${p.column}」列`) : null;
+    const where = [p.sheet ? `工作表「${p.sheet}」` : null, p.row !== null ? `第 ${p.row} 行` : null, column].filter(Boolean).join(' ');
     println(io.stderr, `  - ${where ? `${where}：` : ''}${p.message}`);
   }
 }

@@ -7,6 +7,8 @@ import * as schema from './20250101000000_schema';
 import * as surveyCheckOnePass from './20261123000000_survey_check_one_pass';
 import * as resultsExplanationJson from './20261129000000_results_explanation_json';
 import * as computationSlices from './20261201000000_computation_slices';
+import * as settings from './20261201000100_settings';
+import * as summaryMeanExact from './20261201000200_summary_mean_exact';
 
 export interface MigrationModule {
   name: string;
@@ -19,4 +21,6 @@ export const MIGRATIONS: readonly MigrationModule[] = [
   { name: '20261123000000_survey_check_one_pass', up: surveyCheckOnePass.up, down: surveyCheckOnePass.down },
   { name: '20261129000000_results_explanation_json', up: resultsExplanationJson.up, down: resultsExplanationJson.down },
   { name: '20261201000000_computation_slices', up: computationSlices.up, down: computationSlices.down },
+  { name: '20261201000100_settings', up: settings.up, down: settings.down },
+  { name: '20261201000200_summary_mean_exact', up: summaryMeanExact.up, down: summaryMeanExact.down },
 ];

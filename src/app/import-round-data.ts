@@ -6,7 +6,7 @@
  * A corrected entry supersedes the current one, which is kept (superseded_at / superseded_by).
  */
 import type { Knex } from 'knex';
-import { readImport, streamImport, type DeductionRow, type ImportContext } from '../imports';
+import { readImport, streamImport, type DeductionRow, type ImportContext, type RoundPeriod } from '../imports';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { parseRules } from '../rules';
 import { appendAudit } from '../db/audit';
@@ -15,6 +15,7 @@ import { loadSurveyResponses } from '../db/survey-bulk';
 import { fileSha256, recordImport } from './import-master-data';
 import type { AppContext } from './context';
 import { statusLabel } from './labels';
+import { parseRoundCode } from './rounds';
 
 export type RoundDataKind = 'resident' | 'resident-summary' | 'regulator' | 'deductions' | 'street' | 'events' | 'complaints';
 
@@ -36,18 +37,20 @@ export interface RoundImportSummary {
 
 /** The round's snapshot, as the checks of an import need it. */
 export interface RoundScope {
-  projects: Map<string, { id: number; street: string; firmUscc: string; firmId: number }>;
+  projects: Map<string, { id: number; street: string; firmUscc: string; firmId: number; households: number }>;
   firms: Map<string, number>;
 }
 
 export async function loadRoundScope(db: Knex | Knex.Transaction, roundId: number): Promise<RoundScope> {
-  const projects = new Map<string, { id: number; street: string; firmUscc: string; firmId: number }>();
-  const rows: { id: number; code: string; street_code: string; uscc: string; firm_id: number }[] = await db('round_projects as rp')
+  const projects = new Map<string, { id: number; street: string; firmUscc: string; firmId: number; households: number }>();
+  const rows: { id: number; code: string; street_code: string; uscc: string; firm_id: number; households: number }[] = await db('round_projects as rp')
     .join('projects as p', 'p.id', 'rp.project_id')
     .join('firms as f', 'f.id', 'rp.firm_id')
     .where('rp.round_id', roundId)
-    .select('p.id', 'p.code', 'rp.street_code', 'f.uscc', 'rp.firm_id');
-  for (const r of rows) projects.set(r.code, { id: Number(r.id), street: r.street_code, firmUscc: r.uscc, firmId: Number(r.firm_id) });
+    .select('p.id', 'p.code', 'rp.street_code', 'f.uscc', 'rp.firm_id', 'rp.households');
+  for (const r of rows) {
+    projects.set(r.code, { id: Number(r.id), street: r.street_code, firmUscc: r.uscc, firmId: Number(r.firm_id), households: Number(r.households) });
+  }
   const firms = new Map<string, number>(
     (await db('round_firms as rf').join('firms as f', 'f.id', 'rf.firm_id').where('rf.round_id', roundId).select('f.id', 'f.uscc')).map(
       (r: { id: number; uscc: string }) => [r.uscc, Number(r.id)],
@@ -56,10 +59,27 @@ export async function loadRoundScope(db: Knex | Knex.Transaction, roundId: numbe
   return { projects, firms };
 }
 
-export function importContextOf(scope: RoundScope, streetScope?: string): ImportContext {
-  const projects = new Map<string, { street: string; firmUscc: string }>();
-  for (const [code, p] of scope.projects) projects.set(code, { street: p.street, firmUscc: p.firmUscc });
-  return { projects, firms: new Set(scope.firms.keys()), ...(streetScope ? { streetScope } : {}) };
+/** A round's period: a half year (2025-H1 = 2025-01-01..2025-06-30), or the whole year for 2025-Y. */
+export function roundPeriod(code: string): RoundPeriod {
+  const { year, half } = parseRoundCode(code);
+  const y = String(year);
+  if (half === 'H1') return { from: `${y}-01-01`, to: `${y}-06-30`, label: `${y}年上半年` };
+  if (half === 'H2') return { from: `${y}-07-01`, to: `${y}-12-31`, label: `${y}年下半年` };
+  return { from: `${y}-01-01`, to: `${y}-12-31`, label: `${y}年度` };
+}
+
+export function importContextOf(scope: RoundScope, streetScope?: string, period?: RoundPeriod): ImportContext {
+  const projects = new Map<string, { street: string; firmUscc: string; households: number }>();
+  for (const [code, p] of scope.projects) projects.set(code, { street: p.street, firmUscc: p.firmUscc, households: p.households });
+  return { projects, firms: new Set(scope.firms.keys()), ...(streetScope ? { streetScope } : {}), ...(period ? { period } : {}) };
+}
+
+/** A summary mean in points as given ("78.6666666666667") → hundredths as stored ("7866.66666666667"). */
+export function meanToStoredHundredths(points: string): string {
+  const [integer = '0', decimals = ''] = points.split('.');
+  const shifted = `${integer}${decimals.padEnd(2, '0').slice(0, 2)}`.replace(/^0+(?=\d)/, '');
+  const rest = decimals.slice(2);
+  return rest === '' ? shifted : `${shifted}.${rest}`;
 }
 
 function requireOpen(round: RoundRecord): void {
@@ -120,7 +140,7 @@ export async function importRoundData(
   const round = await getRound(ctx.knex, code);
   requireOpen(round);
   const scope = await loadRoundScope(ctx.knex, round.id);
-  const check = importContextOf(scope, opts.streetScope);
+  const check = importContextOf(scope, opts.streetScope, roundPeriod(round.code));
   const sha256 = await fileSha256(file);
   const at = ctx.now();
   const entry = { round_id: round.id, entered_by: ctx.actor, entered_at: at };
@@ -167,7 +187,7 @@ export async function importRoundData(
     case 'resident-summary': {
       const { rows } = await readImport('survey-summary', file, check);
       return write(rows.length, (trx) =>
-        supersedeAndInsert(trx, 'survey_summaries', ['round_id', 'project_id'], rows.map((r) => ({ ...entry, project_id: projectId(r.projectCode), responses: r.responses, mean: r.mean })), at),
+        supersedeAndInsert(trx, 'survey_summaries', ['round_id', 'project_id'], rows.map((r) => ({ ...entry, project_id: projectId(r.projectCode), responses: r.responses, mean: meanToStoredHundredths(r.mean.decimal) })), at),
       );
     }
     case 'regulator': {
@@ -180,6 +200,7 @@ export async function importRoundData(
       const { rows } = await readImport('deductions', file, check);
       checkDeductionItems(round, rows);
       return write(rows.length, async (trx) => {
+        if (rows.length === 0) return 0;
         // A firm's deduction sheet is replaced as a whole by a new one.
         const firmIds = [...new Set(rows.map((r) => firmId(r.firmUscc)))];
         const old = await trx('deductions').where({ round_id: round.id }).whereIn('firm_id', firmIds).whereNull('superseded_at').update({ superseded_at: at }).returning('id');
@@ -198,6 +219,8 @@ export async function importRoundData(
     case 'events': {
       const { rows } = await readImport('events', file, check);
       return write(rows.length, async (trx) => {
+        // a half year without violations: the file has its header and no rows
+        if (rows.length === 0) return 0;
         await trx('events').insert(
           rows.map((r) => ({
             ...entry,

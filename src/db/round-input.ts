@@ -25,6 +25,24 @@ import type {
 type Db = Knex | Knex.Transaction;
 type Num = number | string;
 
+/**
+ * survey_summaries.mean (numeric, in hundredths: "7866.6666666666700") → the domain's rounded
+ * hundredths, and the mean exactly as given in points when it has more than 2 decimals.
+ */
+export function summaryMean(stored: Num): { mean: number; exactMean?: string } {
+  const [integer = '0', fraction = ''] = String(stored).split('.');
+  const decimals = fraction.replace(/0+$/, '');
+  if (decimals === '') return { mean: Number(integer) };
+  const digits = `${integer}${decimals}`;
+  const pointsDecimals = decimals.length + 2;
+  const padded = digits.padStart(pointsDecimals + 1, '0');
+  const points = `${padded.slice(0, -pointsDecimals).replace(/^0+(?=\d)/, '')}.${padded.slice(-pointsDecimals)}`;
+  // half-up to hundredths
+  const scale = 10n ** BigInt(decimals.length);
+  const mean = Number((BigInt(digits) * 2n + scale) / (scale * 2n));
+  return { mean, exactMean: points };
+}
+
 const rowsOf = async <T>(db: Db, sql: string, bindings: readonly Knex.RawBinding[]): Promise<T[]> => ((await db.raw(sql, bindings)) as { rows: T[] }).rows;
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
@@ -148,7 +166,7 @@ export async function loadRoundInput(db: Db, roundId: number, options: LoadRound
     if (p.responses !== null && Number(p.responses) > 0) {
       resident = { form: 'responses', count: Number(p.responses), sum: BigInt(p.response_sum ?? '0') };
     } else if (p.summary_responses !== null && p.summary_mean !== null) {
-      resident = { form: 'summary', count: Number(p.summary_responses), mean: Number(p.summary_mean) };
+      resident = { form: 'summary', count: Number(p.summary_responses), ...summaryMean(p.summary_mean) };
     }
     return {
       code: p.code,

@@ -63,4 +63,8 @@ export interface FieldProblem {
   column: string | null;
   /** Chinese reason. */
   message: string;
+  /** The worksheet's name on its tab, for a problem in an XLSX file. */
+  sheet?: string;
+  /** The column's letter as the spreadsheet shows it (A, B, … AA), when the problem is in one column. */
+  letter?: string;
 }

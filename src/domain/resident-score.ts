@@ -28,10 +28,21 @@ export function residentFromResponses(responses: SurveyResponse[]): ResidentInpu
   return { form: 'responses', count: latest.size, sum: total };
 }
 
+/** A summary's mean as an integer ratio in points: exactly as given, or its hundredths / 100. */
+export function summaryMeanRatio(resident: { mean: number; exactMean?: string }): { numerator: bigint; denominator: bigint } {
+  if (resident.exactMean === undefined) return { numerator: BigInt(resident.mean), denominator: 100n };
+  const [integer = '0', decimals = ''] = resident.exactMean.split('.');
+  return { numerator: BigInt(`${integer}${decimals}`), denominator: 10n ** BigInt(decimals.length) };
+}
+
 /** A project's exact resident score (0–100), null when it has no valid response. */
 export function projectResidentScore(resident: ResidentInput | null): Exact | null {
   if (resident === null || resident.count === 0) return null;
   if (resident.form === 'responses') return exact(resident.sum, BigInt(resident.count) * 100n);
+  if (resident.exactMean !== undefined) {
+    const { numerator, denominator } = summaryMeanRatio(resident);
+    return exact(numerator, denominator);
+  }
   return fromHundredths(resident.mean);
 }
 
@@ -65,8 +76,8 @@ export function firmResidentScore(projects: readonly ProjectInput[]): FirmReside
       scored.push({ households: p.households, numerator: r.sum, denominator });
       inputs.push(input('resident', subject, `${r.count} 份有效问卷，均分 ${formatHundredths(roundRatioHalfUpToHundredths(r.sum, denominator))}`));
     } else {
-      scored.push({ households: p.households, numerator: BigInt(r.mean), denominator: 100n });
-      inputs.push(input('resident', subject, `调查机构汇总：${r.count} 份有效样本，平均分 ${formatHundredths(r.mean)}`));
+      scored.push({ households: p.households, ...summaryMeanRatio(r) });
+      inputs.push(input('resident', subject, `调查机构汇总：${r.count} 份有效样本，平均分 ${r.exactMean ?? formatHundredths(r.mean)}`));
     }
   }
   return {

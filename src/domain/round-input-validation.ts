@@ -14,6 +14,12 @@ function isHundredths(v: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= 10000;
 }
 
+/** A summary mean as given: a plain decimal 0–100 with at most 15 decimals. */
+function isExactMean(v: string): boolean {
+  const m = /^(\d{1,3})(?:\.(\d{1,15}))?$/.exec(v);
+  return m !== null && (Number(m[1]) < 100 || (m[1] === '100' && /^0*$/.test(m[2] ?? '')));
+}
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function validateRoundInput(input: RoundInput): void {
@@ -47,7 +53,7 @@ function validateFirm(firm: FirmInput, projectCodes: Map<string, string>): void 
       if (!Number.isInteger(r.count) || r.count < 0) {
         bad(`${at()} 的有效样本数 ${r.count} 无效：须为非负整数`, { uscc: u, projectCode: p.code, field: 'resident.count' });
       }
-      if (r.form === 'summary' && !isHundredths(r.mean)) {
+      if (r.form === 'summary' && (!isHundredths(r.mean) || (r.exactMean !== undefined && !isExactMean(r.exactMean)))) {
         bad(`${at()} 的居民评分平均分无效：须为 0–100 之间的分数`, { uscc: u, projectCode: p.code, field: 'resident.mean' });
       }
       if (r.form === 'responses' && (r.sum < 0n || r.sum > BigInt(r.count) * 10000n)) {

@@ -37,7 +37,17 @@ export interface SurveyResponse {
  */
 export type ResidentInput =
   | { form: 'responses'; count: number; /** Σ of hundredths */ sum: bigint }
-  | { form: 'summary'; count: number; /** mean in hundredths */ mean: Hundredths };
+  | {
+      form: 'summary';
+      count: number;
+      /** mean in hundredths (rounded half-up when the contractor gave more decimals) */
+      mean: Hundredths;
+      /**
+       * The mean exactly as the contractor gave it, a decimal in points ("78.6666666666667"), when it
+       * has more than 2 decimals; the engine uses it in place of `mean`.
+       */
+      exactMean?: string;
+    };
 
 export interface ProjectInput {
   code: string;

@@ -12,6 +12,7 @@ export {
   type ImportKind,
   type ProjectRow,
   type RegulatorScoreRow,
+  type RoundPeriod,
   type RowOf,
   type StreetRow,
   type StreetScoreRow,

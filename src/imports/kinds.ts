@@ -8,6 +8,7 @@ import {
   parseAnswer,
   parseDate,
   parseInteger,
+  parseMean,
   parsePoints,
   parseProjectKind,
   parseScore,
@@ -154,7 +155,8 @@ const surveySummary = z.object({
   row,
   projectCode: required('项目编号'),
   responses: cell((t) => parseInteger(t, 1, '有效样本数')),
-  mean: score('平均分'),
+  /** Used exactly as given (a contractor's AVERAGE has up to 15 significant digits). */
+  mean: cell((t) => parseMean(t, '平均分')),
 });
 const events = z.object({
   row,
@@ -201,6 +203,40 @@ export interface UniqueKey {
   what: string;
 }
 
+/** A round's period, for dates that must fall inside it (inclusive ISO dates). */
+export interface RoundPeriod {
+  from: string;
+  to: string;
+  /** As a clerk names it, e.g. 2025年上半年. */
+  label: string;
+}
+
+/** What a row is checked against beyond its own cells (the round's projects and period). */
+export interface RowCheckContext {
+  projects?: ReadonlyMap<string, { households?: number }>;
+  period?: RoundPeriod;
+}
+
+/** A problem a row check finds: the field blamed and the reason. */
+export interface RowCheckProblem {
+  field: string;
+  message: string;
+}
+
+/** A survey summary's valid responses cannot exceed the project's households. */
+function checkSummary(row: SurveySummaryRow, ctx: RowCheckContext): RowCheckProblem[] {
+  const households = ctx.projects?.get(row.projectCode)?.households;
+  if (households === undefined || row.responses <= households) return [];
+  return [{ field: 'responses', message: `有效样本数 ${row.responses} 超过项目 ${row.projectCode} 的户数 ${households}` }];
+}
+
+/** An event from another period must not black-list a firm in this one. */
+function checkEvent(row: EventRow, ctx: RowCheckContext): RowCheckProblem[] {
+  const period = ctx.period;
+  if (!period || (row.date >= period.from && row.date <= period.to)) return [];
+  return [{ field: 'date', message: `日期 ${row.date} 不在本评价周期（${period.label}，${period.from} 至 ${period.to}）内` }];
+}
+
 export interface KindSpec {
   /** Chinese name, e.g. for the template's sheet. */
   label: string;
@@ -224,6 +260,8 @@ export interface KindSpec {
    * that is plainly valid; null sends the row through the schema, which decides and words problems.
    */
   fast?: (record: Record<string, unknown>) => unknown;
+  /** Checks of a parsed row against the round (households, period). */
+  check?: (row: never, ctx: RowCheckContext) => RowCheckProblem[];
 }
 
 const MAX_ROWS = 2_000_000;
@@ -345,6 +383,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
       col('mean', '平均分', 'mean', true, true),
     ],
     schema: surveySummary,
+    check: checkSummary,
     unique: { fields: ['projectCode'], column: 'projectCode', what: '同一项目' },
     projectField: 'projectCode',
     firmField: null,
@@ -364,6 +403,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
       col('note', '说明', 'note', false),
     ],
     schema: events,
+    check: checkEvent,
     unique: null,
     projectField: 'projectCode',
     firmField: 'firmUscc',

@@ -11,18 +11,20 @@ import { parse as parseCsv, CsvError } from 'csv-parse';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Charset, ENCODING_PROBLEM, EncodingError, decodeText } from './decode';
 import { ExactKeyIndex, HashedKeyIndex, type KeyIndex } from './key-index';
-import { type ImportKind, KINDS, type KindSpec, type RowOf } from './kinds';
-import { MAX_CELL_CHARS, type RawRow, XLSX_MAX_ROWS, XLSX_TOO_MANY_ROWS, readXlsxRows } from './xlsx-reader';
+import { type ImportKind, KINDS, type KindSpec, type RoundPeriod, type RowOf } from './kinds';
+import { MAX_CELL_CHARS, type RawRow, XLSX_MAX_ROWS, XLSX_TOO_MANY_ROWS, openXlsxWorkbook } from './xlsx-reader';
 import { type ByteSource, ZipError, bufferSource, fileSource } from './zip';
 
 /** What the caller knows from the database, for checks a file cannot make on its own. */
 export interface ImportContext {
-  /** Known projects: code → its street and its firm's USCC. */
-  projects?: ReadonlyMap<string, { street: string; firmUscc: string }>;
+  /** Known projects: code → its street, its firm's USCC and (in a round) its households. */
+  projects?: ReadonlyMap<string, { street: string; firmUscc: string; households?: number }>;
   /** Known firms' USCCs. */
   firms?: ReadonlySet<string>;
   /** A street account's own street: projects of other streets are refused. */
   streetScope?: string;
+  /** The round's period: an event's date must fall inside it. */
+  period?: RoundPeriod;
 }
 
 export type ImportFormat = 'csv' | 'xlsx';
@@ -44,25 +46,42 @@ export const MAX_LISTED_PROBLEMS = 1000;
 class Problems {
   readonly list: FieldProblem[] = [];
   total = 0;
-  add(row: number | null, column: string | null, message: string): void {
+  /** The worksheet being read (XLSX): named in every problem and in the summary message. */
+  sheet: string | null = null;
+  /** Column letter (A, B, …) of each field key, once the header is known. */
+  letters: ReadonlyMap<string, string> = new Map();
+  add(row: number | null, column: string | null, message: string, letter?: string): void {
     this.total += 1;
-    if (this.list.length < MAX_LISTED_PROBLEMS) this.list.push({ row, column, message });
+    if (this.list.length < MAX_LISTED_PROBLEMS) {
+      const problem: FieldProblem = { row, column, message };
+      if (this.sheet !== null) problem.sheet = this.sheet;
+      if (letter !== undefined) problem.letter = letter;
+      this.list.push(problem);
+    }
   }
   throwIfAny(): void {
     if (this.total === 0) return;
     const details = [...this.list];
     if (this.total > this.list.length) details.push({ row: null, column: null, message: `…另有 ${this.total - this.list.length} 处错误` });
-    throw new DomainError('IMPORT_INVALID', `文件有 ${this.total} 处错误`, details);
+    const where = this.sheet === null ? '文件' : `文件（工作表「${this.sheet}」）`;
+    throw new DomainError('IMPORT_INVALID', `${where}有 ${this.total} 处错误`, details);
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // sources
 
-interface Opened {
-  format: ImportFormat;
+/** One table of a file: a CSV's only one (no name), or an XLSX worksheet. */
+interface OpenedSheet {
+  name: string | null;
   /** Rows in chunks: one await per chunk rather than per row (10 million survey rows). */
   rows: AsyncGenerator<RawRow[]>;
+}
+
+interface Opened {
+  format: ImportFormat;
+  /** The tables in order: the first one with a header row is read. */
+  sheets: () => AsyncGenerator<OpenedSheet>;
   charset: () => Charset | null;
   close: () => Promise<void>;
 }
@@ -125,27 +144,44 @@ function csvRows(bytes: Bytes): { rows: AsyncGenerator<RawRow[]>; charset: () =>
 
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+/** An OpenDocument package stores its media type first, uncompressed, right after the first local header. */
+const ODS_MIMETYPE = 'mimetypeapplication/vnd.oasis.opendocument.spreadsheet';
+/** Bytes of a file looked at to decide its format. */
+const HEAD_BYTES = 30 + ODS_MIMETYPE.length;
+
+export const XLS_PROBLEM = '这是旧版 Excel 97-2003 工作簿（.xls），无法导入：请在 Excel 或 WPS 中「另存为」Excel 工作簿（.xlsx）或 CSV（逗号分隔）后再导入';
+export const ODS_PROBLEM = '这是 OpenDocument 电子表格（.ods），无法导入：请在 LibreOffice 或 WPS 中「另存为」Excel 工作簿（.xlsx）或 CSV 后再导入';
+export const FILE_TYPE_PROBLEM = '不支持的文件类型：请使用 .csv 或 .xlsx 文件';
 
 /** Decides the format from the name's extension and the first bytes; a problem message when neither fits. */
 function chooseFormat(name: string, head: Buffer): ImportFormat | { problem: string } {
   const ext = extname(name).toLowerCase();
-  if (head.subarray(0, 4).equals(OLE_MAGIC)) return { problem: '不支持旧版 Excel（.xls）文件：请另存为 .xlsx 或 CSV' };
+  if (head.subarray(0, 4).equals(OLE_MAGIC)) return { problem: XLS_PROBLEM };
   if (head.subarray(0, 4).equals(XLSX_MAGIC)) {
-    return ext === '.xlsx' || ext === '.csv' || ext === '' ? 'xlsx' : { problem: '不支持的文件类型：请使用 .csv 或 .xlsx 文件' };
+    if (head.subarray(30, 30 + ODS_MIMETYPE.length).toString('latin1') === ODS_MIMETYPE || ext === '.ods') return { problem: ODS_PROBLEM };
+    if (ext === '.xls') return { problem: '文件扩展名是 .xls，内容却是 .xlsx 工作簿：请把扩展名改为 .xlsx 后再导入' };
+    return ext === '.xlsx' || ext === '.csv' || ext === '' ? 'xlsx' : { problem: FILE_TYPE_PROBLEM };
   }
   if (ext === '.xlsx') return { problem: XLSX_PROBLEM };
+  if (ext === '.xls' || ext === '.et') return { problem: XLS_PROBLEM };
+  if (ext === '.ods' || ext === '.fods') return { problem: ODS_PROBLEM };
   if (ext === '.csv' || ext === '.txt' || ext === '') return 'csv';
-  return { problem: '不支持的文件类型：请使用 .csv 或 .xlsx 文件' };
+  return { problem: FILE_TYPE_PROBLEM };
 }
 
 async function* inChunks(rows: AsyncGenerator<RawRow>): AsyncGenerator<RawRow[]> {
   for await (const row of rows) yield [row];
 }
 
+async function* xlsxSheets(source: ByteSource): AsyncGenerator<OpenedSheet> {
+  const workbook = await openXlsxWorkbook(source);
+  for (const sheet of workbook.sheets) yield { name: sheet.name, rows: inChunks(workbook.rows(sheet)) };
+}
+
 function xlsxOpened(source: ByteSource, cleanup: () => Promise<void> = () => Promise.resolve()): Opened {
   return {
     format: 'xlsx',
-    rows: inChunks(readXlsxRows(source)),
+    sheets: () => xlsxSheets(source),
     charset: () => null,
     close: async () => {
       await source.close();
@@ -156,7 +192,10 @@ function xlsxOpened(source: ByteSource, cleanup: () => Promise<void> = () => Pro
 
 function csvOpened(bytes: Bytes): Opened {
   const { rows, charset } = csvRows(bytes);
-  return { format: 'csv', rows, charset, close: () => Promise.resolve() };
+  async function* sheets(): AsyncGenerator<OpenedSheet> {
+    yield { name: null, rows };
+  }
+  return { format: 'csv', sheets, charset, close: () => Promise.resolve() };
 }
 
 async function openPath(filePath: string): Promise<Opened | { problem: string }> {
@@ -164,13 +203,12 @@ async function openPath(filePath: string): Promise<Opened | { problem: string }>
     if (error.code === 'ENOENT') throw new DomainError('NOT_FOUND', `文件不存在：${filePath}`);
     throw error;
   });
-  const head = Buffer.alloc(4);
-  try {
-    await handle.read(head, 0, 4, 0);
-  } finally {
-    await handle.close();
-  }
-  const format = chooseFormat(filePath, head);
+  const head = Buffer.alloc(HEAD_BYTES);
+  const length = await handle
+    .read(head, 0, HEAD_BYTES, 0)
+    .then((r) => r.bytesRead)
+    .finally(() => handle.close());
+  const format = chooseFormat(filePath, head.subarray(0, length));
   if (typeof format !== 'string') return format;
   if (format === 'xlsx') return xlsxOpened(await fileSource(filePath));
   return csvOpened(createReadStream(filePath, { highWaterMark: 64 * 1024 }));
@@ -206,7 +244,7 @@ async function peek(stream: Readable, count: number): Promise<{ head: Buffer; al
 
 async function openSource(source: ImportSource): Promise<Opened | { problem: string }> {
   if ('buffer' in source) {
-    const format = chooseFormat(source.name, source.buffer.subarray(0, 4));
+    const format = chooseFormat(source.name, source.buffer.subarray(0, HEAD_BYTES));
     if (typeof format !== 'string') return format;
     if (format === 'xlsx') return xlsxOpened(bufferSource(source.buffer));
     const buffer = source.buffer;
@@ -216,7 +254,7 @@ async function openSource(source: ImportSource): Promise<Opened | { problem: str
       })(),
     );
   }
-  const { head, all } = await peek(source.stream, 4);
+  const { head, all } = await peek(source.stream, HEAD_BYTES);
   const format = chooseFormat(source.name, head);
   if (typeof format !== 'string') {
     source.stream.destroy();
@@ -287,9 +325,9 @@ function mapHeader(spec: KindSpec, header: RawRow, problems: Problems): HeaderMa
     const lower = text.toLowerCase();
     const column = spec.columns.find((c) => c.zh === text || c.en === lower);
     if (!column) {
-      problems.add(header.row, text, `未知的列：${text}`);
+      problems.add(header.row, text, `未知的列：${text}`, columnLetter(i));
     } else if (map.index.has(column.key)) {
-      problems.add(header.row, text, `列重复：${text}`);
+      problems.add(header.row, text, `列重复：${text}`, columnLetter(i));
     } else {
       map.index.set(column.key, i);
       map.written.set(column.key, text);
@@ -312,6 +350,92 @@ function mapHeader(spec: KindSpec, header: RawRow, problems: Problems): HeaderMa
 
 const columnOf = (map: HeaderMap, key: string): string => map.written.get(key) ?? key;
 
+/** The header is looked for among this many first rows of a sheet (title rows above it are skipped). */
+export const HEADER_SEARCH_ROWS = 10;
+
+/** True when the row names every required column (and one of `oneOf`): it is the header row. */
+function hasRequiredColumns(spec: KindSpec, raw: RawRow): boolean {
+  const present = new Set<string>();
+  for (const cell of raw.cells) {
+    const text = cell.replace(/^\uFEFF/, '').trim();
+    if (text === '') continue;
+    const lower = text.toLowerCase();
+    const column = spec.columns.find((c) => c.zh === text || c.en === lower);
+    if (column) present.add(column.key);
+  }
+  if (spec.columns.some((c) => c.required && !present.has(c.key))) return false;
+  return !spec.oneOf || spec.oneOf.some((k) => present.has(k));
+}
+
+/** True when some cell of the row is a column name of the kind (a header with mistakes, not a title). */
+function namesAnyColumn(spec: KindSpec, raw: RawRow): boolean {
+  return raw.cells.some((cell) => {
+    const text = cell.replace(/^\uFEFF/, '').trim();
+    return text !== '' && spec.columns.some((c) => c.zh === text || c.en === text.toLowerCase());
+  });
+}
+
+interface FoundHeader {
+  sheet: string | null;
+  header: RawRow;
+  /** Rows of the header's chunk after it, then the rest of the sheet. */
+  after: RawRow[];
+  rest: AsyncIterator<RawRow[]>;
+}
+
+/**
+ * The first sheet (in tab order) with a header row among its first HEADER_SEARCH_ROWS rows, and
+ * that row. A sheet of instructions (填表说明) before the data sheet, and title rows or a merged
+ * title above the header, are skipped. Null when no sheet has one; the problems then say why.
+ */
+async function findHeader(spec: KindSpec, opened: Opened, problems: Problems): Promise<FoundHeader | null> {
+  let first: { sheet: string | null; row: RawRow } | null = null;
+  let sheetCount = 0;
+  for await (const sheet of opened.sheets()) {
+    sheetCount += 1;
+    const rows = sheet.rows[Symbol.asyncIterator]();
+    let firstRow: RawRow | null = null;
+    searching: for (;;) {
+      const next = await rows.next();
+      if (next.done === true) break;
+      const chunk = next.value;
+      for (let i = 0; i < chunk.length; i += 1) {
+        const raw = chunk[i] as RawRow;
+        if (raw.row > HEADER_SEARCH_ROWS) break searching;
+        if (isEmptyRow(raw.cells)) continue;
+        firstRow ??= raw;
+        if (hasRequiredColumns(spec, raw)) return { sheet: sheet.name, header: raw, after: chunk.slice(i + 1), rest: rows };
+      }
+    }
+    await rows.return?.(undefined);
+    if (first === null && firstRow !== null) first = { sheet: sheet.name, row: firstRow };
+  }
+  if (first === null) {
+    problems.add(null, null, sheetCount > 1 ? '文件是空的：所有工作表都没有列名行' : '文件是空的：没有列名行');
+    return null;
+  }
+  problems.sheet = first.sheet;
+  if (namesAnyColumn(spec, first.row)) {
+    // a header with a missing or misspelt column: say which
+    mapHeader(spec, first.row, problems);
+  } else {
+    const required = spec.columns.filter((c) => c.required).map((c) => `${c.zh}/${c.en}`);
+    const oneOf = spec.oneOf?.map((k) => spec.columns.find((c) => c.key === k)?.zh ?? k).join(' 或 ');
+    const where = sheetCount > 1 ? `任何一个工作表的前 ${HEADER_SEARCH_ROWS} 行` : `前 ${HEADER_SEARCH_ROWS} 行`;
+    problems.add(null, null, `${where}中没有找到列名行：列名行须包含 ${required.join('、')}${oneOf ? `，以及 ${oneOf}` : ''}`);
+  }
+  return null;
+}
+
+async function* rowsAfter(found: FoundHeader): AsyncGenerator<RawRow[]> {
+  if (found.after.length > 0) yield found.after;
+  for (;;) {
+    const next = await found.rest.next();
+    if (next.done === true) return;
+    yield next.value;
+  }
+}
+
 /**
  * Valid rows, a chunk per chunk read (every problem goes to `problems`). Per row the work is plain
  * synchronous code: the province benchmark spent more time in per-row awaits and closures than in
@@ -328,27 +452,27 @@ async function* validate<K extends ImportKind>(
   const prefill = new Set(spec.prefill);
   const index: KeyIndex | null = spec.unique ? (kind === 'survey-responses' ? new HashedKeyIndex() : new ExactKeyIndex()) : null;
   const unique = spec.unique;
-  let header: HeaderMap | null = null;
-  /** Cell index → has a header (an array: a Set lookup per cell showed in profiles). */
-  let named: boolean[] = [];
-  let keyIndexes: (number | undefined)[] = [];
-  let sawHeader = false;
   let dataRows = 0;
+  let found: FoundHeader | null = null;
   try {
-    for await (const chunk of opened.rows) {
+    found = await findHeader(spec, opened, problems);
+    if (found === null) return;
+    problems.sheet = found.sheet;
+    const map = mapHeader(spec, found.header, problems);
+    if (!map) return;
+    const headerCells = found.header.cells;
+    /** Cell index → has a header (an array: a Set lookup per cell showed in profiles). */
+    const named = headerCells.map((_c, i) => map.named.has(i));
+    const keyIndexes = keys.map((k) => map.index.get(k));
+    const letters = new Map<string, string>();
+    for (const [key, i] of map.index) letters.set(key, columnLetter(i));
+    problems.letters = letters;
+    const blame = (row: number, key: string, message: string): void => problems.add(row, columnOf(map, key), message, letters.get(key));
+
+    for await (const chunk of rowsAfter(found)) {
       const valid: RowOf<K>[] = [];
       for (const raw of chunk) {
         if (isEmptyRow(raw.cells)) continue;
-        if (!sawHeader) {
-          sawHeader = true;
-          header = mapHeader(spec, raw, problems);
-          if (!header) return;
-          const map = header;
-          named = raw.cells.map((_c, i) => map.named.has(i));
-          keyIndexes = keys.map((k) => map.index.get(k));
-          continue;
-        }
-        const map = header as HeaderMap;
         if (prefill.size > 0 && onlyPrefilled(raw.cells, map, prefill)) continue;
         dataRows += 1;
         if (dataRows > spec.maxRows) {
@@ -362,12 +486,12 @@ async function* validate<K extends ImportKind>(
         for (let k = 0; k < keys.length; k += 1) {
           const i = keyIndexes[k];
           const text = i === undefined ? '' : (cells[i] ?? '');
-          if (text.length > MAX_CELL_CHARS) problems.add(raw.row, columnOf(map, keys[k] as string), `内容超过 ${MAX_CELL_CHARS} 个字符`);
+          if (text.length > MAX_CELL_CHARS) blame(raw.row, keys[k] as string, `内容超过 ${MAX_CELL_CHARS} 个字符`);
           record[keys[k] as string] = text;
         }
         for (let i = 0; i < cells.length; i += 1) {
           if (named[i] !== true && (cells[i] ?? '').trim() !== '') {
-            problems.add(raw.row, `第 ${columnLetter(i)} 列`, '该列没有列名，但本行有内容');
+            problems.add(raw.row, `第 ${columnLetter(i)} 列`, '该列没有列名，但本行有内容', columnLetter(i));
           }
         }
         if (problems.total > before) continue;
@@ -385,7 +509,7 @@ async function* validate<K extends ImportKind>(
           if (complete) {
             const earlier = index.add(key, raw.row);
             if (earlier !== null) {
-              problems.add(raw.row, columnOf(map, unique.column), `${unique.what}在本文件中出现两次（第 ${earlier} 行与第 ${raw.row} 行）`);
+              blame(raw.row, unique.column, `${unique.what}在本文件中出现两次（第 ${earlier} 行与第 ${raw.row} 行）`);
             }
           }
         }
@@ -398,7 +522,7 @@ async function* validate<K extends ImportKind>(
           for (const issue of parsed.error.issues) {
             const key = String(issue.path[0] ?? '');
             failed.add(key);
-            problems.add(raw.row, columnOf(map, key), issue.message);
+            blame(raw.row, key, issue.message);
           }
         }
 
@@ -407,28 +531,33 @@ async function* validate<K extends ImportKind>(
         const firm = spec.firmField ? normalizeKeyPart(spec.firmField, record[spec.firmField] as string) : '';
         if (spec.projectField && projectCode !== '' && ctx.projects && !failed?.has(spec.projectField)) {
           const project = ctx.projects.get(projectCode);
-          if (!project) problems.add(raw.row, columnOf(map, spec.projectField), `未知的项目编号 ${projectCode}`);
+          if (!project) blame(raw.row, spec.projectField, `未知的项目编号 ${projectCode}`);
           else if (ctx.streetScope !== undefined && project.street !== ctx.streetScope) {
-            problems.add(raw.row, columnOf(map, spec.projectField), `项目 ${projectCode} 不属于本街道（属于 ${project.street}）`);
+            blame(raw.row, spec.projectField, `项目 ${projectCode} 不属于本街道（属于 ${project.street}）`);
           } else if (spec.firmField && firm !== '' && !failed?.has(spec.firmField) && project.firmUscc !== firm) {
-            problems.add(raw.row, columnOf(map, spec.projectField), `项目 ${projectCode} 不属于该企业（属于 ${project.firmUscc}）`);
+            blame(raw.row, spec.projectField, `项目 ${projectCode} 不属于该企业（属于 ${project.firmUscc}）`);
           }
         }
         if (spec.firmField && firm !== '' && ctx.firms && !failed?.has(spec.firmField) && !ctx.firms.has(firm)) {
-          problems.add(raw.row, columnOf(map, spec.firmField), `未知的企业统一社会信用代码 ${firm}`);
+          blame(raw.row, spec.firmField, `未知的企业统一社会信用代码 ${firm}`);
+        }
+        if (parsed.success && spec.check) {
+          for (const p of spec.check(parsed.data as never, ctx)) blame(raw.row, p.field, p.message);
         }
 
         if (problems.total === before && parsed.success) valid.push(parsed.data as RowOf<K>);
       }
       if (valid.length > 0) yield valid;
     }
-    if (!sawHeader) problems.add(null, null, '文件是空的：没有列名行');
   } catch (error) {
     if (error instanceof ZipError && error.message === XLSX_TOO_MANY_ROWS) problems.add(null, null, `XLSX 文件超过 Excel 的 ${XLSX_MAX_ROWS.toLocaleString('en-US')} 行上限，其余行未读取`);
     else if (error instanceof ZipError) problems.add(null, null, XLSX_PROBLEM);
     else if (error instanceof EncodingError) problems.add(null, null, ENCODING_PROBLEM);
     else if (error instanceof CsvError) problems.add(csvErrorRow(error), null, csvErrorMessage(error));
     else throw error;
+  } finally {
+    // a reader that stops early (a bad header, too many rows) must not leave the sheet being read
+    await found?.rest.return?.(undefined);
   }
 }
 

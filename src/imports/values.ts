@@ -16,19 +16,73 @@ function ascii(text: string): string {
   return text.normalize('NFKC').trim();
 }
 
+/** How a value read from a cell is quoted in a message: the text itself, or that the cell is empty. */
+export function quoted(text: string): string {
+  const t = text.trim();
+  return t === '' ? '单元格为空' : `读到的是「${t.length > 40 ? `${t.slice(0, 40)}…` : t}」`;
+}
+
 /**
- * A decimal 0..100 with at most 2 decimals → hundredths. `label` names the field in the message.
- * Range is checked before decimals: "100.001" is out of range, "85.005" has too many decimals.
+ * A cell shown as a percentage: "85%" typed in CSV or in LibreOffice, or 0.85 with a percent number
+ * format, which the XLSX reader surfaces as its displayed text "85%". A score is never read as 0.85.
  */
-export function parseScore(text: string, label = '得分'): Parsed<Hundredths> {
-  const range = `${label}必须是 0–100 之间的数字`;
+export function percentProblem(text: string, label: string): string | null {
+  const m = /^([+-]?[\d.,]+(?:[eE][+-]?\d+)?)\s*[%％]$/.exec(ascii(text));
+  if (!m) return null;
+  const number = m[1] as string;
+  return `${label} ${number}% 是百分比格式：请填写 ${number}（不带 %），并把单元格格式设为「常规」或「数值」`;
+}
+
+/**
+ * A decimal 0..100 with at most `places` decimals (2 for a score) → the decimal text, or a message
+ * naming the value read. Range is checked before decimals: "100.001" is out of range, "85.005" has
+ * too many decimals.
+ */
+function parseDecimal(text: string, label: string, places: number): Parsed<{ integer: string; decimals: string }> {
+  const percent = percentProblem(text, label);
+  if (percent !== null) return bad(percent);
+  const range = `${label}必须是 0–100 之间的数字，${quoted(text)}`;
   const m = /^\+?(\d+)(?:\.(\d*))?$/.exec(ascii(text));
   if (!m) return bad(range);
   const integer = (m[1] as string).replace(/^0+(?=\d)/, '');
   const decimals = (m[2] ?? '').replace(/0+$/, '');
   if (integer.length > 3 || Number(integer) > 100 || (integer === '100' && decimals !== '')) return bad(range);
-  if (decimals.length > 2) return bad(`${label}最多两位小数`);
-  return ok(Number(integer) * 100 + Number(decimals.padEnd(2, '0')));
+  if (decimals.length > places) {
+    return bad(places === 2 ? `${label}最多两位小数，${quoted(text)}` : `${label}最多 ${places} 位小数，${quoted(text)}`);
+  }
+  return ok({ integer, decimals });
+}
+
+/** A decimal 0..100 with at most 2 decimals → hundredths. `label` names the field in the message. */
+export function parseScore(text: string, label = '得分'): Parsed<Hundredths> {
+  const d = parseDecimal(text, label, 2);
+  if (!d.ok) return d;
+  return ok(Number(d.value.integer) * 100 + Number(d.value.decimals.padEnd(2, '0')));
+}
+
+/** A survey summary's mean: exactly as given (up to 15 significant digits), and rounded to hundredths. */
+export interface ExactMean {
+  /** Rounded half-up to hundredths (for display). */
+  hundredths: Hundredths;
+  /** The mean as given, a plain decimal in points ("78.6666666666667"); no trailing zeros. */
+  decimal: string;
+}
+
+/**
+ * A survey contractor's mean, 0..100: a spreadsheet's AVERAGE gives 78.6666666666667 (15 significant
+ * digits), which is used exactly as given, never rounded before the firm's mean is taken.
+ */
+export function parseMean(text: string, label = '平均分'): Parsed<ExactMean> {
+  const d = parseDecimal(text, label, 15);
+  if (!d.ok) return d;
+  const { integer, decimals } = d.value;
+  const significant = `${integer}${decimals}`.replace(/^0+/, '').length;
+  if (significant > 15) return bad(`${label}最多 15 位有效数字，${quoted(text)}`);
+  const scaled = BigInt(`${integer}${decimals}`) * 100n;
+  const denominator = 10n ** BigInt(decimals.length);
+  // half-up to hundredths
+  const hundredths = Number((scaled * 2n + denominator) / (denominator * 2n));
+  return ok({ hundredths, decimal: decimals === '' ? integer : `${integer}.${decimals}` });
 }
 
 /**
@@ -36,29 +90,45 @@ export function parseScore(text: string, label = '得分'): Parsed<Hundredths> {
  * (检查无扣分); whether an item may have 0 points is checked against the round's catalogue.
  */
 export function parsePoints(text: string, label = '扣分'): Parsed<Hundredths> {
-  const score = parseScore(text, label);
-  if (!score.ok) return score.message.endsWith('最多两位小数') ? score : bad(`${label}必须是 0–100 之间的数字`);
-  return score;
+  return parseScore(text, label);
 }
 
 /** An integer ≥ min; "1,200" (a formatted number) is accepted. */
 export function parseInteger(text: string, min: 0 | 1, label: string): Parsed<number> {
   const message = min === 1 ? `${label}必须是大于 0 的整数` : `${label}必须是不小于 0 的整数`;
+  const percent = percentProblem(text, label);
+  if (percent !== null) return bad(percent);
   let t = ascii(text);
   if (/^\d{1,3}(,\d{3})+$/.test(t)) t = t.replace(/,/g, '');
   // "1200.0" from a spreadsheet that stored a whole number as a decimal
   const m = /^\+?(\d+)(?:\.0*)?$/.exec(t);
-  if (!m) return bad(message);
+  if (!m) return bad(`${message}，${quoted(text)}`);
   const value = Number(m[1]);
-  if (!Number.isSafeInteger(value) || value < min) return bad(message);
+  if (!Number.isSafeInteger(value) || value < min) return bad(`${message}，${quoted(text)}`);
   return ok(value);
 }
 
+/**
+ * Excel keeps 15 significant digits of a number: a USCC typed into a cell that is not text becomes
+ * 9.13301E+17 or 913301000070001000 (its last digits lost). Following the check character's advice
+ * would then give another firm's code, so this says what happened instead.
+ */
+export const USCC_AS_NUMBER_HELP = '请把该列单元格格式设为「文本」后重新输入，或在代码前加英文单引号 \'（如 \'91330100MA2XXXXXX0）';
+
+function looksLikeExcelNumber(code: string): boolean {
+  return /^\d+(\.\d+)?E\+?\d+$/.test(code) || /^\d+\.0+$/.test(code) || /^\d{16,20}$/.test(code);
+}
+
 export function parseUscc(text: string): Parsed<string> {
-  const code = ascii(text).toUpperCase();
+  // a leading apostrophe keeps a cell as text in Excel; typed into a CSV it arrives as is
+  const code = ascii(text).replace(/^['‘’]/, '').toUpperCase();
   if (code === '') return bad('统一社会信用代码不能为空');
   const reason = checkUscc(code);
-  return reason === null ? ok(code) : bad(`统一社会信用代码 ${code} 无效：${reason}`);
+  if (reason === null) return ok(code);
+  if (looksLikeExcelNumber(code)) {
+    return bad(`统一社会信用代码 ${code} 像是被 Excel 转成了数字（Excel 只保留 15 位有效数字，末尾几位已改变）：${USCC_AS_NUMBER_HELP}`);
+  }
+  return bad(`统一社会信用代码 ${code} 无效：${reason}`);
 }
 
 const PROJECT_KINDS: Record<string, ProjectKind> = {

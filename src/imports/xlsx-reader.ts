@@ -1,5 +1,6 @@
 /**
- * Streams the rows of an XLSX workbook's first sheet as text cells.
+ * Streams the rows of an XLSX workbook's sheets as text cells, as a person reads them: a number at
+ * Excel's 15 significant digits, a date as yyyy-mm-dd, a percent-formatted number as its shown "85%".
  *
  * Why not exceljs's streaming WorkbookReader: it decodes each inflated chunk on its own and turns a
  * Chinese character split across two chunks into U+FFFD (exceljs issues 2063, 2084), and its
@@ -16,6 +17,20 @@ export interface RawRow {
   row: number;
   /** Cell texts by column (0 = A); missing cells are ''. Dates are ISO yyyy-mm-dd. */
   cells: string[];
+}
+
+/** A worksheet as the workbook lists it (hidden sheets left out). */
+export interface XlsxSheet {
+  /** The name on the sheet's tab. */
+  name: string;
+  /** Its part in the package, e.g. xl/worksheets/sheet2.xml. */
+  path: string;
+}
+
+export interface XlsxWorkbook {
+  /** Visible worksheets in tab order. */
+  sheets: XlsxSheet[];
+  rows(sheet: XlsxSheet): AsyncGenerator<RawRow>;
 }
 
 /** Limits: an XLSX sheet has at most 1,048,576 rows and 16,384 columns (Excel's own limits). */
@@ -105,6 +120,18 @@ function isDateFormatCode(code: string): boolean {
   return /[ymdhs]/i.test(stripped);
 }
 
+/** Built-in number formats that show a percentage: 0% and 0.00%. */
+const BUILTIN_PERCENT_FORMATS = new Set([9, 10]);
+
+/** A format code shows a percentage when it has a % outside quotes, escapes and [brackets]. */
+export function isPercentFormatCode(code: string): boolean {
+  const stripped = code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/\[[^\]]*\]/g, '');
+  return stripped.includes('%');
+}
+
 const DAY_MS = 86_400_000;
 
 /** Excel serial day → yyyy-mm-dd (time of day dropped). The 1900 system counts a false 1900-02-29. */
@@ -115,10 +142,21 @@ export function excelSerialToIso(serial: number, date1904: boolean): string | nu
   return new Date(epoch + day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** A number cell's value as the shortest decimal that is the same double (what Excel shows). */
-function numberText(raw: string): string {
+/**
+ * A number cell's value at Excel's precision of 15 significant digits, as the shortest decimal:
+ * 89.99999999999999 (what a formula gives) is 90, 70.00000000000001 is 70, 0.1*900 is 90.
+ */
+export function numberText(raw: string): string {
   const value = Number(raw);
-  return raw.trim() !== '' && Number.isFinite(value) ? String(value) : raw;
+  if (raw.trim() === '' || !Number.isFinite(value)) return raw;
+  return String(Number(value.toPrecision(15)));
+}
+
+/** A percent-formatted number cell as it is shown: 0.85 → "85%". */
+export function percentText(raw: string): string {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) return raw;
+  return `${String(Number((value * 100).toPrecision(15)))}%`;
 }
 
 /** "BC12" → 54 (0-based column), or -1. */
@@ -139,58 +177,73 @@ function appendCapped(current: string, text: string): string {
 }
 
 /**
- * Yields the rows of the first worksheet. Empty rows are yielded too when the file lists them (the
- * caller skips them). Throws ZipError for anything unreadable: not a ZIP, truncated, a bomb, bad XML.
+ * Opens a workbook: its visible sheets, and a reader of any of them. The shared strings and the
+ * styles are read once. Throws ZipError for anything unreadable: not a ZIP, truncated, a bomb, bad XML.
  */
-export async function* readXlsxRows(source: ByteSource): AsyncGenerator<RawRow> {
+export async function openXlsxWorkbook(source: ByteSource): Promise<XlsxWorkbook> {
   const entries = await readCentralDirectory(source);
   const part = (name: string): ZipEntry | undefined => entries.get(name);
 
-  // workbook.xml: first sheet's relationship id, and the 1904 date system flag
+  // workbook.xml: the sheets in tab order, and the 1904 date system flag
   const workbookEntry = part('xl/workbook.xml');
   if (!workbookEntry) throw new ZipError('xl/workbook.xml missing');
-  let firstSheetRid: string | null = null;
+  const listed: { name: string; rid: string; hidden: boolean }[] = [];
   let date1904 = false;
   await drain(
     parseXml(source, workbookEntry, MAX_SMALL_PART_BYTES, {
       open(tag) {
         if (tag.name === 'workbookPr') date1904 = ['1', 'true'].includes(attr(tag, 'date1904') ?? '');
-        if (tag.name === 'sheet' && firstSheetRid === null) firstSheetRid = attr(tag, 'r:id') ?? null;
+        const rid = attr(tag, 'r:id');
+        if (tag.name === 'sheet' && rid !== undefined) {
+          const state = attr(tag, 'state') ?? 'visible';
+          listed.push({ name: attr(tag, 'name') ?? `Sheet${listed.length + 1}`, rid, hidden: state !== 'visible' });
+        }
       },
     }),
   );
-  if (firstSheetRid === null) throw new ZipError('workbook has no sheet');
+  if (listed.length === 0) throw new ZipError('workbook has no sheet');
 
-  let sheetPath: string | null = null;
+  const targets = new Map<string, string>();
   const relsEntry = part('xl/_rels/workbook.xml.rels');
   if (relsEntry) {
     await drain(
       parseXml(source, relsEntry, MAX_SMALL_PART_BYTES, {
         open(tag) {
+          const id = attr(tag, 'Id');
           const target = attr(tag, 'Target');
-          if (tag.name === 'Relationship' && attr(tag, 'Id') === firstSheetRid && target) sheetPath = resolveTarget(target);
+          if (tag.name === 'Relationship' && id !== undefined && target) targets.set(id, resolveTarget(target));
         },
       }),
     );
   }
-  const sheetEntry = part(sheetPath ?? 'xl/worksheets/sheet1.xml');
-  if (!sheetEntry) throw new ZipError('first worksheet missing');
+  const sheets: XlsxSheet[] = [];
+  listed.forEach((s, i) => {
+    if (s.hidden) return;
+    sheets.push({ name: s.name, path: targets.get(s.rid) ?? `xl/worksheets/sheet${i + 1}.xml` });
+  });
+  if (sheets.length === 0) throw new ZipError('workbook has no visible sheet');
 
-  // styles.xml: which cell formats (the `s` index of a cell) show dates
+  // styles.xml: which cell formats (the `s` index of a cell) show dates, and which percentages
   const dateStyles = new Set<number>();
+  const percentStyles = new Set<number>();
   const stylesEntry = part('xl/styles.xml');
   if (stylesEntry) {
     const customDates = new Set<number>();
+    const customPercents = new Set<number>();
     let inCellXfs = false;
     let xfIndex = 0;
     await drain(
       parseXml(source, stylesEntry, MAX_SMALL_PART_BYTES, {
         open(tag) {
-          if (tag.name === 'numFmt' && isDateFormatCode(attr(tag, 'formatCode') ?? '')) customDates.add(Number(attr(tag, 'numFmtId')));
-          else if (tag.name === 'cellXfs') inCellXfs = true;
+          if (tag.name === 'numFmt') {
+            const code = attr(tag, 'formatCode') ?? '';
+            if (isPercentFormatCode(code)) customPercents.add(Number(attr(tag, 'numFmtId')));
+            else if (isDateFormatCode(code)) customDates.add(Number(attr(tag, 'numFmtId')));
+          } else if (tag.name === 'cellXfs') inCellXfs = true;
           else if (tag.name === 'xf' && inCellXfs) {
             const id = Number(attr(tag, 'numFmtId') ?? '0');
-            if (BUILTIN_DATE_FORMATS.has(id) || customDates.has(id)) dateStyles.add(xfIndex);
+            if (BUILTIN_PERCENT_FORMATS.has(id) || customPercents.has(id)) percentStyles.add(xfIndex);
+            else if (BUILTIN_DATE_FORMATS.has(id) || customDates.has(id)) dateStyles.add(xfIndex);
             xfIndex += 1;
           }
         },
@@ -227,6 +280,34 @@ export async function* readXlsxRows(source: ByteSource): AsyncGenerator<RawRow> 
     );
   }
 
+  return {
+    sheets,
+    rows: (sheet) => {
+      const entry = part(sheet.path);
+      if (!entry) throw new ZipError(`worksheet ${sheet.path} missing`);
+      return sheetRows(source, entry, { shared, dateStyles, percentStyles, date1904 });
+    },
+  };
+}
+
+/** Yields the rows of the workbook's first visible worksheet (see openXlsxWorkbook). */
+export async function* readXlsxRows(source: ByteSource): AsyncGenerator<RawRow> {
+  const workbook = await openXlsxWorkbook(source);
+  yield* workbook.rows(workbook.sheets[0] as XlsxSheet);
+}
+
+interface SheetStyles {
+  shared: readonly string[];
+  dateStyles: ReadonlySet<number>;
+  percentStyles: ReadonlySet<number>;
+  date1904: boolean;
+}
+
+/**
+ * Yields the rows of one worksheet. Empty rows are yielded too when the file lists them (the caller
+ * skips them).
+ */
+async function* sheetRows(source: ByteSource, sheetEntry: ZipEntry, { shared, dateStyles, percentStyles, date1904 }: SheetStyles): AsyncGenerator<RawRow> {
   // the sheet itself
   let ready: RawRow[] = [];
   let rowNumber = 0;
@@ -261,6 +342,7 @@ export async function* readXlsxRows(source: ByteSource): AsyncGenerator<RawRow> 
         return value.slice(0, 10);
       default: {
         if (value.trim() === '') return '';
+        if (percentStyles.has(cellStyle)) return percentText(value);
         if (dateStyles.has(cellStyle)) return excelSerialToIso(Number(value), date1904) ?? numberText(value);
         return numberText(value);
       }

@@ -23,8 +23,8 @@ export function writeCsv(path: string, rows: readonly (readonly (string | number
   return path;
 }
 
-/** The problems of a rejected import; fails the test when it did not reject with IMPORT_INVALID. */
-export async function problemsOf(promise: Promise<unknown>): Promise<FieldProblem[]> {
+/** The problems of a rejected import, with sheet and column letter; fails the test when it did not reject with IMPORT_INVALID. */
+export async function locatedProblemsOf(promise: Promise<unknown>): Promise<FieldProblem[]> {
   try {
     await promise;
   } catch (error) {
@@ -32,4 +32,9 @@ export async function problemsOf(promise: Promise<unknown>): Promise<FieldProble
     throw error;
   }
   throw new Error('expected the import to be rejected');
+}
+
+/** The problems of a rejected import as row, column header and message (location details left out). */
+export async function problemsOf(promise: Promise<unknown>): Promise<FieldProblem[]> {
+  return (await locatedProblemsOf(promise)).map(({ row, column, message }) => ({ row, column, message }));
 }

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { DomainError } from '../../../src/domain/errors';
 import { type ImportContext, readImport, readImportFrom, streamImport } from '../../../src/imports';
+import { XLS_PROBLEM } from '../../../src/imports/read-import';
 import { csv, problemsOf, tempDir, writeCsv } from './helpers';
 
 const FIXTURES = join(__dirname, '../../fixtures/imports');
@@ -77,7 +78,7 @@ describe('header mapping', () => {
     expect(await problemsOf(readImport('street-scores', path))).toEqual([
       { row: 1, column: 'Score', message: '列重复：Score' },
       { row: 1, column: '评分人', message: '未知的列：评分人' },
-      { row: 2, column: '得分', message: '得分必须是 0–100 之间的数字' },
+      { row: 2, column: '得分', message: '得分必须是 0–100 之间的数字，读到的是「101」' },
     ]);
   });
 
@@ -110,16 +111,16 @@ describe('rows', () => {
   it('skips empty rows and numbers rows as the spreadsheet shows them', async () => {
     const path = tmp.path('gaps.csv');
     writeFileSync(path, '项目编号,投诉数\n\nP001,3\n,\n  , \nP002,x\n');
-    expect(await problemsOf(readImport('complaints', path))).toEqual([{ row: 6, column: '投诉数', message: '投诉数必须是不小于 0 的整数' }]);
+    expect(await problemsOf(readImport('complaints', path))).toEqual([{ row: 6, column: '投诉数', message: '投诉数必须是不小于 0 的整数，读到的是「x」' }]);
   });
 
   it.each([
-    ['九十', '得分必须是 0–100 之间的数字'],
-    ['-1', '得分必须是 0–100 之间的数字'],
-    ['100.001', '得分必须是 0–100 之间的数字'],
-    ['NaN', '得分必须是 0–100 之间的数字'],
-    ['', '得分必须是 0–100 之间的数字'],
-    ['85.005', '得分最多两位小数'],
+    ['九十', '得分必须是 0–100 之间的数字，读到的是「九十」'],
+    ['-1', '得分必须是 0–100 之间的数字，读到的是「-1」'],
+    ['100.001', '得分必须是 0–100 之间的数字，读到的是「100.001」'],
+    ['NaN', '得分必须是 0–100 之间的数字，读到的是「NaN」'],
+    ['', '得分必须是 0–100 之间的数字，单元格为空'],
+    ['85.005', '得分最多两位小数，读到的是「85.005」'],
   ])('refuses the street score %j: %s', async (score, message) => {
     const path = file([
       ['项目编号', '得分', '备注'],
@@ -136,14 +137,14 @@ describe('rows', () => {
       ['P003', '锦绣花园', '', 'ABC', '-5', 'old'],
     ]);
     expect(await problemsOf(readImport('projects', path))).toEqual([
-      { row: 2, column: '户数', message: '户数必须是大于 0 的整数' },
+      { row: 2, column: '户数', message: '户数必须是大于 0 的整数，读到的是「0」' },
       { row: 3, column: '项目名称', message: '项目名称不能为空' },
       { row: 3, column: '物业企业统一社会信用代码', message: '统一社会信用代码 91350100M000100Y42 无效：校验码错误，应为 3' },
-      { row: 3, column: '户数', message: '户数必须是大于 0 的整数' },
+      { row: 3, column: '户数', message: '户数必须是大于 0 的整数，读到的是「1200.5」' },
       { row: 3, column: '类型', message: '类型只能填写 商品房、老旧小区、保障性住房（或 commodity、old、affordable）' },
       { row: 4, column: '街道', message: '街道不能为空' },
       { row: 4, column: '物业企业统一社会信用代码', message: '统一社会信用代码 ABC 无效：长度不是18位' },
-      { row: 4, column: '户数', message: '户数必须是大于 0 的整数' },
+      { row: 4, column: '户数', message: '户数必须是大于 0 的整数，读到的是「-5」' },
     ]);
   });
 
@@ -270,7 +271,7 @@ describe('many problems', () => {
     expect((error as DomainError).message).toBe('文件有 1500 处错误');
     const details = (error as DomainError).details as unknown[];
     expect(details).toHaveLength(1001);
-    expect(details[999]).toEqual({ row: 1001, column: '投诉数', message: '投诉数必须是不小于 0 的整数' });
+    expect(details[999]).toEqual({ row: 1001, column: '投诉数', message: '投诉数必须是不小于 0 的整数，读到的是「-1」', letter: 'B' });
     expect(details[1000]).toEqual({ row: null, column: null, message: '…另有 500 处错误' });
   });
 });
@@ -301,8 +302,8 @@ describe('streamImport', () => {
       for await (const batch of streamImport('survey-responses', surveyFile(25_000, [15_000, 24_000]), {}, { batchSize: 10_000 })) sizes.push(batch.length);
     };
     expect(await problemsOf(run())).toEqual([
-      { row: 15_000, column: '得分', message: '得分必须是 0–100 之间的数字' },
-      { row: 24_000, column: '得分', message: '得分必须是 0–100 之间的数字' },
+      { row: 15_000, column: '得分', message: '得分必须是 0–100 之间的数字，读到的是「120」' },
+      { row: 24_000, column: '得分', message: '得分必须是 0–100 之间的数字，读到的是「120」' },
     ]);
     expect(sizes).toEqual([10_000]);
   });
@@ -329,7 +330,7 @@ describe('readImportFrom', () => {
   });
 
   it.each([
-    ['old.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), '不支持旧版 Excel（.xls）文件：请另存为 .xlsx 或 CSV'],
+    ['old.xls', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), XLS_PROBLEM],
     ['fake.xlsx', Buffer.from('项目编号,投诉数\nP001,3\n'), 'XLSX 文件损坏或无法读取'],
     ['report.pdf', Buffer.from('%PDF-1.7'), '不支持的文件类型：请使用 .csv 或 .xlsx 文件'],
   ])('refuses %s with one clear problem', async (name, buffer, message) => {

@@ -102,6 +102,6 @@ describe('writeTemplate', () => {
     (workbook.getWorksheet('街道评分') as ExcelJS.Worksheet).getCell('C3').value = '良好';
     const bad = tmp.path('bad-by-hand.xlsx');
     await workbook.xlsx.writeFile(bad);
-    expect(await problemsOf(readImport('street-scores', bad))).toEqual([{ row: 3, column: '得分', message: '得分必须是 0–100 之间的数字' }]);
+    expect(await problemsOf(readImport('street-scores', bad))).toEqual([{ row: 3, column: '得分', message: '得分必须是 0–100 之间的数字，读到的是「良好」' }]);
   });
 });

@@ -24,16 +24,16 @@ describe('parseScore', () => {
   it.each([['九十'], ['-1'], ['100.001'], ['100.01'], ['101'], ['NaN'], [''], ['1e2'], ['85,5'], ['.5'], ['Infinity'], ['0x10'], ['1000']])(
     'refuses %j: 得分必须是 0–100 之间的数字',
     (text) => {
-      expect(value(parseScore(text))).toBe('!得分必须是 0–100 之间的数字');
+      expect(value(parseScore(text))).toBe(`!得分必须是 0–100 之间的数字，${text === '' ? '单元格为空' : `读到的是「${text}」`}`);
     },
   );
 
   it.each([['85.005'], ['0.001'], ['99.999']])('refuses %j: 最多两位小数', (text) => {
-    expect(value(parseScore(text))).toBe('!得分最多两位小数');
+    expect(value(parseScore(text))).toBe(`!得分最多两位小数，读到的是「${text}」`);
   });
 
   it('names the field it reads', () => {
-    expect(value(parseScore('x', '平均分'))).toBe('!平均分必须是 0–100 之间的数字');
+    expect(value(parseScore('x', '平均分'))).toBe('!平均分必须是 0–100 之间的数字，读到的是「x」');
   });
 });
 
@@ -41,9 +41,9 @@ describe('parsePoints', () => {
   it('reads deduction points from 0 (the NONE item) to 100', () => {
     expect(value(parsePoints('2.5'))).toBe(250);
     expect(value(parsePoints('0'))).toBe(0);
-    expect(value(parsePoints('-2'))).toBe('!扣分必须是 0–100 之间的数字');
-    expect(value(parsePoints('101'))).toBe('!扣分必须是 0–100 之间的数字');
-    expect(value(parsePoints('1.255'))).toBe('!扣分最多两位小数');
+    expect(value(parsePoints('-2'))).toBe('!扣分必须是 0–100 之间的数字，读到的是「-2」');
+    expect(value(parsePoints('101'))).toBe('!扣分必须是 0–100 之间的数字，读到的是「101」');
+    expect(value(parsePoints('1.255'))).toBe('!扣分最多两位小数，读到的是「1.255」');
   });
 });
 
@@ -59,11 +59,11 @@ describe('parseInteger', () => {
   });
 
   it.each([['0'], ['-3'], ['12.5'], [''], ['一千'], ['1,20']])('refuses households %j', (text) => {
-    expect(value(parseInteger(text, 1, '户数'))).toBe('!户数必须是大于 0 的整数');
+    expect(value(parseInteger(text, 1, '户数'))).toBe(`!户数必须是大于 0 的整数，${text === '' ? '单元格为空' : `读到的是「${text}」`}`);
   });
 
   it('refuses a negative count with its own message', () => {
-    expect(value(parseInteger('-1', 0, '投诉数'))).toBe('!投诉数必须是不小于 0 的整数');
+    expect(value(parseInteger('-1', 0, '投诉数'))).toBe('!投诉数必须是不小于 0 的整数，读到的是「-1」');
   });
 });
 

@@ -97,7 +97,7 @@ describe('readXlsxRows', () => {
     expect(await rowsOf(path)).toEqual([
       { row: 1, cells: ['日期', '数', '布尔', '公式'] },
       { row: 2, cells: ['2025-03-01', '85.5', 'TRUE', '171'] },
-      { row: 3, cells: ['45717', '0.30000000000000004', 'FALSE'] },
+      { row: 3, cells: ['45717', '0.3', 'FALSE'] },
     ]);
   });
 
