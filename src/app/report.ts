@@ -17,10 +17,10 @@ import { findRound, getRound, type RoundRecord } from '../db/rounds-repo';
 import { latestComputation } from '../db/results-repo';
 import type { FirmHistoryPoint, PreviousRound, ReportData, ReportHalf, ReportProject } from '../reports/report-data';
 import { writeRoundWorkbook } from '../reports/workbook';
-import { renderCertificate, renderRoundCharts, renderScoreCard } from '../reports/charts';
-import { copyNoticeFont, renderAnnouncement, renderRectificationNotice, type AnnouncementFirm } from '../reports/notices';
+import { renderRoundCharts, renderScoreCard } from '../reports/charts';
+import { planDocuments } from './documents';
 import { toIsoDate } from '../db/rounds-repo';
-import { type AppContext, isoDateCst } from './context';
+import type { AppContext } from './context';
 import { formatScore } from './labels';
 
 export interface ReportProgress {
@@ -221,13 +221,12 @@ export async function writeRoundReport(
   const firms = data.result.firms;
   const scoreCards = opts.scoreCards ?? (firms.length <= 500 ? 'all' : 'listed');
   const cardFirms = scoreCards === 'none' ? [] : firms.filter((f) => scoreCards === 'all' || f.list !== null);
-  const names = new Map(firms.map((f) => [f.uscc, f.name]));
-  const issuedOn = (data.round.publishedAt ?? data.generatedAt).slice(0, 10);
+  // Refused before anything is written while the issuer or the city is not set.
+  const documents = await planDocuments(ctx, code, data);
 
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
-  const noticeCount = ['publicized', 'published'].includes(data.round.status) ? 1 + (data.round.status === 'published' ? firms.filter((f) => f.list === 'black').length : 0) : 0;
-  progress.start(1 + 4 + noticeCount + cardFirms.length + data.certificates.length, `生成 ${code} 的报告`);
+  progress.start(1 + 4 + documents.count + cardFirms.length, `生成 ${code} 的报告`);
   try {
     const workbook = join(outDir, `${code}-评价结果.xlsx`);
     await writeRoundWorkbook(data, workbook);
@@ -251,95 +250,12 @@ export async function writeRoundReport(
       progress.tick(`评分卡 ${firm.name}`);
     }
 
-    for (const file of await writeNotices(ctx, code, data, outDir)) {
+    await documents.write(outDir, (file, label) => {
       written.push(file);
-      progress.tick('公示公告与整改通知书');
-    }
-
-    if (data.certificates.length) await mkdir(join(outDir, 'certificates'), { recursive: true });
-    for (const cert of data.certificates) {
-      const png = await renderCertificate({ firmName: names.get(cert.uscc) ?? cert.uscc, uscc: cert.uscc, roundCode: code, number: cert.number, issuedOn, issuer: ISSUER });
-      const file = join(outDir, 'certificates', `${cert.number}.png`);
-      await writeFile(file, png);
-      written.push(file);
-      progress.tick(`荣誉证书 ${cert.number}`);
-    }
+      progress.tick(label);
+    });
   } finally {
     progress.stop();
   }
   return written;
-}
-
-/** The issuing authority printed on certificates and notices. */
-export const ISSUER = '××市住房和城乡建设局';
-
-/**
- * 公示公告 once a round is publicized, and a 整改通知书 per rectification once it is published,
- * as printable HTML under notices/.
- */
-async function writeNotices(ctx: AppContext, code: string, data: ReportData, outDir: string): Promise<string[]> {
-  const status = data.round.status;
-  if (status !== 'publicized' && status !== 'published') return [];
-  const round = await getRound(ctx.knex, code);
-  const dir = join(outDir, 'notices');
-  await mkdir(dir, { recursive: true });
-  await copyNoticeFont(dir);
-  const firms = data.result.firms;
-  const pick = (list: 'red' | 'black' | 'watch'): AnnouncementFirm[] =>
-    firms.filter((f) => f.list === list).map((f) => ({ rank: f.rank, name: f.name, uscc: f.uscc, composite: f.composite, reason: f.reasons[0] ?? '' }));
-  const publicizedOn = round.publicizedAt ? isoDateCst(new Date(round.publicizedAt)) : null;
-  const files: string[] = [];
-  const announcement = join(dir, `${code}-公示公告.html`);
-  await writeFile(
-    announcement,
-    renderAnnouncement({
-      roundCode: code,
-      issuer: ISSUER,
-      issuedOn: publicizedOn ?? data.generatedAt.slice(0, 10),
-      noticeEndsOn: round.noticeEndsOn,
-      ranked: data.result.ranked,
-      red: pick('red'),
-      black: pick('black'),
-      watch: pick('watch'),
-      objectionsTo: '向市住房和城乡建设局物业管理科',
-    }),
-  );
-  files.push(announcement);
-  if (status === 'published') {
-    const rules = parseRules(round.rules);
-    const rows: { uscc: string; issued_on: string | Date; deadline: string | Date; reinspect_by: string | Date }[] = await ctx
-      .knex('rectifications as r')
-      .join('firms as f', 'f.id', 'r.firm_id')
-      .where('r.round_id', round.id)
-      .select('f.uscc', 'r.issued_on', 'r.deadline', 'r.reinspect_by')
-      .orderBy('r.id');
-    let n = 0;
-    for (const row of rows) {
-      const firm = firms.find((f) => f.uscc === row.uscc);
-      if (!firm) continue;
-      n += 1;
-      const number = `${code}-ZG-${String(n).padStart(3, '0')}`;
-      const file = join(dir, `${number}-整改通知书-${safeName(firm.name)}.html`);
-      await writeFile(
-        file,
-        renderRectificationNotice({
-          roundCode: code,
-          number,
-          firmName: firm.name,
-          uscc: firm.uscc,
-          rank: firm.rank,
-          ranked: data.result.ranked,
-          composite: firm.composite,
-          reasons: firm.reasons,
-          issuedOn: toIsoDate(row.issued_on) as string,
-          deadline: toIsoDate(row.deadline) as string,
-          reinspectBy: toIsoDate(row.reinspect_by) as string,
-          consecutiveBlack: rules.consequences.consecutiveBlack,
-          issuer: ISSUER,
-        }),
-      );
-      files.push(file);
-    }
-  }
-  return files;
 }
