@@ -13,7 +13,7 @@ export const SETTING_KEYS = ['issuer', 'city'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export const SETTING_LABELS: Record<SettingKey, string> = { issuer: '发文单位', city: '城市名称' };
-const EXAMPLES: Record<SettingKey, string> = { issuer: '磐石市住房和城乡建设局', city: '磐石市' };
+export const SETTING_EXAMPLES: Record<SettingKey, string> = { issuer: '磐石市住房和城乡建设局', city: '磐石市' };
 const MAX_LENGTH: Record<SettingKey, number> = { issuer: 40, city: 20 };
 
 export interface SettingValue {
@@ -36,7 +36,7 @@ export function isSettingKey(key: string): key is SettingKey {
 
 /** The command line that sets a key, as the messages give it. */
 export function settingCommand(key: SettingKey): string {
-  return `hhb settings set ${key} ${EXAMPLES[key]}`;
+  return `hhb settings set ${key} ${SETTING_EXAMPLES[key]}`;
 }
 
 /** A setting's value as typed, trimmed and checked; a bad one names the field and says why. */
@@ -46,14 +46,14 @@ export function checkSettingValue(key: string, raw: unknown): { key: SettingKey;
   }
   const label = SETTING_LABELS[key];
   const problem = (message: string, short: string): DomainError => new DomainError('INPUT_INVALID', message, [{ row: null, column: key, message: short }]);
-  if (typeof raw !== 'string') throw problem(`${label}（${key}）应为文字，例如 ${EXAMPLES[key]}。`, '不是文字');
+  if (typeof raw !== 'string') throw problem(`${label}（${key}）应为文字，例如 ${SETTING_EXAMPLES[key]}。`, '不是文字');
   const value = raw.replace(/\s+/g, ' ').trim();
-  if (value === '') throw problem(`${label}（${key}）不能为空，例如 ${EXAMPLES[key]}。`, '为空');
+  if (value === '') throw problem(`${label}（${key}）不能为空，例如 ${SETTING_EXAMPLES[key]}。`, '为空');
   if ([...value].length > MAX_LENGTH[key]) throw problem(`${label}（${key}）最多 ${MAX_LENGTH[key]} 个字：「${value}」有 ${[...value].length} 个字。`, '过长');
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(raw)) throw problem(`${label}（${key}）不能含换行或控制字符。`, '含控制字符');
-  if (/[×xXｘＸ＊*]{2}|某市/.test(value)) throw problem(`${label}（${key}）「${value}」是占位文字，请填写真实名称，例如 ${EXAMPLES[key]}。`, '占位文字');
-  if (!/[\u4e00-\u9fff]/.test(value)) throw problem(`${label}（${key}）「${value}」应为中文名称，例如 ${EXAMPLES[key]}。`, '不是中文名称');
+  if (/[×xXｘＸ＊*]{2}|某市/.test(value)) throw problem(`${label}（${key}）「${value}」是占位文字，请填写真实名称，例如 ${SETTING_EXAMPLES[key]}。`, '占位文字');
+  if (!/[\u4e00-\u9fff]/.test(value)) throw problem(`${label}（${key}）「${value}」应为中文名称，例如 ${SETTING_EXAMPLES[key]}。`, '不是中文名称');
   return { key, value };
 }
 

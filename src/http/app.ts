@@ -12,6 +12,8 @@ import { openApiDocument } from './openapi';
 import { pagesRouter, renderErrorPage, viewEnvironment } from './pages';
 import { PublishedCache } from './published-cache';
 import { RouteRegistry } from './route';
+import { settingsApiRouter } from './settings-api';
+import { settingsPageRouter } from './settings-page';
 import { DomainError } from '../domain/errors';
 
 export type { HttpDeps } from './deps';
@@ -57,11 +59,11 @@ export function createApp(input: HttpDeps): Express {
     res.json(openApiDocument(registry));
   });
   app.use(authenticate(deps.ctxOf));
-  app.use('/api/v1', express.json({ limit: '1mb' }), apiRouter(deps, registry, cache));
+  app.use('/api/v1', express.json({ limit: '1mb' }), settingsApiRouter(deps, registry), apiRouter(deps, registry, cache));
   app.use('/api', (req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(pagesRouter(deps, views));
+  app.use(pagesRouter(deps, views), settingsPageRouter(deps, views));
   app.use((req) => {
     throw new DomainError('NOT_FOUND', `页面不存在：${req.path}`);
   });

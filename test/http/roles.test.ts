@@ -102,6 +102,8 @@ const CASES: Case[] = [
   { name: 'POST a decision on a missing proposal', send: (a) => request(a).post('/api/v1/proposals/999999/decision').send({ decision: 'rejected', reason: '理由' }), allowed: { admin: 404, bureau: 404 } },
   { name: 'GET audit log', send: (a) => request(a).get(`/api/v1/audit?limit=5&entity=${PUBLISHED}`), allowed: { admin: 200, bureau: 200 } },
   { name: 'GET audit verification', send: (a) => request(a).get('/api/v1/audit/verify'), allowed: { admin: 200, bureau: 200 } },
+  { name: 'GET /settings', send: (a) => request(a).get('/api/v1/settings'), allowed: { admin: 200 } },
+  { name: 'PUT /settings (a placeholder issuer)', send: (a) => request(a).put('/api/v1/settings').send({ issuer: '××市住房和城乡建设局' }), allowed: { admin: 400 } },
   { name: 'GET a firm history', send: (a, c) => request(a).get(`/api/v1/firms/${c.firms[1]?.uscc}/history`), allowed: Object.fromEntries(WHO.map((w) => [w, 200])) },
 ];
 

@@ -1,0 +1,72 @@
+/**
+ * The admin's settings page (/settings): the issuing body and the city printed on every notice and
+ * certificate, with who last changed each. The form saves both at once, all or nothing; a refused
+ * value re-renders the form with the message, the field and the values as typed.
+ */
+import express, { type Request, type Response, Router } from 'express';
+import type nunjucks from 'nunjucks';
+import { SETTING_EXAMPLES, SETTING_KEYS, SETTING_LABELS, readSettings, setSettings } from '../app/settings';
+import { DomainError, type FieldProblem } from '../domain/errors';
+import { authOf, checkCsrf } from './auth';
+import type { ResolvedDeps } from './deps';
+import { asDomainError, statusOf } from './error-handler';
+import { ADMIN } from './policy';
+
+/** An instant as the bureau reads it, in China time: 2025年7月20日 09:00. */
+function chinaDateTime(iso: string): string {
+  const cst = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
+  return `${Number(cst.slice(0, 4))}年${Number(cst.slice(5, 7))}月${Number(cst.slice(8, 10))}日 ${cst.slice(11, 16)}`;
+}
+
+export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
+  const r = Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+
+  const admin = (req: Request, res: Response): boolean => {
+    const user = authOf(res).user;
+    if (!user) {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return false;
+    }
+    if (!ADMIN.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面：系统设置只有管理员可以修改。`);
+    return true;
+  };
+
+  const page = async (res: Response, extra: { notice?: string; error?: DomainError; typed?: Record<string, string> } = {}, status = 200) => {
+    const auth = authOf(res);
+    const settings = await readSettings(deps.ctxOf(res));
+    const fields = SETTING_KEYS.map((key) => ({
+      key,
+      label: SETTING_LABELS[key],
+      value: extra.typed?.[key] ?? settings[key].value ?? '',
+      example: SETTING_EXAMPLES[key],
+      set: settings[key].value !== null,
+      changed: settings[key].updatedAt ? `${settings[key].updatedBy} 于 ${chinaDateTime(settings[key].updatedAt as string)} 设置` : null,
+    }));
+    const problems = extra.error && Array.isArray(extra.error.details) ? (extra.error.details as FieldProblem[]) : [];
+    res
+      .status(status)
+      .type('html')
+      .send(views.render('settings.njk', { user: auth.user, csrf: auth.csrf, title: '系统设置', fields, notice: extra.notice, error: extra.error ? { message: extra.error.message, problems } : null }));
+  };
+
+  r.get('/settings', async (req, res) => {
+    if (admin(req, res)) await page(res, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
+  });
+
+  r.post('/settings', form, async (req, res) => {
+    if (!admin(req, res)) return;
+    checkCsrf(req, res);
+    const body = req.body as Record<string, string | undefined>;
+    const typed = Object.fromEntries(SETTING_KEYS.map((k) => [k, body[k] ?? '']));
+    try {
+      const saved = await setSettings(deps.ctxOf(res), typed);
+      const changed = saved.filter((s) => s.changed).map((s) => `${SETTING_LABELS[s.key]}：${s.value}`);
+      res.redirect(303, `/settings?done=${encodeURIComponent(changed.length ? `已保存 ${changed.join('；')}` : '设置没有变化')}`);
+    } catch (e) {
+      const error = asDomainError(e);
+      await page(res, { error, typed }, statusOf(error));
+    }
+  });
+  return r;
+}
