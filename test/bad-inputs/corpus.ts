@@ -336,5 +336,7 @@ export async function writeCorpus(dir: string): Promise<BadCase[]> {
   cases.push({ id: 'file-is-directory', what: '导入的是一个文件夹', args: commandFor('street', dir), exit: 2, message: /文件夹|文件/ });
   cases.push({ id: 'unknown-source', what: '未知的评分来源', args: ['scores', 'import', WORLD.round, '--source', 'mayor', street], exit: 2, message: /选项|参数/ });
   cases.push({ id: 'unknown-command', what: '未知的命令', args: ['scores', 'delete', WORLD.round], exit: 2, message: /命令|参数/ });
+  cases.push({ id: 'settings-placeholder-issuer', what: '发文单位填成占位文字 ××市住房和城乡建设局', args: ['settings', 'set', 'issuer', '××市住房和城乡建设局'], exit: 2, message: /占位文字/ });
+  cases.push({ id: 'settings-unknown-key', what: '设置不存在的设置项', args: ['settings', 'set', 'mayor', '张三'], exit: 2, message: /没有设置项「mayor」/ });
   return cases;
 }
