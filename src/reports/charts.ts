@@ -204,9 +204,16 @@ export function sourcesChart(data: ReportData): Promise<Buffer> {
   return renderChart(config, { width: Math.min(1400, Math.max(1000, 160 + shown.length * 40)), height: 620 });
 }
 
-/** 街道平均分: household-weighted resident and street scores per street. */
+/**
+ * 街道平均分: household-weighted resident and street scores per street. A year-end round has no
+ * projects of its own: its two half years' projects are taken together (each half year's households
+ * weigh its scores).
+ */
 export function streetsChart(data: ReportData): Promise<Buffer> {
-  const all = summarizeStreets(data.projects, data.result.firms);
+  const annual = data.round.kind === 'annual';
+  const projects = annual ? data.halves.flatMap((half) => half.projects) : data.projects;
+  const all = summarizeStreets(projects, data.result.firms);
+  const over = annual && data.halves.length > 0 ? `，${data.halves.map((half) => half.code).join('、')} 合计` : '';
   const byResident = [...all].sort((a, b) => (b.resident ?? -1) - (a.resident ?? -1));
   const shown = byResident.length <= STREETS_PER_END * 2 ? byResident : [...byResident.slice(0, STREETS_PER_END), ...byResident.slice(-STREETS_PER_END)];
   const config: ChartConfiguration<'bar', (number | null)[], string> = {
@@ -221,7 +228,7 @@ export function streetsChart(data: ReportData): Promise<Buffer> {
     options: {
       plugins: {
         title: title(
-          `${data.round.code} 各街道平均得分（共 ${all.length} 个街道${shown.length < all.length ? `，显示居民评分最高与最低各 ${STREETS_PER_END} 个` : ''}）`,
+          `${data.round.code} 各街道平均得分（共 ${all.length} 个街道${over}${shown.length < all.length ? `，显示居民评分最高与最低各 ${STREETS_PER_END} 个` : ''}）`,
         ),
         legend: { display: true, position: 'top' },
       },
@@ -230,7 +237,7 @@ export function streetsChart(data: ReportData): Promise<Buffer> {
         y: { min: 0, max: 100, title: { display: true, text: '得分' } },
       },
     },
-    plugins: shown.length === 0 ? [emptyMessage('本期无项目数据')] : [],
+    plugins: shown.length === 0 ? [emptyMessage(annual ? `各街道明细见 ${data.round.code.slice(0, 4)}-H1、${data.round.code.slice(0, 4)}-H2 报表` : '本期无项目数据')] : [],
   };
   return renderChart(config, { width: Math.min(1200, Math.max(1000, 160 + shown.length * 26)), height: 560 });
 }

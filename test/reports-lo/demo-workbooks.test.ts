@@ -71,7 +71,6 @@ interface JsonFirm {
 const soffice = findSoffice();
 const enabled = soffice !== null || Boolean(process.env.CI);
 if (!enabled) {
-  // eslint-disable-next-line no-console
   console.warn('跳过 LibreOffice 往返测试：本机没有 soffice（Debian：apt-get install libreoffice-calc-nogui）；CI 中此测试必须运行。');
 }
 const describeLo = enabled ? describe : describe.skip;

@@ -144,6 +144,25 @@ describe('renderRoundCharts', () => {
     expect(Math.min(...black)).toBeGreaterThan(image.height / 2);
   });
 
+  it('draws a year-end round\'s streets from its two half years\' projects', async () => {
+    const h1 = aReportData(['red', null, 'black']);
+    const h2 = aReportData([null, 'red', 'black']);
+    const year = aReportData(['red', null, 'black'], {
+      round: { ...h1.round, code: '2025-Y', kind: 'annual' },
+      projects: [],
+      halves: [
+        { code: '2025-H1', firms: h1.result.firms, projects: h1.projects, regulator: h1.regulator, completeness: h1.completeness },
+        { code: '2025-H2', firms: h2.result.firms, projects: h2.projects, regulator: h2.regulator, completeness: h2.completeness },
+      ],
+    });
+    const streets = (await renderRoundCharts(year)).find((c) => c.name === 'streets.png');
+    if (!streets) throw new Error('no streets chart');
+    const image = await decode(streets.png);
+    // resident bars (#4e79a7) and street bars (#59a14f) for both streets, not an empty chart
+    expect(rowsOfColour(image, [0x4e, 0x79, 0xa7], 20).length).toBeGreaterThan(100);
+    expect(rowsOfColour(image, [0x59, 0xa1, 0x4f], 20).length).toBeGreaterThan(100);
+  });
+
   it('renders an empty round without failing', async () => {
     const charts = await renderRoundCharts(aReportData([]));
     expect(charts).toHaveLength(4);
