@@ -390,6 +390,8 @@ interface FoundHeader {
  */
 async function findHeader(spec: KindSpec, opened: Opened, problems: Problems): Promise<FoundHeader | null> {
   let first: { sheet: string | null; row: RawRow } | null = null;
+  /** The first row that names some of the columns: a header with a mistake in it. */
+  let attempt: { sheet: string | null; row: RawRow } | null = null;
   let sheetCount = 0;
   for await (const sheet of opened.sheets()) {
     sheetCount += 1;
@@ -404,6 +406,7 @@ async function findHeader(spec: KindSpec, opened: Opened, problems: Problems): P
         if (raw.row > HEADER_SEARCH_ROWS) break searching;
         if (isEmptyRow(raw.cells)) continue;
         firstRow ??= raw;
+        if (attempt === null && namesAnyColumn(spec, raw)) attempt = { sheet: sheet.name, row: raw };
         if (hasRequiredColumns(spec, raw)) return { sheet: sheet.name, header: raw, after: chunk.slice(i + 1), rest: rows };
       }
     }
@@ -414,15 +417,16 @@ async function findHeader(spec: KindSpec, opened: Opened, problems: Problems): P
     problems.add(null, null, sheetCount > 1 ? '文件是空的：所有工作表都没有列名行' : '文件是空的：没有列名行');
     return null;
   }
-  problems.sheet = first.sheet;
-  if (namesAnyColumn(spec, first.row)) {
+  if (attempt !== null) {
     // a header with a missing or misspelt column: say which
-    mapHeader(spec, first.row, problems);
+    problems.sheet = attempt.sheet;
+    mapHeader(spec, attempt.row, problems);
   } else {
+    problems.sheet = first.sheet;
     const required = spec.columns.filter((c) => c.required).map((c) => `${c.zh}/${c.en}`);
     const oneOf = spec.oneOf?.map((k) => spec.columns.find((c) => c.key === k)?.zh ?? k).join(' 或 ');
     const where = sheetCount > 1 ? `任何一个工作表的前 ${HEADER_SEARCH_ROWS} 行` : `前 ${HEADER_SEARCH_ROWS} 行`;
-    problems.add(null, null, `${where}中没有找到列名行：列名行须包含 ${required.join('、')}${oneOf ? `，以及 ${oneOf}` : ''}`);
+    problems.add(null, null, `${where}中没有列名行（缺少必填列：${required.join('、')}${oneOf ? `，以及 ${oneOf}` : ''}）：列名行须写在数据上方`);
   }
   return null;
 }

@@ -338,5 +338,23 @@ export async function writeCorpus(dir: string): Promise<BadCase[]> {
   cases.push({ id: 'unknown-command', what: '未知的命令', args: ['scores', 'delete', WORLD.round], exit: 2, message: /命令|参数/ });
   cases.push({ id: 'settings-placeholder-issuer', what: '发文单位填成占位文字 ××市住房和城乡建设局', args: ['settings', 'set', 'issuer', '××市住房和城乡建设局'], exit: 2, message: /占位文字/ });
   cases.push({ id: 'settings-unknown-key', what: '设置不存在的设置项', args: ['settings', 'set', 'mayor', '张三'], exit: 2, message: /没有设置项「mayor」/ });
+
+  // ---- How values are read: what spreadsheets do to a value ------------------------------------
+  const percentBook = new ExcelJS.Workbook();
+  const percentSheet = percentBook.addWorksheet('街道评分');
+  percentSheet.addRow(['项目编号', '得分']);
+  percentSheet.addRow(['P002', 0.85]);
+  percentSheet.getCell('B2').numFmt = '0%';
+  add('street-score-percent-format-xlsx', 'XLSX 得分单元格为百分比格式（0.85 显示为 85%）', 'street', 'street-percent.xlsx', Buffer.from(await percentBook.xlsx.writeBuffer()), /百分比格式.*请填写 85/);
+  add('summary-mean-percent', '问卷汇总均分写成 85%', 'resident-summary', 'summary-mean-percent.csv', csvText(withCell(VALID['resident-summary'], 1, 2, '85%')), /百分比格式/);
+  add('regulator-score-percent', '行管评分写成 91%', 'regulator', 'regulator-score-percent.csv', csvText(withCell(VALID.regulator, 1, 2, '91%')), /百分比格式/);
+  add('summary-responses-over-households', '有效样本数超过项目户数', 'resident-summary', 'summary-over.csv', csvText(withCell(VALID['resident-summary'], 1, 1, '301')), /有效样本数 301 超过项目 P003 的户数 300/);
+  cases[cases.length - 1]!.worldSpecific = true;
+  add('events-date-before-round', '事件日期在上一个半年', 'events', 'events-2024.csv', csvText(withCell(VALID.events, 1, 2, '2024-11-01')), /日期 2024-11-01 不在本评价周期/);
+  add('events-date-after-round', '事件日期在下一个半年', 'events', 'events-h2.csv', csvText(withCell(VALID.events, 1, 2, '2025-07-01')), /不在本评价周期/);
+  add('firms-uscc-excel-scientific', '统一社会信用代码被 Excel 转成 9.12201E+17', 'firms', 'firms-uscc-sci.csv', csvText(withCell(VALID.firms, 1, 0, '9.12201E+17')), /Excel 转成了数字.*文本/);
+  add('regulator-uscc-excel-digits', '统一社会信用代码被 Excel 截成 15 位有效数字', 'regulator', 'regulator-uscc-digits.csv', csvText(withCell(VALID.regulator, 1, 0, '912201000000001000')), /Excel 转成了数字/);
+  add('street-ods', 'OpenDocument 表格（.ods）', 'street', 'street.ods', writeZip([{ name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet') }]), /\.ods.*另存为/);
+  add('street-header-below-row-10', '列名行在第 12 行', 'street', 'street-low-header.csv', csvText([...Array.from({ length: 11 }, (_, i) => [`说明 ${i + 1}`, '']), ...VALID.street]), /前 10 行中没有列名行/);
   return cases;
 }

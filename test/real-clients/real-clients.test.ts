@@ -142,7 +142,7 @@ describe.each(backends())('real-client files on %s', (kind) => {
 
     it('refuses a header below the first 10 rows, saying which columns it looks for', async () => {
       const { details } = await refusal(roundData('street', 'openpyxl-header-too-low.xlsx'));
-      expect(details).toEqual([{ sheet: '街道评分', row: null, column: null, message: '前 10 行中没有找到列名行：列名行须包含 项目编号/project_code、得分/score' }]);
+      expect(details).toEqual([{ sheet: '街道评分', row: null, column: null, message: '前 10 行中没有列名行（缺少必填列：项目编号/project_code、得分/score）：列名行须写在数据上方' }]);
     });
   });
 

@@ -1,4 +1,4 @@
-import { parseDate, parseInteger, parsePoints, parseProjectKind, parseScore, parseSeverity, parseUscc, parseYesNo } from '../../../src/imports/values';
+import { USCC_AS_NUMBER_HELP, parseDate, parseInteger, parseMean, parsePoints, parseProjectKind, parseScore, parseSeverity, parseUscc, parseYesNo } from '../../../src/imports/values';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T | string => (r.ok ? r.value : `!${r.message}`);
 
@@ -137,5 +137,59 @@ describe('yes/no, severity, kind, USCC', () => {
     expect(value(parseUscc(' 91350100m000100y43 '))).toBe('91350100M000100Y43');
     expect(value(parseUscc('91350100M000100Y42'))).toBe('!统一社会信用代码 91350100M000100Y42 无效：校验码错误，应为 3');
     expect(value(parseUscc(''))).toBe('!统一社会信用代码不能为空');
+  });
+});
+
+describe('how values are read (percent cells, exact means, USCCs Excel changed)', () => {
+  it.each([
+    ['85%', '得分', '得分 85% 是百分比格式：请填写 85（不带 %），并把单元格格式设为「常规」或「数值」'],
+    ['92.5%', '得分', '得分 92.5% 是百分比格式：请填写 92.5（不带 %），并把单元格格式设为「常规」或「数值」'],
+    ['85 ％', '平均分', '平均分 85% 是百分比格式：请填写 85（不带 %），并把单元格格式设为「常规」或「数值」'],
+  ])('refuses the percentage %j as a %s, saying what to type', (text, label, message) => {
+    expect(value(parseScore(text, label))).toBe(`!${message}`);
+    expect(value(parseMean(text, label))).toBe(`!${message}`);
+  });
+
+  it('refuses a percentage as a count too', () => {
+    expect(value(parseInteger('50%', 1, '有效样本数'))).toBe('!有效样本数 50% 是百分比格式：请填写 50（不带 %），并把单元格格式设为「常规」或「数值」');
+  });
+
+  it.each([
+    ['78.6666666666667', 7867, '78.6666666666667'],
+    ['78.3333333333333', 7833, '78.3333333333333'],
+    ['80', 8000, '80'],
+    ['80.50', 8050, '80.5'],
+    ['99.995', 10000, '99.995'],
+    ['0.123456789012345', 12, '0.123456789012345'],
+    ['100.000', 10000, '100'],
+  ])('keeps the mean %j exactly as given (hundredths %i for display)', (text, hundredths, decimal) => {
+    expect(value(parseMean(text))).toEqual({ hundredths, decimal });
+  });
+
+  it.each([
+    ['100.0000000000001', '平均分必须是 0–100 之间的数字，读到的是「100.0000000000001」'],
+    ['78.6666666666666667', '平均分最多 15 位小数，读到的是「78.6666666666666667」'],
+    ['78.66666666666667', '平均分最多 15 位有效数字，读到的是「78.66666666666667」'],
+    ['七十八', '平均分必须是 0–100 之间的数字，读到的是「七十八」'],
+  ])('refuses the mean %j', (text, message) => {
+    expect(value(parseMean(text))).toBe(`!${message}`);
+  });
+
+  it.each([['9.14403E+17'], ['9.14403001922038E+17'], ['914403001922038000'], ['913301000070001400']])(
+    'says Excel turned the USCC %j into a number, and how to keep it as text',
+    (text) => {
+      expect(value(parseUscc(text))).toBe(
+        `!统一社会信用代码 ${text.toUpperCase()} 像是被 Excel 转成了数字（Excel 只保留 15 位有效数字，末尾几位已改变）：${USCC_AS_NUMBER_HELP}`,
+      );
+    },
+  );
+
+  it('accepts a valid all-digit USCC, and one kept as text by a leading apostrophe', () => {
+    expect(value(parseUscc('914403001922038216'))).toBe('914403001922038216');
+    expect(value(parseUscc("'91350100M000100Y43"))).toBe('91350100M000100Y43');
+  });
+
+  it('still gives the check character for a mistyped code with letters', () => {
+    expect(value(parseUscc('91350100M000100Y42'))).toBe('!统一社会信用代码 91350100M000100Y42 无效：校验码错误，应为 3');
   });
 });

@@ -2,7 +2,7 @@ import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:f
 import { once } from 'node:events';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { type RawRow, excelSerialToIso, readXlsxRows } from '../../../src/imports/xlsx-reader';
+import { type RawRow, type XlsxSheet, excelSerialToIso, isPercentFormatCode, numberText, openXlsxWorkbook, readXlsxRows } from '../../../src/imports/xlsx-reader';
 import { ZipError, bufferSource, fileSource } from '../../../src/imports/zip';
 import { readImport } from '../../../src/imports';
 import { problemsOf, tempDir } from './helpers';
@@ -212,3 +212,62 @@ function zip(files: Record<string, string | Buffer>, declared: Record<string, nu
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
 }
+
+describe('values as a person sees them', () => {
+  it.each([
+    ['89.99999999999999', '90'],
+    ['70.00000000000001', '70'],
+    ['90.00000000000001', '90'],
+    ['78.66666666666667', '78.6666666666667'],
+    ['0.30000000000000004', '0.3'],
+    ['85.5', '85.5'],
+    ['913301000070001400', '913301000070001000'],
+    ['9.13301E+17', '913301000000000000'],
+  ])('reads the number %s at 15 significant digits as %s', (raw, shown) => {
+    expect(numberText(raw)).toBe(shown);
+  });
+
+  it.each([
+    ['0%', true],
+    ['0.00%', true],
+    ['0.0%;[Red]-0.0%', true],
+    ['"%"0', false],
+    ['0\\%', false],
+    ['[$%-804]0', false],
+    ['yyyy-mm-dd', false],
+  ])('knows whether the format code %j shows a percentage (%s)', (code, percent) => {
+    expect(isPercentFormatCode(code)).toBe(percent);
+  });
+
+  it('surfaces percent-formatted numbers (built-in 0%, 0.00% and a custom code) as the text shown', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('评分');
+    sheet.addRow(['得分', '得分2', '得分3', '普通']);
+    sheet.addRow([0.85, 0.9, 0.925, 0.85]);
+    sheet.getCell('A2').numFmt = '0%';
+    sheet.getCell('B2').numFmt = '0.00%';
+    sheet.getCell('C2').numFmt = '0.0%;[Red]-0.0%';
+    const path = tmp.path('percent.xlsx');
+    await workbook.xlsx.writeFile(path);
+    expect((await rowsOf(path))[1]).toEqual({ row: 2, cells: ['85%', '90%', '92.5%', '0.85'] });
+  });
+
+  it('lists the visible sheets in tab order and reads any of them', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('填表说明').addRow(['请按模板填写']);
+    workbook.addWorksheet('隐藏', { state: 'hidden' }).addRow(['项目编号']);
+    workbook.addWorksheet('数据').addRow(['项目编号', '得分']);
+    const path = tmp.path('sheets.xlsx');
+    await workbook.xlsx.writeFile(path);
+    const source = await fileSource(path);
+    try {
+      const book = await openXlsxWorkbook(source);
+      expect(book.sheets.map((s) => s.name)).toEqual(['填表说明', '数据']);
+      const rows: RawRow[] = [];
+      for await (const row of book.rows(book.sheets[1] as XlsxSheet)) rows.push(row);
+      expect(rows).toEqual([{ row: 1, cells: ['项目编号', '得分'] }]);
+    } finally {
+      await source.close();
+    }
+  });
+});
