@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { loadConfig } from '../src/config';
-import { createDb } from '../src/db/knex-factory';
+import { type Db, createDb } from '../src/db/knex-factory';
+import { ensureMigrated } from '../src/db/migrate';
 import type { AppContext } from '../src/app/context';
 import type { CliIo } from './io';
 
@@ -27,9 +28,15 @@ export async function withApp<T>(
   { migrate = true }: { migrate?: boolean } = {},
 ): Promise<T> {
   const config = loadConfig(io.env, { db: opts.db });
+  const run = (db: Db): Promise<T> => fn({ knex: db.knex, dbKind: db.kind, actor: `cli:${osUser()}`, now: io.now });
+  const kept = (await io.databases?.open(config.database)) ?? null;
+  if (kept !== null) {
+    if (migrate) await ensureMigrated(kept.knex);
+    return run(kept);
+  }
   const db = await createDb(config.database, { migrate });
   try {
-    return await fn({ knex: db.knex, dbKind: db.kind, actor: `cli:${osUser()}`, now: io.now });
+    return await run(db);
   } finally {
     await db.close();
   }

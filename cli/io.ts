@@ -1,4 +1,17 @@
 import type { Writable } from 'node:stream';
+import type { DatabaseConfig } from '../src/config';
+import type { Db } from '../src/db/knex-factory';
+
+/**
+ * Databases kept open across the commands of one process (tests run hundreds of commands
+ * in-process). Without it, each command opens its database and closes it when done.
+ */
+export interface OpenDatabases {
+  /** The open database for this configuration, or null to let the command open its own. Never closed by the command. */
+  open(database: Readonly<DatabaseConfig>): Promise<Db | null>;
+  /** Closes and forgets an embedded data folder's database (before `hhb demo` wipes the folder). */
+  release(dataDir: string): Promise<void>;
+}
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
@@ -8,6 +21,7 @@ export interface CliIo {
   cwd: string;
   /** Current time; commands never call `new Date()` themselves, so tests can fix it. */
   now: () => Date;
+  databases?: OpenDatabases;
 }
 
 export function processIo(): CliIo {

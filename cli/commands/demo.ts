@@ -30,6 +30,7 @@ async function prepareDemoDatabase(io: CliIo, db: string | undefined): Promise<s
       `${dir} 中已有数据，hhb demo 不会覆盖它。请用 --db <另一个目录> 运行示例（例如 npx hhb demo --db ./demo-data），或先移走该目录。`,
     );
   }
+  await io.databases?.release(dir);
   await rm(dir, { recursive: true, force: true });
   return dir;
 }

@@ -7,7 +7,9 @@
  *     it('…', async () => { await t.knex('firms')… });
  *   });
  */
+import { Blob as NodeBlob } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import nodeModule from 'node:module';
 import type * as PgliteLib from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
@@ -39,7 +41,7 @@ function withDatabase(url: string, database: string): string {
  * imports node builtins dynamically, which jest's vm refuses without --experimental-vm-modules.
  * Dates are re-created in the test's realm so that `instanceof Date` holds in tests.
  */
-async function newPglite(): Promise<PgliteLib.PGlite> {
+async function newPglite(template: Blob | null, dataDir?: string): Promise<PgliteLib.PGlite> {
   const loader = nodeModule as unknown as { _load(request: string, parent: null, isMain: boolean): unknown };
   const lib = loader._load(require.resolve('@electric-sql/pglite'), null, false) as typeof PgliteLib;
   const { types } = lib;
@@ -59,7 +61,8 @@ async function newPglite(): Promise<PgliteLib.PGlite> {
       return serialize(isDate ? new NodeDate((value as Date).getTime()) : value);
     };
   const dateOids = [types.TIMESTAMPTZ, types.TIMESTAMP, types.DATE];
-  const instance = new lib.PGlite({
+  const instance = new lib.PGlite(dataDir, {
+    ...(template ? { loadDataDir: template } : {}),
     parsers: Object.fromEntries(dateOids.map((oid) => [oid, here(oid)])),
     serializers: Object.fromEntries(dateOids.map((oid) => [oid, there(oid)])),
   });
@@ -67,10 +70,34 @@ async function newPglite(): Promise<PgliteLib.PGlite> {
   return instance;
 }
 
+/**
+ * The migrated PGlite data directory that test/support/global-setup.ts dumped once for this run, or
+ * null (a test run without that setup, e.g. a single file through another runner): then initdb and
+ * every migration run here.
+ */
+function migratedPgliteTemplate(): Blob | null {
+  const file = process.env.HHB_TEST_PGLITE_TEMPLATE;
+  if (file === undefined || file === '' || !existsSync(file)) return null;
+  // node:buffer's Blob, not the test realm's: PGlite reads it in Node's realm.
+  return new NodeBlob([readFileSync(file)]) as unknown as Blob;
+}
+
+/**
+ * An embedded database in a data folder, opened the way `hhb` opens it; a folder that does not exist
+ * yet starts from the run's migrated template.
+ */
+export async function openPgliteFolder(dataDir: string): Promise<Db> {
+  const fresh = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  const pglite = await newPglite(fresh ? migratedPgliteTemplate() : null, dataDir);
+  return createDb({ kind: 'pglite', dataDir }, { pglite, migrate: false });
+}
+
 /** Creates and migrates a test database; `close()` destroys it (drops the PostgreSQL database). */
 export async function withTestDb(kind: DbKind, options: { migrate?: boolean } = {}): Promise<TestDb> {
+  const fromTemplate = options.migrate !== false;
   if (kind === 'pglite') {
-    const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, migrate: options.migrate, pglite: await newPglite() });
+    const pglite = await newPglite(fromTemplate ? migratedPgliteTemplate() : null);
+    const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, migrate: options.migrate, pglite });
     return { ...db, url: null };
   }
   const serverUrl = testDatabaseUrl();
@@ -78,7 +105,8 @@ export async function withTestDb(kind: DbKind, options: { migrate?: boolean } = 
   const name = `hhb_test_${randomBytes(6).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
   try {
-    await admin.raw(`create database ${name}`);
+    const template = process.env.HHB_TEST_PG_TEMPLATE;
+    await admin.raw(fromTemplate && template ? `create database ${name} template ${template}` : `create database ${name}`);
   } finally {
     await admin.destroy();
   }
