@@ -16,7 +16,9 @@ export async function testDatabase(backend: Backend, dir: string): Promise<{ url
   const name = `hhb_cli_${randomBytes(6).toString('hex')}`;
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
-  await client.query(`create database ${name}`);
+  // From the run's migrated template (test/support/global-setup.ts) when there is one.
+  const template = process.env.HHB_TEST_PG_TEMPLATE;
+  await client.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await client.end();
   const url = new URL(admin.toString());
   url.pathname = `/${name}`;
