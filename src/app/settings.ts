@@ -124,7 +124,7 @@ export async function documentSettings(ctx: AppContext): Promise<DocumentSetting
   if (missing.length) {
     throw new DomainError(
       'SETTINGS_MISSING',
-      `尚未设置${missing.map((k) => SETTING_LABELS[k]).join('和')}，不能生成印有发文单位的通知书和证书。请管理员运行 ${missing.map((k) => `\`${settingCommand(k)}\``).join('、')}（或在网页“系统设置”中填写）后重试。`,
+      `尚未设置${missing.map((k) => SETTING_LABELS[k]).join('和')}，不能生成印有发文单位的通知书和证书。请管理员运行 ${missing.map((k) => settingCommand(k)).join(' 和 ')}（名称换成本地的；也可在网页“系统设置”中填写）后重试。`,
       missing.map((k) => ({ row: null, column: k, message: `未设置${SETTING_LABELS[k]}` })),
     );
   }
