@@ -3,7 +3,8 @@
  * and must exit 0 — so the README cannot drift from the program.
  *
  * Taken from the README: each line of a ```sh block that calls `npx hhb` (two commands joined by
- * ` · ` are two lines), and each inline code span that is an `hhb` command. Comments (`# …`) are
+ * ` · ` are two lines), and each inline code span that is a whole `hhb` command (`hhb db status`;
+ * a bare `hhb report` in a sentence names a command and is left out). Comments (`# …`) are
  * dropped; optional parts (`[--json]`, `[--days 7]` …) are included, so the options are exercised
  * too; of alternatives (`passed|failed`) the first is taken.
  *
@@ -77,7 +78,12 @@ export function readmeCommands(markdown: string): ReadmeCommand[] {
       }
       return;
     }
-    for (const m of raw.matchAll(/`(?:npx )?(hhb [a-z][^`]*)`/g)) out.push({ line, text: (m[1] as string).trim() });
+    // An inline span is a command when it has words after the command name (`hhb db status`);
+    // `hhb report` alone in a sentence names the command, it is not a line to run.
+    for (const m of raw.matchAll(/`(?:npx )?(hhb [a-z][^`]*)`/g)) {
+      const text = (m[1] as string).trim();
+      if (text.split(/\s+/).length >= 3) out.push({ line, text });
+    }
   });
   return out;
 }
