@@ -8,7 +8,7 @@ import { importRoundData, type RoundDataKind } from '../../src/app/import-round-
 import { loadRoundInput } from '../../src/db/round-input';
 import { backends, useTestDb } from '../../src/db/test-db';
 import { DomainError, type FieldProblem } from '../../src/domain/errors';
-import { projectResidentScore } from '../../src/domain/resident-score';
+import { firmResidentScore, projectResidentScore } from '../../src/domain/resident-score';
 import { ODS_PROBLEM, XLS_PROBLEM } from '../../src/imports/read-import';
 import { USCC_AS_NUMBER_HELP } from '../../src/imports/values';
 import { A, B, C, ROUND, buildCity, contextOf, fixture, writeCsv } from './city';
@@ -73,6 +73,9 @@ describe.each(backends())('real-client files on %s', (kind) => {
       const p1 = input.firms.flatMap((f) => f.projects).find((p) => p.code === 'P001');
       expect(p1?.resident).toEqual({ form: 'summary', count: 120, mean: 7867, exactMean: '78.6666666666667' });
       expect(projectResidentScore(p1?.resident ?? null)?.toFraction()).toBe('786666666666667/10000000000000');
+      // the firm's household-weighted mean takes the mean as given, not 78.67
+      const firmA = input.firms.find((f) => f.uscc === A);
+      expect(firmResidentScore(firmA?.projects ?? []).score?.toFraction()).toBe('786666666666667/10000000000000');
     });
 
     it('reads dates typed as dates and as text, and a USCC column formatted as 文本', async () => {
