@@ -61,8 +61,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           io.stdout.write(shown.text);
           return EXIT.ok;
         }
+        println(io.stderr, `错误：缺少子命令。运行 hhb ${shown.command.name()} <子命令>，如下所列。`);
         io.stderr.write(shown.text);
-        println(io.stderr, `错误：缺少子命令。运行 hhb ${shown.command.name()} <子命令>，如上所列。`);
         return EXIT.badInput;
       }
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;

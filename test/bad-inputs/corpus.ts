@@ -338,6 +338,9 @@ export async function writeCorpus(dir: string): Promise<BadCase[]> {
   cases.push({ id: 'unknown-command', what: '未知的命令', args: ['scores', 'delete', WORLD.round], exit: 2, message: /命令|参数/ });
   cases.push({ id: 'settings-placeholder-issuer', what: '发文单位填成占位文字 ××市住房和城乡建设局', args: ['settings', 'set', 'issuer', '××市住房和城乡建设局'], exit: 2, message: /占位文字/ });
   cases.push({ id: 'settings-unknown-key', what: '设置不存在的设置项', args: ['settings', 'set', 'mayor', '张三'], exit: 2, message: /没有设置项「mayor」/ });
+  cases.push({ id: 'projects-street-mistyped', what: '项目的街道写错一个字（东成街道）', args: commandFor('projects', file('projects-street-typo.csv', csvText(withCell(VALID.projects, 1, 2, '东成街道')))), exit: 2, message: /未登记的街道「东成街道」.*东城街道（S1）/, worldSpecific: true });
+  cases.push({ id: 'users-street-unknown', what: '街道账号的街道未登记', args: ['users', 'add', '某科员', '--role', 'street', '--street', '东成街道'], exit: 2, message: /最接近的已登记街道：东城街道/, worldSpecific: true });
+  cases.push({ id: 'group-without-command', what: '命令组缺少子命令（hhb rounds）', args: ['rounds'], exit: 2, message: /缺少子命令/ });
 
   // ---- How values are read: what spreadsheets do to a value ------------------------------------
   const percentBook = new ExcelJS.Workbook();
