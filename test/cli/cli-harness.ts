@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli/run';
 import type { CliIo, OpenDatabases } from '../../cli/io';
@@ -26,6 +27,13 @@ const keptOpen: OpenDatabases = {
     if (db) await (await db).close();
   },
 };
+
+/** The open database of an embedded data folder that this file's `hhb` runs use (opened now if need be). */
+export async function keptDatabase(dataDir: string): Promise<Db> {
+  const db = await keptOpen.open({ kind: 'pglite', dataDir: resolve(dataDir) });
+  if (db === null) throw new Error('not an embedded data folder');
+  return db;
+}
 
 afterAll(async () => {
   for (const dir of [...folders.keys()]) await keptOpen.release(dir).catch(() => {});
