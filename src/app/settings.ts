@@ -4,9 +4,10 @@
  * with a placeholder such as ××市: while a setting is unset, documents are refused with the command
  * that sets it. Each change is audited with the old and the new value.
  */
+import type { Knex } from 'knex';
 import { appendAudit } from '../db/audit';
 import { lockSetting, readSettingRows, writeSetting } from '../db/settings-repo';
-import { DomainError } from '../domain/errors';
+import { DomainError, type FieldProblem } from '../domain/errors';
 import type { AppContext } from './context';
 
 export const SETTING_KEYS = ['issuer', 'city'] as const;
@@ -67,24 +68,27 @@ export async function readSettings(ctx: AppContext): Promise<Settings> {
   return out;
 }
 
+/** Writes one checked value in the transaction and audits it, unless it is the value already set. */
+async function apply(ctx: AppContext, trx: Knex.Transaction, c: { key: SettingKey; value: string }): Promise<{ key: SettingKey; value: string; previous: string | null; changed: boolean }> {
+  const previous = await lockSetting(trx, c.key);
+  if (previous === c.value) return { ...c, previous, changed: false };
+  await writeSetting(trx, c.key, c.value, ctx.actor, ctx.now());
+  await appendAudit(trx, { actor: ctx.actor, action: 'settings.set', entity: 'setting', entityId: c.key, before: previous === null ? null : { value: previous }, after: { value: c.value } });
+  return { ...c, previous, changed: true };
+}
+
 /**
  * Sets one key; audited as `settings.set` with the old and the new value. Setting the value it
  * already has changes nothing and writes no audit row.
  */
 export async function setSetting(ctx: AppContext, key: string, raw: unknown): Promise<{ key: SettingKey; value: string; previous: string | null; changed: boolean }> {
   const checked = checkSettingValue(key, raw);
-  return ctx.knex.transaction(async (trx) => {
-    const previous = await lockSetting(trx, checked.key);
-    if (previous === checked.value) return { ...checked, previous, changed: false };
-    await writeSetting(trx, checked.key, checked.value, ctx.actor, ctx.now());
-    await appendAudit(trx, { actor: ctx.actor, action: 'settings.set', entity: 'setting', entityId: checked.key, before: previous === null ? null : { value: previous }, after: { value: checked.value } });
-    return { ...checked, previous, changed: true };
-  });
+  return ctx.knex.transaction((trx) => apply(ctx, trx, checked));
 }
 
-/** Sets several keys at once (the admin page's form): all or nothing, each change audited. */
-export async function setSettings(ctx: AppContext, values: Partial<Record<string, unknown>>): Promise<{ key: SettingKey; value: string; changed: boolean }[]> {
-  const problems: { row: null; column: string; message: string }[] = [];
+/** Sets several keys at once (the admin page's form, the API): all or nothing, each change audited. */
+export async function setSettings(ctx: AppContext, values: Partial<Record<string, unknown>>): Promise<{ key: SettingKey; value: string; previous: string | null; changed: boolean }[]> {
+  const problems: FieldProblem[] = [];
   const messages: string[] = [];
   const checked: { key: SettingKey; value: string }[] = [];
   for (const [key, raw] of Object.entries(values)) {
@@ -93,23 +97,14 @@ export async function setSettings(ctx: AppContext, values: Partial<Record<string
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       messages.push(e.message);
-      problems.push(...(e.details as { row: null; column: string; message: string }[]));
+      problems.push(...(e.details as FieldProblem[]));
     }
   }
   if (problems.length) throw new DomainError('INPUT_INVALID', messages.join(' '), problems);
   if (checked.length === 0) throw new DomainError('INPUT_INVALID', '没有要保存的设置：请填写发文单位（issuer）或城市名称（city）。', [{ row: null, column: 'issuer', message: '为空' }]);
   return ctx.knex.transaction(async (trx) => {
-    const out: { key: SettingKey; value: string; changed: boolean }[] = [];
-    for (const c of checked) {
-      const previous = await lockSetting(trx, c.key);
-      if (previous === c.value) {
-        out.push({ ...c, changed: false });
-        continue;
-      }
-      await writeSetting(trx, c.key, c.value, ctx.actor, ctx.now());
-      await appendAudit(trx, { actor: ctx.actor, action: 'settings.set', entity: 'setting', entityId: c.key, before: previous === null ? null : { value: previous }, after: { value: c.value } });
-      out.push({ ...c, changed: true });
-    }
+    const out = [];
+    for (const c of checked) out.push(await apply(ctx, trx, c));
     return out;
   });
 }

@@ -82,8 +82,6 @@ export interface InterviewNoticeData extends FirmNotice {
   legalRep: string | null;
 }
 
-export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-
 // Fonts as WPS and Word on a bureau's Windows PC name them; digits and Latin letters in Times New Roman.
 const BODY_FONT = { eastAsia: '仿宋_GB2312', ascii: 'Times New Roman', hAnsi: 'Times New Roman' };
 const HEADING_FONT = { eastAsia: '黑体', ascii: 'Times New Roman', hAnsi: 'Times New Roman' };
