@@ -50,6 +50,8 @@ export interface ColumnSpec {
   required: boolean;
   /** A score-like cell (data validation 0–100 in templates). */
   score?: boolean;
+  /** A score-like cell taken exactly as given, up to 15 significant digits (a survey summary's mean). */
+  exact?: boolean;
   /** Shown for people (e.g. a project's name next to its code in a template): accepted, not imported. */
   info?: boolean;
 }
@@ -380,7 +382,7 @@ export const KINDS: Record<ImportKind, KindSpec> = {
       col('projectCode', '项目编号', 'project_code'),
       info('projectName', '项目名称', 'project_name'),
       col('responses', '有效样本数', 'responses'),
-      col('mean', '平均分', 'mean', true, true),
+      { ...col('mean', '平均分', 'mean', true, true), exact: true },
     ],
     schema: surveySummary,
     check: checkSummary,

@@ -42,6 +42,7 @@ function listValidation(values: string[], prompt: string): ExcelJS.DataValidatio
 
 function validationFor(column: ColumnSpec): ExcelJS.DataValidation | null {
   if (column.score) {
+    const decimals = column.exact ? '可带小数（如调查机构用平均值函数算出的 78.6666666666667）' : '最多两位小数';
     return {
       type: 'decimal',
       operator: 'between',
@@ -50,10 +51,10 @@ function validationFor(column: ColumnSpec): ExcelJS.DataValidation | null {
       showErrorMessage: true,
       errorStyle: 'stop',
       errorTitle: '输入有误',
-      error: `${column.zh}必须是 0–100 之间的数字，最多两位小数`,
+      error: `${column.zh}必须是 0–100 之间的数字，${decimals}`,
       showInputMessage: true,
       promptTitle: column.zh,
-      prompt: '请输入 0–100 之间的数字，最多两位小数',
+      prompt: `请输入 0–100 之间的数字，${decimals}；不要设为百分比格式`,
     };
   }
   switch (column.key) {

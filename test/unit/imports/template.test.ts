@@ -67,6 +67,16 @@ describe('writeTemplate', () => {
     expect(cell.dataValidation).toMatchObject({ type: 'decimal', operator: 'between', formulae: [0, 100] });
   });
 
+  it('tells a contractor the summary mean may keep its decimals, and a clerk that a score has two', async () => {
+    const summary = new ExcelJS.Workbook();
+    await summary.xlsx.readFile(await template('summary-dv.xlsx', 'survey-summary', projects));
+    const mean = (summary.worksheets[0] as ExcelJS.Worksheet).getCell('D2').dataValidation;
+    expect(mean).toMatchObject({ type: 'decimal', formulae: [0, 100], prompt: '请输入 0–100 之间的数字，可带小数（如调查机构用平均值函数算出的 78.6666666666667）；不要设为百分比格式' });
+    const street = new ExcelJS.Workbook();
+    await street.xlsx.readFile(await template('street-prompt.xlsx', 'street-scores', projects));
+    expect((street.worksheets[0] as ExcelJS.Worksheet).getCell('C2').dataValidation).toMatchObject({ prompt: '请输入 0–100 之间的数字，最多两位小数；不要设为百分比格式' });
+  });
+
   it('gives list validations to answers and to yes/no columns', async () => {
     const survey = await sheetXml(await template('survey.xlsx', 'survey-responses', []));
     expect(survey).toMatch(/<dataValidation type="decimal"[^>]*sqref="C2:C5001"/);
