@@ -9,6 +9,7 @@ import type { Knex } from 'knex';
 import { readImport, streamImport, type DeductionRow, type ImportContext, type RoundPeriod } from '../imports';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { parseRules } from '../rules';
+import { formatHundredths } from '../domain/rounding';
 import { appendAudit } from '../db/audit';
 import { getRound, type RoundRecord } from '../db/rounds-repo';
 import { loadSurveyResponses } from '../db/survey-bulk';
@@ -254,9 +255,9 @@ function checkDeductionItems(round: RoundRecord, rows: DeductionRow[]): void {
     if (!item) {
       problems.push({ row: r.row, column: '扣分项', message: `扣分项「${r.item}」不在本周期规则的扣分目录中（可用：${[...catalogue.keys()].join('、')}）` });
     } else if (r.points > Math.round(item.points * 100)) {
-      problems.push({ row: r.row, column: '扣分', message: `扣分项 ${item.code}（${item.description}）每处最多 ${item.points} 分` });
+      problems.push({ row: r.row, column: '扣分', message: `扣分项 ${item.code}（${item.description}）每处最多 ${item.points} 分，读到的是「${formatHundredths(r.points)}」` });
     } else if (r.points === 0 && item.points > 0) {
-      problems.push({ row: r.row, column: '扣分', message: `扣分项 ${item.code}（${item.description}）的分值必须大于 0` });
+      problems.push({ row: r.row, column: '扣分', message: `扣分项 ${item.code}（${item.description}）的分值必须大于 0，读到的是「0」` });
     }
   }
   if (problems.length) throw new DomainError('IMPORT_INVALID', `文件有 ${problems.length} 处错误，未导入任何数据。`, problems);
