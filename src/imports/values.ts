@@ -176,7 +176,15 @@ export function parseDate(text: string): Parsed<string> {
     /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?$/.exec(t) ??
     /^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$/.exec(t) ??
     /^(\d{4})(\d{2})(\d{2})$/.exec(t);
-  if (!m) return bad(DATE_FORMATS_MESSAGE);
+  if (!m) {
+    // a date cell whose format was lost shows Excel's day number (45731 is 2025-03-15)
+    const serial = /^\d{5}(?:\.\d+)?$/.test(t) ? Number(t) : NaN;
+    if (serial >= 36526 && serial <= 73050) {
+      const iso = new Date(Date.UTC(1899, 11, 30) + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10);
+      return bad(`日期 ${t} 是 Excel 的日期序号（即 ${iso}），单元格不是日期格式：请把该列设为「日期」格式，或直接填写 ${iso}`);
+    }
+    return bad(DATE_FORMATS_MESSAGE);
+  }
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(y, mo - 1, d));
   if (y < 1900 || y > 2100 || date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {

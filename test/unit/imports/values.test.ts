@@ -82,7 +82,7 @@ describe('parseDate', () => {
     expect(value(parseDate(text))).toBe(iso);
   });
 
-  it.each([['3/1/2025'], ['2025-3'], ['明天'], [''], ['45717']])('refuses %j naming the formats', (text) => {
+  it.each([['3/1/2025'], ['2025-3'], ['明天'], [''], ['4571']])('refuses %j naming the formats', (text) => {
     expect(value(parseDate(text))).toBe('!日期无法识别：请使用 2025-03-01、2025/3/1、2025年3月1日 或 20250301 的格式');
   });
 
@@ -191,5 +191,12 @@ describe('how values are read (percent cells, exact means, USCCs Excel changed)'
 
   it('still gives the check character for a mistyped code with letters', () => {
     expect(value(parseUscc('91350100M000100Y42'))).toBe('!统一社会信用代码 91350100M000100Y42 无效：校验码错误，应为 3');
+  });
+});
+
+describe('a date whose cell format was lost', () => {
+  it('names the Excel day number and the date it stands for, and refuses it', () => {
+    expect(value(parseDate('45731'))).toBe('!日期 45731 是 Excel 的日期序号（即 2025-03-15），单元格不是日期格式：请把该列设为「日期」格式，或直接填写 2025-03-15');
+    expect(value(parseDate('12345'))).toBe('!日期无法识别：请使用 2025-03-01、2025/3/1、2025年3月1日 或 20250301 的格式');
   });
 });
