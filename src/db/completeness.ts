@@ -189,8 +189,10 @@ export interface ScoreGaps {
 /**
  * What SPEC §5.3 `block` refuses a compute for: every project of a ranked (not disqualified) firm
  * that lacks its street score or its resident score, and every ranked firm without a regulator
- * score. One statement of index probes (NOT EXISTS) over the snapshot, the lists cut to `limit`
- * with the full counts beside them, so it stays a small part of a province's compute.
+ * score. One statement over the snapshot — anti-joins to the current street scores and summaries (one
+ * row a project at most), an index probe (NOT EXISTS) into the survey responses only for a project
+ * without a summary — the lists cut to `limit` with the full counts beside them, so it stays a small
+ * part of a province's compute (and under the planner's JIT threshold for a city).
  */
 export async function roundScoreGaps(db: Db, roundId: number, { limit = 50 }: { limit?: number } = {}): Promise<ScoreGaps> {
   const rows = await rowsOf<{
@@ -208,17 +210,18 @@ export async function roundScoreGaps(db: Db, roundId: number, { limit = 50 }: { 
   }>(
     db,
     `with gaps as (
-       select 'project' as what, p.code, p.name, rp.street_code as street, f.uscc as firm_uscc, rf.name as firm_name, g.no_street, g.no_resident
+       select 'project' as what, p.code, p.name, rp.street_code as street, f.uscc as firm_uscc, rf.name as firm_name,
+              (st.project_id is null) as no_street,
+              (ss.project_id is null and not exists (select 1 from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id)) as no_resident
          from round_projects rp
          join round_firms rf on rf.round_id = rp.round_id and rf.firm_id = rp.firm_id and rf.status <> 'disqualified'
          join projects p on p.id = rp.project_id
          join firms f on f.id = rp.firm_id
-         cross join lateral (
-           select not exists (select 1 from street_scores st where st.round_id = rp.round_id and st.project_id = rp.project_id and st.superseded_at is null) as no_street,
-                  (not exists (select 1 from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id)
-                   and not exists (select 1 from survey_summaries ss where ss.round_id = rp.round_id and ss.project_id = rp.project_id and ss.superseded_at is null)) as no_resident
-         ) g
-        where rp.round_id = ? and (g.no_street or g.no_resident)
+         left join street_scores st on st.round_id = rp.round_id and st.project_id = rp.project_id and st.superseded_at is null
+         left join survey_summaries ss on ss.round_id = rp.round_id and ss.project_id = rp.project_id and ss.superseded_at is null
+        where rp.round_id = ?
+          and (st.project_id is null
+               or (ss.project_id is null and not exists (select 1 from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id)))
        union all
        select 'firm', f.uscc, rf.name, null, f.uscc, rf.name, false, false
          from round_firms rf join firms f on f.id = rf.firm_id
