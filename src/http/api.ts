@@ -29,6 +29,7 @@ import { writeEntryTemplate } from '../app/templates';
 import type { RoundCompleteness } from '../db/completeness';
 import { verifyAudit } from '../db/audit';
 import { getRound } from '../db/rounds-repo';
+import { resolveStreet } from '../db/streets-repo';
 import { DomainError } from '../domain/errors';
 import { renderRoundCharts, renderScoreCard } from '../reports/charts';
 import { writeRoundWorkbook } from '../reports/workbook';
@@ -63,6 +64,9 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   const r = Router();
   const upload = uploadMiddleware(deps.uploadMaxBytes);
   const ctx = deps.ctxOf;
+  /** A street a query names by code or name (SPEC §7), as its code; unknown: 404 with the nearest names. */
+  const streetCodeOf = async (res: Parameters<typeof ctx>[0], street: string | undefined): Promise<string | undefined> =>
+    street === undefined ? undefined : (await resolveStreet(ctx(res).knex, street)).code;
 
   // ---- accounts ----
   route(r, registry, { method: 'get', path: '/me', summary: '当前账号', tags: ['账号'], access: ANY_ACCOUNT }, async ({ user }) => ({ user }));
@@ -126,7 +130,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
 
   // ---- entries ----
   route(r, registry, { method: 'get', path: '/rounds/:code/projects', summary: '项目及其当前街道评分（街道账号只见本街道）', tags: ['录入'], access: STREET_SCORE_WRITERS, params: S.RoundParams, query: S.ProjectsQuery }, async ({ params, query, user }, _q, res) => ({
-    projects: (await streetProjects(ctx(res), params.code, { street: streetScopeOf(user as Principal, query.street) })).map((p) => ({ ...p, score: p.score === null ? null : p.score / 100 })),
+    projects: (await streetProjects(ctx(res), params.code, { street: streetScopeOf(user as Principal, await streetCodeOf(res, query.street)) })).map((p) => ({ ...p, score: p.score === null ? null : p.score / 100 })),
   }));
   route(r, registry, { method: 'put', path: '/rounds/:code/street-scores/:project', summary: '录入或更正一个项目的街道评分', tags: ['录入'], access: STREET_SCORE_WRITERS, params: S.StreetScoreParams, body: S.StreetScoreBody }, async ({ params, body, user }, _q, res) =>
     enterStreetScores(ctx(res), params.code, [{ projectCode: params.project, score: body.score, note: body.note }], { street: streetScopeOf(user as Principal) }),
@@ -159,7 +163,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   );
   route(r, registry, { method: 'get', path: '/templates/:kind', summary: '下载录入模板（XLSX，按账号范围预填）', tags: ['录入'], access: STAFF, params: S.TemplateParams, query: S.TemplateQuery, produces: XLSX }, async ({ params, query, user }, _q, res) => {
     const u = requireRole(user, TEMPLATE_ROLES[params.kind], `下载「${params.kind}」模板`);
-    const street = streetScopeOf(u, query.street);
+    const street = streetScopeOf(u, await streetCodeOf(res, query.street));
     res.setHeader('Content-Type', XLSX);
     res.setHeader('Content-Disposition', contentDisposition(`${params.kind}${query.round ? `-${query.round}` : ''}${street ? `-${street}` : ''}.xlsx`));
     await writeEntryTemplate(ctx(res), params.kind, { round: query.round, street }, () => res);
