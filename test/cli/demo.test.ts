@@ -32,6 +32,12 @@ describe('hhb demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('【2025-H1】参与排名 35 家：红榜 3 家，黑榜 2 家');
     expect(r.stdout).toMatch(/【2025-H2】参与排名 35 家：红榜 3 家，黑榜 2 家/);
+    // The refusal path of SPEC §5.3: H1's late street scores block the compute until entered.
+    expect(r.stderr).toMatch(/2025-H1 完整性：2 个项目缺少街道评分/);
+    expect(r.stderr).toMatch(/2025-H1 计算被拒绝：.*2 个项目缺少评分（缺街道评分 2 个）/);
+    expect(r.stderr).toMatch(/2025-H1 导入街道评分 2 行（补录）/);
+    // Close tells the truth about the firm the demo leaves short of its sample.
+    expect(r.stderr).toMatch(/2025-H1 样本量不足：.*有效问卷 \d+ 份 \/ 需 \d+ 份/);
     expect(r.stdout).toContain('【2025-Y】');
     expect(r.stdout).toContain('取消从业资格建议');
     expect(r.stdout).toContain('reports/demo/');
