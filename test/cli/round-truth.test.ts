@@ -109,4 +109,22 @@ describe.each(backends())('round workflow truthfulness on %s', (backend) => {
     const compute = audit.find((a) => a.action === 'round.compute');
     expect(compute?.after).toMatchObject({ forced: true, forcedPast: { projects: 2, projectsWithoutStreetScore: 1, projectsWithoutResident: 1, firms: 0 } });
   });
+
+  it('does not block under the renormalize policy: the same gaps compute without --force', async () => {
+    writeFileSync(join(dir, 'renormalize.json'), '{ "missingSource": "renormalize" }');
+    for (const args of [
+      ['rounds', 'create', '2025-H2', '--rules', 'renormalize.json'],
+      ['rounds', 'open', '2025-H2'],
+      ['scores', 'import', '2025-H2', '--source', 'street', 'street.csv'],
+      ['scores', 'import', '2025-H2', '--source', 'resident', 'survey.csv'],
+      ['scores', 'import', '2025-H2', '--source', 'regulator', 'regulator.csv'],
+      ['rounds', 'close', '2025-H2'],
+    ]) expect((await run(...args)).code).toBe(0);
+    const computed = await run('rounds', 'compute', '2025-H2');
+    expect(computed.stderr).toBe('');
+    expect(computed.code).toBe(0);
+    const out = JSON.parse((await run('results', '2025-H2', '--json')).stdout) as { firms: { uscc: string; flags: string[] }[] };
+    expect(out.firms.find((f) => f.uscc === uscc(3))?.flags).toEqual(expect.arrayContaining(['renormalized']));
+    expect(out.firms.find((f) => f.uscc === uscc(3))?.flags).not.toContain('forced');
+  });
 });
