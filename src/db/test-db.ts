@@ -61,7 +61,8 @@ async function newPglite(template: Blob | null, dataDir?: string): Promise<Pglit
       return serialize(isDate ? new NodeDate((value as Date).getTime()) : value);
     };
   const dateOids = [types.TIMESTAMPTZ, types.TIMESTAMP, types.DATE];
-  const instance = new lib.PGlite(dataDir, {
+  const instance = new lib.PGlite({
+    ...(dataDir !== undefined ? { dataDir } : {}),
     ...(template ? { loadDataDir: template } : {}),
     parsers: Object.fromEntries(dateOids.map((oid) => [oid, here(oid)])),
     serializers: Object.fromEntries(dateOids.map((oid) => [oid, there(oid)])),

@@ -40,12 +40,12 @@ export function createApp(input: HttpDeps): Express {
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
 
   app.use(requestLog(deps.log));
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"], 'form-action': ["'self'"] } },
-      strictTransportSecurity: false,
-    }),
-  );
+  // Bureau intranets often serve plain HTTP: there, `upgrade-insecure-requests` would send the
+  // login form and the chart images to https:// and break them. It is added only over TLS.
+  const directives = { 'img-src': ["'self'", 'data:'], 'script-src': ["'self'"], 'form-action': ["'self'"] };
+  const overPlainHttp = helmet({ contentSecurityPolicy: { directives: { ...directives, 'upgrade-insecure-requests': null } }, strictTransportSecurity: false });
+  const overTls = helmet({ contentSecurityPolicy: { directives }, strictTransportSecurity: false });
+  app.use((req, res, next) => (req.secure ? overTls : overPlainHttp)(req, res, next));
   app.use((req, res, next) => {
     // HSTS only over TLS (directly or behind a trusted proxy).
     if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

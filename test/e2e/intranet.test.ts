@@ -1,0 +1,92 @@
+/**
+ * The site as a bureau's intranet serves it: plain HTTP on a name that is not localhost. Chromium
+ * resolves an intranet name to this machine (--host-resolver-rules), so the browser treats the site
+ * as an ordinary insecure origin, exactly as on an office network: a clerk logs in, posts a form and
+ * the public page's chart loads. Over TLS (behind a trusted proxy) the policy upgrades requests.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { type Browser, chromium } from 'playwright-core';
+import { createApp } from '../../src/http/app';
+import { useTestDb } from '../../src/db/test-db';
+import { NOW, PASSWORD, type City, buildCity } from '../http/city';
+
+const CHROMIUM = '/usr/bin/chromium';
+const INTRANET_NAME = 'hhb.zjj-intranet.test';
+
+describe('the site over plain HTTP on an intranet name', () => {
+  const t = useTestDb('pglite');
+  let city: City;
+  let server: Server;
+  let base: string;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    city = await buildCity(t.knex, t.db.kind);
+    const app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {}, trustProxy: 'loopback' });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://${INTRANET_NAME}:${String((server.address() as AddressInfo).port)}`;
+    if (existsSync(CHROMIUM)) {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', `--host-resolver-rules=MAP ${INTRANET_NAME} 127.0.0.1`],
+      });
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('sends no upgrade-insecure-requests over plain HTTP, and sends it over TLS behind the proxy', async () => {
+    const plain = await request(server).get('/login');
+    expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(plain.headers['content-security-policy']).toContain("form-action 'self'");
+    const tls = await request(server).get('/login').set('X-Forwarded-Proto', 'https');
+    expect(tls.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+    expect(tls.headers['strict-transport-security']).toContain('max-age=');
+  });
+
+  it('lets a clerk log in and save a score, and shows the public chart, in Chromium', async () => {
+    if (browser === null) {
+      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+      console.warn(`跳过：没有 ${CHROMIUM}`);
+      return;
+    }
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      const upgraded: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().startsWith('https:')) upgraded.push(r.url());
+      });
+
+      await page.goto(`${base}/`);
+      const chart = page.locator('img.chart').first();
+      await chart.scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => {
+        const img = document.querySelector('img.chart') as HTMLImageElement | null;
+        return img !== null && img.complete;
+      });
+      expect(await chart.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+
+      await page.goto(`${base}/login`);
+      await page.fill('input[name=name]', 'streetA');
+      await page.fill('input[name=password]', PASSWORD);
+      await Promise.all([page.waitForURL(/\/entry/), page.click('button:has-text("登录")')]);
+      const project = city.firms.find((f) => f.street === 'SA')?.project as string;
+      const score = width === 1280 ? '86.5' : '87';
+      await page.fill(`input[aria-label="${project} 新得分"]`, score);
+      await Promise.all([page.waitForURL(/done=/), page.click('button:has-text("保存评分")')]);
+      expect(await page.textContent('[role=status]')).toContain('已保存 1 个项目的评分');
+      expect(Number(await page.textContent(`td.current[data-project="${project}"]`))).toBe(Number(score));
+      expect(page.url().startsWith(`${base}/`)).toBe(true);
+      expect(upgraded).toEqual([]);
+      await context.close();
+    }
+  });
+});
