@@ -48,8 +48,6 @@ class Problems {
   total = 0;
   /** The worksheet being read (XLSX): named in every problem and in the summary message. */
   sheet: string | null = null;
-  /** Column letter (A, B, …) of each field key, once the header is known. */
-  letters: ReadonlyMap<string, string> = new Map();
   add(row: number | null, column: string | null, message: string, letter?: string): void {
     this.total += 1;
     if (this.list.length < MAX_LISTED_PROBLEMS) {
@@ -470,7 +468,6 @@ async function* validate<K extends ImportKind>(
     const keyIndexes = keys.map((k) => map.index.get(k));
     const letters = new Map<string, string>();
     for (const [key, i] of map.index) letters.set(key, columnLetter(i));
-    problems.letters = letters;
     const blame = (row: number, key: string, message: string): void => problems.add(row, columnOf(map, key), message, letters.get(key));
 
     for await (const chunk of rowsAfter(found)) {
