@@ -155,10 +155,10 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   route(
     r,
     registry,
-    { method: 'post', path: '/master-data/:kind', summary: '导入街道、企业或项目（multipart 上传 file）', tags: ['基础数据'], access: BUREAU, params: S.MasterImportParams, body: S.UploadBody, upload },
-    async ({ params, file }, _q, res) => {
+    { method: 'post', path: '/master-data/:kind', summary: '导入街道、企业或项目（multipart 上传 file）', tags: ['基础数据'], access: BUREAU, params: S.MasterImportParams, query: S.MasterImportQuery, body: S.UploadBody, upload },
+    async ({ params, query, file }, _q, res) => {
       if (!file) throw new DomainError('INPUT_INVALID', '请选择要上传的文件（表单字段 file）。', [{ row: null, column: 'file', message: '缺少文件' }]);
-      return importMasterData(ctx(res), params.kind, file.path);
+      return importMasterData(ctx(res), params.kind, file.path, { newStreets: query.newStreets === 'true' });
     },
   );
   route(r, registry, { method: 'get', path: '/templates/:kind', summary: '下载录入模板（XLSX，按账号范围预填）', tags: ['录入'], access: STAFF, params: S.TemplateParams, query: S.TemplateQuery, produces: XLSX }, async ({ params, query, user }, _q, res) => {

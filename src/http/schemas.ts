@@ -55,6 +55,9 @@ export const ROUND_IMPORT_KINDS = ['resident', 'resident-summary', 'regulator', 
 export const MASTER_IMPORT_KINDS = ['streets', 'firms', 'projects'] as const;
 export const RoundImportParams = z.object({ code: roundCode, kind: z.enum(ROUND_IMPORT_KINDS).meta({ description: '导入种类' }) });
 export const MasterImportParams = z.object({ kind: z.enum(MASTER_IMPORT_KINDS) });
+export const MasterImportQuery = z.object({
+  newStreets: z.enum(['true', 'false']).optional().meta({ description: 'true：项目文件中未登记的街道作为新街道创建（否则整份文件不导入）' }),
+});
 export const UploadBody = z.object({ _csrf: z.string().optional() }).meta({ description: 'multipart/form-data：file 字段为 CSV 或 XLSX 文件' });
 
 export const TEMPLATE_KIND_VALUES = ['streets', 'firms', 'projects', 'street-scores', 'survey-summary', 'survey-responses', 'complaints', 'regulator-scores', 'deductions', 'events'] as const;

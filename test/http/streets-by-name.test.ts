@@ -38,4 +38,16 @@ describe.each(backends())('streets by code or name in the API (%s)', (kind) => {
     expect(res.status).toBe(404);
     expect(res.body.error.message).toContain('最接近的已登记街道：东城街道（SA）');
   });
+
+  it('refuses a projects upload naming an unregistered street, and creates it with newStreets=true', async () => {
+    const file = Buffer.from(`项目编号,项目名称,街道,物业企业统一社会信用代码,户数\nP99,南湖公寓,东成街道,${city.firms[0]?.uscc},120\n`);
+    const refused = await request(app).post('/api/v1/master-data/projects').set('Authorization', `Bearer ${city.tokens.bureau}`).attach('file', file, 'projects.csv');
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.status).toBeLessThan(500);
+    expect(JSON.stringify(refused.body.error.details)).toContain('东城街道（SA）');
+    expect(await t.knex('projects').where({ code: 'P99' }).first()).toBeUndefined();
+    const created = await request(app).post('/api/v1/master-data/projects').query({ newStreets: 'true' }).set('Authorization', `Bearer ${city.tokens.bureau}`).attach('file', file, 'projects.csv');
+    expect(created.status).toBe(200);
+    expect(created.body.newStreets).toEqual(['东成街道']);
+  });
 });
