@@ -1,0 +1,42 @@
+/**
+ * Accounts through the CLI on both databases: disabling an account reports how many sessions it
+ * ended and tokens it revoked as numbers, and revoking tokens counts them — on the embedded database
+ * too, whose driver answers a result object where PostgreSQL's answers a row count.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hhb } from './cli-harness';
+import { backends, testDatabase } from './backends';
+
+describe.each(backends())('hhb users and tokens on %s', (backend) => {
+  let dir: string;
+  let db: string;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hhb-accounts-'));
+    ({ url: db, drop } = await testDatabase(backend, dir));
+  });
+  afterAll(async () => {
+    await drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const run = (...args: string[]) => hhb(args, { db, cwd: dir });
+
+  it('counts the tokens revoked and the sessions ended', async () => {
+    expect((await run('users', 'add', 'clerk', '--role', 'bureau')).code).toBe(0);
+    for (const label of ['导入脚本', '报表脚本', '备用']) expect((await run('tokens', 'create', 'clerk', '--label', label)).code).toBe(0);
+
+    const revoked = await run('tokens', 'revoke', 'clerk', '--label', '备用');
+    expect(revoked).toMatchObject({ code: 0 });
+    expect(revoked.stdout).toContain('令牌 1 个');
+    expect(revoked.stdout).not.toContain('[object');
+
+    const disabled = await run('users', 'disable', 'clerk', '--reason', '调离');
+    expect(disabled).toMatchObject({ code: 0 });
+    expect(disabled.stdout).toContain('结束会话 0 个，作废令牌 2 个');
+
+    const again = await run('tokens', 'revoke', 'clerk');
+    expect(again.code).toBe(2);
+  });
+});
