@@ -358,7 +358,6 @@ export async function writeCorpus(dir: string): Promise<BadCase[]> {
   add('firms-uscc-excel-scientific', '统一社会信用代码被 Excel 转成 9.12201E+17', 'firms', 'firms-uscc-sci.csv', csvText(withCell(VALID.firms, 1, 0, '9.12201E+17')), /Excel 转成了数字.*文本/);
   add('regulator-uscc-excel-digits', '统一社会信用代码被 Excel 截成 15 位有效数字', 'regulator', 'regulator-uscc-digits.csv', csvText(withCell(VALID.regulator, 1, 0, '912201000000001000')), /Excel 转成了数字/);
   add('street-ods', 'OpenDocument 表格（.ods）', 'street', 'street.ods', writeZip([{ name: 'mimetype', data: Buffer.from('application/vnd.oasis.opendocument.spreadsheet') }]), /\.ods.*另存为/);
-  add('events-date-excel-serial', '日期单元格丢了日期格式，只剩 Excel 日期序号 45731', 'events', 'events-serial.csv', csvText(withCell(VALID.events, 1, 2, '45731')), /日期序号（即 2025-03-15）/);
   add('street-header-below-row-10', '列名行在第 12 行', 'street', 'street-low-header.csv', csvText([...Array.from({ length: 11 }, (_, i) => [`说明 ${i + 1}`, '']), ...VALID.street]), /前 10 行中没有列名行/);
   return cases;
 }
