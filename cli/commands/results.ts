@@ -5,6 +5,7 @@ import { withApp } from '../app';
 import { type CliIo, println, printJson } from '../io';
 import type { Globals } from '../program';
 import { printFlags } from '../present';
+import { ruleTitle } from '../../src/domain/explanation';
 
 export function registerResults(program: Command, io: CliIo, globals: Globals): void {
   program
@@ -40,6 +41,6 @@ export function registerResults(program: Command, io: CliIo, globals: Globals): 
       println(io.stdout, '数据：');
       for (const i of firm.explanation.inputs) println(io.stdout, `  [${i.source}] ${i.subject}：${i.value}`);
       println(io.stdout, '规则：');
-      for (const r of firm.explanation.rules) println(io.stdout, `  §${r.rule} ${r.text}`);
+      for (const r of firm.explanation.rules) println(io.stdout, `  【${ruleTitle(r.rule)}】${r.text}`);
     });
 }

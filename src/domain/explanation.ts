@@ -11,6 +11,26 @@ export const SOURCE_LABELS: Record<Source, string> = {
   street: '街道社区评分',
 };
 
+/** What each rule number of a firing is called where a person reads it (the CLI's explanation, pages). */
+export const RULE_TITLES: Record<string, string> = {
+  '5.1': '项目得分汇总到企业',
+  '5.2': '综合得分',
+  '5.3': '缺少评分',
+  '5.4': '精确计算与四舍五入',
+  '5.5': '问卷样本量',
+  '5.6': '红榜',
+  '5.7': '黑榜',
+  '5.8': '重点监管',
+  '5.9': '发布后的处置',
+  '5.10': '年度综合评价',
+  '5.11': '评定等级',
+};
+
+/** A firing's rule as a person reads it: its title, never a section number. */
+export function ruleTitle(rule: string): string {
+  return RULE_TITLES[rule] ?? '评价规则';
+}
+
 export function fire(rule: string, code: string, text: string): RuleFiring {
   return { rule, code, text };
 }

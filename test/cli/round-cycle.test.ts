@@ -77,6 +77,9 @@ describe.each(backends())('a whole round through the CLI on %s', (backend) => {
     const explained = await ok('explain', '2025-H1', uscc(40));
     expect(explained.stdout).toContain('50.00');
     expect(explained.stdout).toContain('黑榜');
+    // rules are named as a clerk reads them, never by a section number of the specification
+    expect(explained.stdout).toContain('【黑榜】');
+    expect(explained.stdout).not.toMatch(/§|\b5\.\d+\b/);
     const json = JSON.parse((await ok('explain', '2025-H1', uscc(40), '--json')).stdout);
     expect(json).toMatchObject({ uscc: uscc(40), composite: 50, list: 'black', complaints: 765 });
     expect(json.complaintsPer1000).toMatch(/^\d+(\.\d+)?$/);
