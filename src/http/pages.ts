@@ -24,6 +24,7 @@ import { SESSION_COOKIE, authOf, checkCsrf, readCookie } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
 import { BUREAU, REGULATOR_WRITERS, STREET_SCORE_WRITERS } from './policy';
+import { pageLocals } from './page-locals';
 import { uploadMiddleware } from './uploads';
 
 const LOGIN_COOKIE = 'hhb_login';
@@ -69,8 +70,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
   const ctx = deps.ctxOf;
 
   const render = (res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
-    const auth = authOf(res);
-    res.status(status).type('html').send(views.render(view, { user: auth.user, csrf: auth.csrf, ...data }));
+    res.status(status).type('html').send(views.render(view, { ...pageLocals(res), ...data }));
   };
 
   /** A page for some roles: a visitor is sent to the login page, another role is refused. */
@@ -452,10 +452,9 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
 /** Renders an error as a page (the error middleware uses this outside /api). */
 export function renderErrorPage(views: nunjucks.Environment) {
   return (_req: Request, res: Response, error: DomainError, status: number): void => {
-    const auth = authOf(res);
     res
       .status(status)
       .type('html')
-      .send(views.render('error.njk', { user: auth.user, csrf: auth.csrf, title: status === 404 ? '页面不存在' : status === 403 ? '无权访问' : '出错了', message: error.message, problems: problemsOf(error) }));
+      .send(views.render('error.njk', { ...pageLocals(res), title: status === 404 ? '页面不存在' : status === 403 ? '无权访问' : '出错了', message: error.message, problems: problemsOf(error) }));
   };
 }

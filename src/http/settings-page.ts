@@ -10,6 +10,7 @@ import { DomainError, type FieldProblem } from '../domain/errors';
 import { authOf, checkCsrf } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
+import { pageLocals } from './page-locals';
 import { ADMIN } from './policy';
 
 /** An instant as the bureau reads it, in China time: 2025年7月20日 09:00. */
@@ -33,7 +34,6 @@ export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environme
   };
 
   const page = async (res: Response, extra: { notice?: string; error?: DomainError; typed?: Record<string, string> } = {}, status = 200) => {
-    const auth = authOf(res);
     const settings = await readSettings(deps.ctxOf(res));
     const fields = SETTING_KEYS.map((key) => ({
       key,
@@ -47,7 +47,7 @@ export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environme
     res
       .status(status)
       .type('html')
-      .send(views.render('settings.njk', { user: auth.user, csrf: auth.csrf, title: '系统设置', fields, notice: extra.notice, error: extra.error ? { message: extra.error.message, problems } : null }));
+      .send(views.render('settings.njk', { ...pageLocals(res), title: '系统设置', fields, notice: extra.notice, error: extra.error ? { message: extra.error.message, problems } : null }));
   };
 
   r.get('/settings', async (req, res) => {

@@ -52,6 +52,22 @@ describe.each(backends())('settings on the web (%s)', (kind) => {
     expect(await auditRows()).toEqual([]);
   });
 
+  it('names the city on every page once it is set, and the issuer at the foot', async () => {
+    const before = await request(app).get('/login');
+    expect(before.text).toContain('<a class="brand" href="/">物业服务企业红黑榜</a>');
+    expect(before.text).not.toContain('××');
+    await t.knex('settings').insert([
+      { key: 'city', value: '磐石市', updated_by: 'test', updated_at: NOW },
+      { key: 'issuer', value: '磐石市住房和城乡建设局', updated_by: 'test', updated_at: NOW },
+    ]);
+    for (const path of ['/', '/login', '/no-such-page']) {
+      const page = await request(app).get(path);
+      expect(page.text).toContain('<a class="brand" href="/">磐石市物业服务企业红黑榜</a>');
+      expect(page.text).toContain('磐石市住房和城乡建设局</footer>');
+    }
+    await t.knex('settings').delete();
+  });
+
   it('saves both values for the admin, audited with who changed what', async () => {
     const res = await as('admin')(request(app).put('/api/v1/settings')).send({ issuer: '磐石市住房和城乡建设局', city: '磐石市' });
     expect(res.status).toBe(200);
