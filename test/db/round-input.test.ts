@@ -156,9 +156,10 @@ describe.each(backends())('round input and completeness (%s)', (kind) => {
     ]);
     expect(c.bySource).toEqual({ resident: { total: 4, present: 3 }, street: { total: 4, present: 2 }, regulator: { total: 3, present: 2 } });
     expect(c.firms).toEqual([
-      { uscc: '91220000MA00000001', name: '甲物业', households: 500, responses: 53 },
-      { uscc: '91220000MA00000002', name: '乙物业', households: 100, responses: 21 },
-      { uscc: '91220000MA00000004', name: '丁物业', households: 50, responses: 0 },
+      { uscc: '91220000MA00000001', name: '甲物业', disqualified: false, households: 500, responses: 53 },
+      // P3 has both forms: its one individual response counts, as in the engine, not the summary's 20.
+      { uscc: '91220000MA00000002', name: '乙物业', disqualified: false, households: 100, responses: 1 },
+      { uscc: '91220000MA00000004', name: '丁物业', disqualified: false, households: 50, responses: 0 },
     ]);
   });
 
