@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createToken } from '../../src/app/accounts';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { NOW, OPEN, PASSWORD, PUBLISHED, buildCity, contextOf } from '../http/city';
 import { writeCorpus } from './corpus';
 import { type HttpCase, type HttpWorld, type Session, requestCases, uploadCases } from './http-cases';

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli/run';
 import type { CliIo, OpenDatabases } from '../../cli/io';
 import type { Db } from '../../src/db/knex-factory';
-import { openPgliteFolder } from '../../src/db/test-db';
+import { openPgliteFolder } from '../support/test-db';
 
 /**
  * The embedded databases of this test file, each opened once and kept open across its `hhb` runs

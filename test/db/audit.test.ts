@@ -1,6 +1,6 @@
 import { appendAudit, verifyAudit } from '../../src/db/audit';
 import { toDomainError } from '../../src/db/sqlstate';
-import { backends, truncateAll, useTestDb, withoutTriggers } from '../../src/db/test-db';
+import { backends, truncateAll, useTestDb, withoutTriggers } from '../support/test-db';
 
 describe.each(backends())('audit chain (%s)', (kind) => {
   const t = useTestDb(kind);

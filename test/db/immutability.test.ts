@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { DomainError } from '../../src/domain/errors';
 import { toDomainError, translatingDbErrors } from '../../src/db/sqlstate';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { aFirm, aProject, aRound, aStreet, openRound, RULES_HASH, setStatus } from './fixtures';
 
 async function aPublishedRound(knex: Knex): Promise<{ roundId: number; computationId: number; firmId: number; projectId: number }> {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../src/db/knex-factory';
-import { testDatabaseUrl } from '../../src/db/test-db';
+import { testDatabaseUrl } from '../support/test-db';
 
 // PGlite in a folder runs in a child process: jest's sandbox refuses PGlite's dynamic imports.
 const child = (dir: string, mode: string): { kind: string; streets: unknown[]; migrations: unknown[] } =>

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { migrateLatest, migrateRollbackAll, migrationStatus } from '../../src/db/migrate';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { MIGRATIONS } from '../../migrations';
 
 /** Every migration in order, as the list in migrations/index.ts gives them. */

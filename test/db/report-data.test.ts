@@ -7,7 +7,7 @@ import Fraction from 'fraction.js';
 import { buildReportData } from '../../src/app/report';
 import type { AppContext } from '../../src/app/context';
 import { saveComputation } from '../../src/db/results-repo';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import type { FirmResult, RoundResult } from '../../src/domain/types';
 import { defaultRules } from '../../src/rules';
 import { aFirm, aRound, RULES_HASH, setStatus } from './fixtures';

@@ -5,7 +5,7 @@
  */
 import Fraction from 'fraction.js';
 import { latestComputation, saveComputation } from '../../src/db/results-repo';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import type { FirmResult, RoundResult } from '../../src/domain/types';
 import { defaultRules } from '../../src/rules';
 import { aFirm, aRound, RULES_HASH } from './fixtures';

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { roundCompleteness } from '../../src/db/completeness';
 import { loadRoundInput } from '../../src/db/round-input';
 import { loadSurveyResponses, type SurveyResponseRecord } from '../../src/db/survey-bulk';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { aFirm, aProject, aRound, aStreet, openRound, setStatus } from './fixtures';
 
 async function* once(rows: SurveyResponseRecord[]): AsyncIterable<SurveyResponseRecord[]> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { DomainError } from '../../src/domain/errors';
 import { loadSurveyResponses, type SurveyResponseRecord } from '../../src/db/survey-bulk';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { aFirm, aProject, aRound, aStreet, openRound } from './fixtures';
 
 async function* fromArrays(...batches: SurveyResponseRecord[][]): AsyncIterable<SurveyResponseRecord[]> {

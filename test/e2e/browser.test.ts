@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { type Browser, chromium } from 'playwright-core';
 import { createApp } from '../../src/http/app';
-import { useTestDb } from '../../src/db/test-db';
+import { useTestDb } from '../support/test-db';
 import { NOW, OPEN, PASSWORD, XSS_NAME, type City, buildCity } from '../http/city';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { type Browser, chromium } from 'playwright-core';
 import { createApp } from '../../src/http/app';
-import { useTestDb } from '../../src/db/test-db';
+import { useTestDb } from '../support/test-db';
 import { NOW, PASSWORD, type City, buildCity } from '../http/city';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeRound, computeRound } from '../../src/app/rounds';
 import { createDb, type Db } from '../../src/db/knex-factory';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { ROUND, buildCity, contextOf } from './city';
 
 describe.each(backends())('two computes of one round at once on %s', (kind) => {

@@ -12,7 +12,7 @@ import request from 'supertest';
 import { importRoundData } from '../../src/app/import-round-data';
 import { createApp } from '../../src/http/app';
 import { type City, NOW, OPEN, buildCity as buildHttpCity } from '../http/city';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { ROUND, buildCity, contextOf, writeCsv } from './city';
 
 const CLIENTS = 50;

@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { importRoundData } from '../../src/app/import-round-data';
 import { closeRound } from '../../src/app/rounds';
 import { enterRegulatorScore, enterStreetScores } from '../../src/app/score-entry';

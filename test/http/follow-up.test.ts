@@ -7,7 +7,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { NOW, OPEN, PUBLISHED, XSS_NAME, type City, buildCity, contextOf, enterAllScores } from './city';
 import { closeRound, computeRound } from '../../src/app/rounds';
 import { login } from './web-session';

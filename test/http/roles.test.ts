@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { ACCOUNTS, type Account, type City, NOW, OPEN, PUBLISHED, buildCity } from './city';
 
 type Who = Account | 'anonymous';

@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { addUser, createToken } from '../../src/app/accounts';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { NOW, PASSWORD, contextOf } from './city';
 import { hidden, login } from './web-session';
 

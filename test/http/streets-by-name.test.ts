@@ -5,7 +5,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { NOW, OPEN, type City, buildCity } from './city';
 
 describe.each(backends())('streets by code or name in the API (%s)', (kind) => {

@@ -9,7 +9,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { sha256 } from '../../src/app/accounts';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { hhb } from '../cli/cli-harness';
 import { NOW, OPEN, PASSWORD, PUBLISHED, XSS_NAME, type City, buildCity } from './city';
 import { hidden, login } from './web-session';

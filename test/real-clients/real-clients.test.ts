@@ -6,7 +6,7 @@
 import { importMasterData } from '../../src/app/import-master-data';
 import { importRoundData, type RoundDataKind } from '../../src/app/import-round-data';
 import { loadRoundInput } from '../../src/db/round-input';
-import { backends, useTestDb } from '../../src/db/test-db';
+import { backends, useTestDb } from '../support/test-db';
 import { DomainError, type FieldProblem } from '../../src/domain/errors';
 import { firmResidentScore, projectResidentScore } from '../../src/domain/resident-score';
 import { ODS_PROBLEM, XLS_PROBLEM } from '../../src/imports/read-import';

@@ -1,7 +1,7 @@
 /**
  * Migrates once per test run: a PGlite data directory dumped to a file, and (when TEST_DATABASE_URL
  * is set) a PostgreSQL template database. Test files then start from a copy of either instead of
- * running initdb and every migration again (src/db/test-db.ts reads the two variables set here).
+ * running initdb and every migration again (test/support/test-db.ts reads the two variables set here).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import nodeModule from 'node:module';
 import type * as PgliteLib from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
-import { createDb, type Db, type DbKind } from './knex-factory';
+import { createDb, type Db, type DbKind } from '../../src/db/knex-factory';
 
 export function testDatabaseUrl(): string | null {
   const url = process.env.TEST_DATABASE_URL;
