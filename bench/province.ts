@@ -1,5 +1,5 @@
 /**
- * Province benchmark (SPEC §9, issue 7): a generated province imported, opened, closed, computed
+ * Province benchmark (SPEC §9): a generated province imported, opened, closed, computed
  * and reported through the real use cases on PostgreSQL, each step in its own process, printing its
  * time and peak RSS, beside the same run's reference figures: a bare COPY of the responses into a
  * scratch copy of the table, and one SQL query computing the household-weighted resident means.

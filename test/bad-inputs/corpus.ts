@@ -1,5 +1,5 @@
 /**
- * The bad-input corpus (issue 7): files a bureau, a street clerk or an attacker may hand to `hhb`,
+ * The bad-input corpus: files a bureau, a street clerk or an attacker may hand to `hhb`,
  * each refused with a Chinese message and exit code 2 (3 where the workflow refuses), writing
  * nothing. `writeCorpus(dir)` writes every file and returns the cases; nothing here is committed
  * as data, so the 50 MB cell and the zip bombs exist only while a test runs.

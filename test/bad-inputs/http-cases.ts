@@ -1,5 +1,5 @@
 /**
- * The request half of the bad-input corpus (issue 7): forged and expired credentials, a street
+ * The request half of the bad-input corpus: forged and expired credentials, a street
  * account reaching for another street's projects, wrong types, SQL and script payloads, oversized
  * bodies, cross-site form posts, and every bad file of the file corpus uploaded through the API.
  * Each expects its status and the error shape `{"error":{"code","message","details"}}` (pages: an

@@ -1,5 +1,5 @@
 /**
- * Issue 7, the request half: every bad request and every bad file uploaded through createApp (the
+ * The bad-input corpus, request half: every bad request and every bad file uploaded through createApp (the
  * server in this process) gets its status, a Chinese error in the API's error shape (or an error
  * page), the server keeps serving, and every table is byte for byte as before.
  */

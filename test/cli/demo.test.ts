@@ -1,5 +1,5 @@
 /**
- * Issue 4: `hhb demo` end to end, as a newcomer runs it — the real program (bin/hhb.js through tsx)
+ * `hhb demo` end to end, as a newcomer runs it — the real program (bin/hhb.js through tsx)
  * in a fresh folder — and again in the same folder; and its refusal to wipe a folder of real data.
  */
 import { execFile } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Issue 6 through the CLI: two firms black in H1 — one fails its re-inspection, one passes — black
+ * The follow-up of black-listed firms through the CLI: two firms black in H1 — one fails its re-inspection, one passes — black
  * again in H2; only the first gets a disqualification proposal; once approved it is absent from the
  * next round. In H2 an objection holds up publication until it is decided; upheld, the input is
  * corrected, the recompute shows the changed lists, and the audit log says who changed what and why.

@@ -1,5 +1,5 @@
 /**
- * Issue 3's end-to-end test: a whole half-year round driven through the `hhb` CLI from files on disk
+ * A whole half-year round driven through the `hhb` CLI from files on disk
  * (a GBK-encoded CSV, a UTF-8-BOM CSV, an XLSX of 10,200 projects with Chinese names) to
  * `results --json`, on PGlite and on PostgreSQL when TEST_DATABASE_URL is set.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 5 in a real browser (playwright-core on Debian's Chromium, never a downloaded browser):
+ * The web pages in a real browser (playwright-core on Debian's Chromium, never a downloaded browser):
  * a street clerk logs in, enters a score, uploads the downloaded template with one bad row, sees
  * the row error, fixes it, and the bureau's dashboard shows the completeness change; the public
  * page lists the red and black firms and shows a hostile firm name as text.

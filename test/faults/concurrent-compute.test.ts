@@ -1,5 +1,5 @@
 /**
- * Two computes of one round at once (issue 7): the second waits for the first (the round's row
+ * Two computes of one round at once: the second waits for the first (the round's row
  * lock), both succeed as computations 1 and 2, and they store identical results. On PostgreSQL the
  * two run on two separate connection pools, as two processes would.
  */

@@ -1,5 +1,5 @@
 /**
- * 50 street clients entering scores for the same projects of one round at once (issue 7), through
+ * 50 street clients entering scores for the same projects of one round at once, through
  * the import use case and through the HTTP API (each street's clerks for their own projects): no
  * entry lost or duplicated, the last write per project wins, and the history keeps every entry,
  * linked in the order the writes committed.

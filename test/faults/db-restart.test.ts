@@ -1,5 +1,5 @@
 /**
- * The database restarted under a running server (issue 7), on a throwaway cluster this test starts
+ * The database restarted under a running server, on a throwaway cluster this test starts
  * itself (initdb/pg_ctl on a free port), never the machine's own server. One knex and one
  * createApp live through the whole test, as `hhb serve` would. While the database is down every
  * request answers 503 with the error shape and the Chinese DB_UNAVAILABLE message, every use case

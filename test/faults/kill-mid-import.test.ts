@@ -1,5 +1,5 @@
 /**
- * The `hhb` process killed with SIGKILL in the middle of a big survey import (issue 7): once rows
+ * The `hhb` process killed with SIGKILL in the middle of a big survey import: once rows
  * are arriving at the server (pg_stat_progress_copy), the CLI is killed; nothing of the import is
  * left (no responses, no import record, no audit entry), the round is still open, and the same
  * import run again succeeds in full. PostgreSQL only: the CLI runs as a child process on a URL.

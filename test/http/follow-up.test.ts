@@ -1,5 +1,5 @@
 /**
- * Issue 6 through the web: the notice period shown to the public, a firm objecting from its score
+ * The follow-up of a round through the web: the notice period shown to the public, a firm objecting from its score
  * card, publication refused while the objection is undecided, the overdue flag on the dashboard after
  * 5 working days, the bureau's decision, a regulator's failed re-inspection, and the resulting
  * disqualification proposal approved on the follow-up page — on PGlite and on PostgreSQL.

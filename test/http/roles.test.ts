@@ -1,5 +1,5 @@
 /**
- * Issue 5: every API route under every role (SPEC §2), on PGlite and on PostgreSQL when
+ * Access control: every API route under every role (SPEC §2), on PGlite and on PostgreSQL when
  * TEST_DATABASE_URL is set. Allowed routes whose step the round's state refuses answer 409: the
  * access check passed and nothing else was needed to prove it.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 5: sessions, CSRF, login rate limit, security headers, size limits, the pages' escaping,
+ * The web layer's defences: sessions, CSRF, login rate limit, security headers, size limits, the pages' escaping,
  * the OpenAPI document and the `hhb users` / `hhb tokens` commands.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

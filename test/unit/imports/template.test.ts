@@ -52,7 +52,7 @@ describe('writeTemplate', () => {
     expect(validation).toContain('type="decimal"');
     expect(validation).not.toContain('operator='); // "between" is the schema's default
     expect(validation).toMatch(/<formula1>0<\/formula1>\s*<formula2>100<\/formula2>/);
-    // schema order (issue 2784): sheetData < dataValidations < pageMargins; no hyperlinks or protection to misplace
+    // the order the sheet schema requires: sheetData < dataValidations < pageMargins; no hyperlinks or protection to misplace
     const at = (tag: string): number => xml.indexOf(`<${tag}`);
     expect(at('sheetData')).toBeGreaterThan(0);
     expect(at('dataValidations')).toBeGreaterThan(at('sheetData'));
