@@ -16,7 +16,8 @@ import { loadSurveyResponses } from '../db/survey-bulk';
 import { fileSha256, recordImport } from './import-master-data';
 import type { AppContext } from './context';
 import { statusLabel } from './labels';
-import { parseRoundCode } from './rounds';
+import { roundPeriod } from '../domain/round-code';
+import { acceptsEntries } from '../domain/round-lifecycle';
 
 export type RoundDataKind = 'resident' | 'resident-summary' | 'regulator' | 'deductions' | 'street' | 'events' | 'complaints';
 
@@ -60,15 +61,6 @@ export async function loadRoundScope(db: Knex | Knex.Transaction, roundId: numbe
   return { projects, firms };
 }
 
-/** A round's period: a half year (2025-H1 = 2025-01-01..2025-06-30), or the whole year for 2025-Y. */
-export function roundPeriod(code: string): RoundPeriod {
-  const { year, half } = parseRoundCode(code);
-  const y = String(year);
-  if (half === 'H1') return { from: `${y}-01-01`, to: `${y}-06-30`, label: `${y}年上半年` };
-  if (half === 'H2') return { from: `${y}-07-01`, to: `${y}-12-31`, label: `${y}年下半年` };
-  return { from: `${y}-01-01`, to: `${y}-12-31`, label: `${y}年度` };
-}
-
 export function importContextOf(scope: RoundScope, streetScope?: string, period?: RoundPeriod): ImportContext {
   const projects = new Map<string, { street: string; firmUscc: string; households: number }>();
   for (const [code, p] of scope.projects) projects.set(code, { street: p.street, firmUscc: p.firmUscc, households: p.households });
@@ -84,7 +76,7 @@ export function meanToStoredHundredths(points: string): string {
 }
 
 function requireOpen(round: RoundRecord): void {
-  if (round.status !== 'open') {
+  if (!acceptsEntries(round.status)) {
     throw new DomainError('ROUND_STATE', `评价周期 ${round.code} 当前状态为「${statusLabel(round.status)}」，只有「录入中」的评价周期可以导入评分数据。`);
   }
 }

@@ -3,6 +3,7 @@
  * a terminal, a page and a workbook say the same thing; this adds the terminal's forms ("—" for none).
  */
 import { formatHundredths } from '../domain/rounding';
+import type { ChangeWords } from '../domain/result-changes';
 import type { Flag, ListKind, RoundStatus, Source } from '../domain/types';
 import { FLAG_LABELS, LIST_LABELS, ROUND_STATUS_LABELS } from '../reports/labels';
 
@@ -26,3 +27,6 @@ export function flagLabel(flag: string): string {
 export function formatScore(h: number | null): string {
   return h === null ? '—' : formatHundredths(h);
 }
+
+/** How the CLI, the API and the pages write a recompute's changes (src/domain/result-changes.ts). */
+export const CHANGE_WORDS: ChangeWords = { score: formatScore, list: listLabel };

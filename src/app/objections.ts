@@ -2,14 +2,13 @@
  * SPEC §6: objections (异议) during the notice period. One per firm per round, filed by the firm (or
  * by the bureau on its behalf), decided by the bureau within 5 working days with a written reason.
  * An upheld objection is followed by an input correction and a recompute (reopen → correct → close →
- * compute → publicize); `compareComputations` shows what that changed.
+ * compute → publicize); `compareComputations` (src/domain/result-changes.ts) shows what that changed.
  */
 import { DomainError } from '../domain/errors';
 import { appendAudit } from '../db/audit';
 import { getRound } from '../db/rounds-repo';
-import type { FirmResult, ListKind } from '../domain/types';
 import { type AppContext, isoDateCst } from './context';
-import { statusLabel, listLabel, formatScore } from './labels';
+import { statusLabel } from './labels';
 
 export interface Objection {
   id: number;
@@ -157,36 +156,3 @@ export async function decideObjection(
     return toObjection({ ...(row as Row), code: round.code, decision: input.decision, decision_reason: reason, decided_by: ctx.actor, decided_at: at }, isoDateCst(at));
   });
 }
-
-export interface ResultChange {
-  uscc: string;
-  name: string;
-  rankBefore: number | null;
-  rankAfter: number | null;
-  compositeBefore: number | null;
-  compositeAfter: number | null;
-  listBefore: ListKind | null;
-  listAfter: ListKind | null;
-  /** Chinese one-liner. */
-  text: string;
-}
-
-/** What a recompute changed, firm by firm (only firms whose rank, composite or list moved). */
-export function compareComputations(before: FirmResult[], after: FirmResult[]): ResultChange[] {
-  const old = new Map(before.map((f) => [f.uscc, f]));
-  const changes: ResultChange[] = [];
-  for (const f of after) {
-    const o = old.get(f.uscc);
-    const rb = o?.rank ?? null;
-    const cb = o?.composite ?? null;
-    const lb = o?.list ?? null;
-    if (rb === f.rank && cb === f.composite && lb === f.list) continue;
-    const parts: string[] = [];
-    if (cb !== f.composite) parts.push(`综合得分 ${formatScore(cb)} → ${formatScore(f.composite)}`);
-    if (rb !== f.rank) parts.push(`排名 ${rb ?? '—'} → ${f.rank ?? '—'}`);
-    if (lb !== f.list) parts.push(`榜单 ${listLabel(lb)} → ${listLabel(f.list)}`);
-    changes.push({ uscc: f.uscc, name: f.name, rankBefore: rb, rankAfter: f.rank, compositeBefore: cb, compositeAfter: f.composite, listBefore: lb, listAfter: f.list, text: `${f.name}：${parts.join('，')}` });
-  }
-  return changes;
-}
-

@@ -20,21 +20,18 @@ import { roundCompleteness, roundFormConflicts, roundScoreGaps, type ScoreGaps }
 import { requiredResponses } from '../domain/survey-sufficiency';
 import { loadAnnualInput } from '../db/annual-input';
 import { publishConsequences } from './consequences';
-import { compareComputations, type ResultChange } from './objections';
+import { compareComputations, type ResultChange } from '../domain/result-changes';
+import { parseRoundCode, halfYearCodes } from '../domain/round-code';
+import { type RoundStep, transition } from '../domain/round-lifecycle';
+import { addDays } from '../domain/dates';
+import { countLists } from '../domain/list-counts';
 import { type AppContext, isoDateCst } from './context';
-import { statusLabel } from './labels';
+import { CHANGE_WORDS, statusLabel } from './labels';
 
 /** Tables a round's inputs live in (analysed when a round closes). */
 const ROUND_INPUT_TABLES = ['round_firms', 'round_projects', 'projects', 'firms', 'street_scores', 'regulator_scores', 'survey_summaries', 'survey_responses', 'complaints', 'deductions', 'events'];
 
-const ROUND_CODE = /^(\d{4})-(H1|H2|Y)$/;
-
-export function parseRoundCode(code: string): { year: number; half: 'H1' | 'H2' | null; kind: RoundKind } {
-  const m = ROUND_CODE.exec(code);
-  if (!m) throw new DomainError('ROUND_CODE_INVALID', `评价周期编号「${code}」无效：应为 YYYY-H1（上半年）、YYYY-H2（下半年）或 YYYY-Y（年度综合评价），例如 2025-H1。`);
-  const part = m[2] as 'H1' | 'H2' | 'Y';
-  return { year: Number(m[1]), half: part === 'Y' ? null : part, kind: part === 'Y' ? 'annual' : 'half' };
-}
+export { parseRoundCode };
 
 export interface RoundSummary {
   code: string;
@@ -50,30 +47,26 @@ export function roundRules(round: RoundRecord): Rules {
   return parseRules(round.rules);
 }
 
-function refuse(round: RoundRecord, action: string, allowed: RoundStatus[]): never {
+function refuse(round: RoundRecord, action: string, allowed: readonly RoundStatus[]): never {
   throw new DomainError(
     'ROUND_STATE',
     `评价周期 ${round.code} 当前状态为「${statusLabel(round.status)}」，不能${action}（需要处于「${allowed.map(statusLabel).join('」或「')}」状态）。`,
-    { status: round.status, allowed },
+    { status: round.status, allowed: [...allowed] },
   );
 }
 
-async function step<T>(
-  ctx: AppContext,
-  code: string,
-  action: string,
-  allowed: RoundStatus[],
-  fn: (trx: Knex.Transaction, round: RoundRecord) => Promise<T>,
-): Promise<T> {
+/** One lifecycle step: refused unless the round's status is one the transition table allows it from. */
+async function step<T>(ctx: AppContext, code: string, name: RoundStep, fn: (trx: Knex.Transaction, round: RoundRecord) => Promise<T>): Promise<T> {
+  const { label, from } = transition(name);
   return ctx.knex.transaction(async (trx) => {
     const round = await getRound(trx, code, { forUpdate: true });
-    if (!allowed.includes(round.status)) refuse(round, action, allowed);
+    if (!from.includes(round.status)) refuse(round, label, from);
     return fn(trx, round);
   });
 }
 
 export async function createRound(ctx: AppContext, input: { code: string; rulesFile?: string | undefined; rules?: unknown }): Promise<RoundSummary> {
-  const { kind, year } = parseRoundCode(input.code);
+  const { kind } = parseRoundCode(input.code);
   let rules: Rules;
   if (input.rulesFile) {
     let text: string;
@@ -95,10 +88,10 @@ export async function createRound(ctx: AppContext, input: { code: string; rulesF
   return ctx.knex.transaction(async (trx) => {
     if (await findRound(trx, input.code)) throw new DomainError('ALREADY_EXISTS', `评价周期 ${input.code} 已存在。`);
     if (kind === 'annual') {
-      for (const half of ['H1', 'H2']) {
-        const h = await findRound(trx, `${year}-${half}`);
+      for (const half of halfYearCodes(input.code)) {
+        const h = await findRound(trx, half);
         if (!h || h.status !== 'published') {
-          throw new DomainError('ROUND_STATE', `年度综合评价 ${input.code} 由两个半年度结果生成：${year}-${half} ${h ? `当前为「${statusLabel(h.status)}」` : '不存在'}，须先发布。`);
+          throw new DomainError('ROUND_STATE', `年度综合评价 ${input.code} 由两个半年度结果生成：${half} ${h ? `当前为「${statusLabel(h.status)}」` : '不存在'}，须先发布。`);
         }
       }
     }
@@ -109,7 +102,7 @@ export async function createRound(ctx: AppContext, input: { code: string; rulesF
 }
 
 export async function openRound(ctx: AppContext, code: string): Promise<{ firms: number; projects: number }> {
-  return step(ctx, code, '开始录入', ['draft'], async (trx, round) => {
+  return step(ctx, code, 'open', async (trx, round) => {
     const counts = round.kind === 'half' ? await snapshotRound(trx, round.id) : { firms: 0, projects: 0 };
     await setRoundStatus(trx, round.id, 'open', ctx.now());
     await appendAudit(trx, { actor: ctx.actor, action: 'round.open', entity: 'round', entityId: code, before: { status: round.status }, after: { status: 'open', ...counts } });
@@ -190,7 +183,7 @@ function scoreGapsError(code: string, gaps: ScoreGaps): DomainError {
 }
 
 export async function closeRound(ctx: AppContext, code: string): Promise<CompletenessSummary> {
-  return step(ctx, code, '停止录入', ['open'], async (trx, round) => {
+  return step(ctx, code, 'close', async (trx, round) => {
     await setRoundStatus(trx, round.id, 'closed', ctx.now());
     // Imports just loaded these tables: fresh statistics keep the planner off nested loops over them.
     await trx.raw(`analyze ${ROUND_INPUT_TABLES.join(', ')}`);
@@ -210,7 +203,7 @@ export async function computeRound(
   opts: { force: boolean; onPhaseEnd?: (phase: 'read' | 'engine' | 'store') => void },
 ): Promise<{ computation: number; result: RoundResult; changes: ResultChange[] | null }> {
   const phaseEnd = opts.onPhaseEnd ?? ((): void => {});
-  return step(ctx, code, '计算', ['closed', 'computed'], async (trx, round) => {
+  return step(ctx, code, 'compute', async (trx, round) => {
     const rules = roundRules(round);
     let result: RoundResult;
     let forcedPast: Record<string, number> | null = null;
@@ -239,11 +232,10 @@ export async function computeRound(
     }
     phaseEnd('engine');
     const previous = await latestComputation(trx, round.id);
-    const changes = previous ? compareComputations(previous.firms, result.firms) : null;
+    const changes = previous ? compareComputations(previous.firms, result.firms, CHANGE_WORDS) : null;
     const number = await saveComputation(trx, round.id, result, { forced: opts.force, createdBy: ctx.actor, at: ctx.now(), rules });
     await setRoundStatus(trx, round.id, 'computed', ctx.now());
-    const counts = { red: 0, black: 0, watch: 0 };
-    for (const f of result.firms) if (f.list) counts[f.list] += 1;
+    const counts = countLists(result.firms);
     await appendAudit(trx, {
       actor: ctx.actor,
       action: 'round.compute',
@@ -257,16 +249,10 @@ export async function computeRound(
   });
 }
 
-const DAY = 86_400_000;
-
-export function addDays(isoDate: string, days: number): string {
-  return new Date(Date.parse(`${isoDate}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
-}
-
 export async function publicizeRound(ctx: AppContext, code: string, opts: { days: string | number }): Promise<{ noticeEndsOn: string }> {
   const days = Number(opts.days);
   if (!Number.isInteger(days) || days < 1 || days > 60) throw new DomainError('INPUT_INVALID', `公示天数「${opts.days}」无效：应为 1 到 60 之间的整数。`);
-  return step(ctx, code, '公示', ['computed'], async (trx, round) => {
+  return step(ctx, code, 'publicize', async (trx, round) => {
     const noticeEndsOn = addDays(isoDateCst(ctx.now()), days);
     await setRoundStatus(trx, round.id, 'publicized', ctx.now(), { noticeEndsOn });
     await appendAudit(trx, { actor: ctx.actor, action: 'round.publicize', entity: 'round', entityId: code, before: { status: 'computed' }, after: { status: 'publicized', noticeEndsOn } });
@@ -279,7 +265,7 @@ export async function publishRound(
   code: string,
   opts: { early: boolean; reason?: string | undefined },
 ): Promise<{ certificates: number; rectifications: number; interviews: number; proposals: number }> {
-  return step(ctx, code, '发布', ['publicized'], async (trx, round) => {
+  return step(ctx, code, 'publish', async (trx, round) => {
     const today = isoDateCst(ctx.now());
     if (round.noticeEndsOn && today < round.noticeEndsOn) {
       if (!opts.early) throw new DomainError('ROUND_STATE', `${code} 的公示期至 ${round.noticeEndsOn} 才结束，不能发布；如确需提前发布，请用 --now 并以 --reason 写明理由。`);
@@ -307,8 +293,7 @@ export async function publishRound(
 
 export async function reopenRound(ctx: AppContext, code: string, reason: string): Promise<void> {
   if (!reason.trim()) throw new DomainError('INPUT_INVALID', '重开评价周期须写明理由。');
-  // From `closed` too: close reports what is missing and compute refuses until it is entered (SPEC §5.3).
-  await step(ctx, code, '重新开放', ['closed', 'computed', 'publicized'], async (trx, round) => {
+  await step(ctx, code, 'reopen', async (trx, round) => {
     await setRoundStatus(trx, round.id, 'open', ctx.now(), { noticeEndsOn: null });
     await appendAudit(trx, { actor: ctx.actor, action: 'round.reopen', entity: 'round', entityId: code, before: { status: round.status }, after: { status: 'open' }, reason });
   });

@@ -7,6 +7,7 @@
  */
 import { DomainError, type FieldProblem } from '../domain/errors';
 import type { Hundredths } from '../domain/types';
+import { acceptsEntries } from '../domain/round-lifecycle';
 import { parseScore } from '../imports/values';
 import { appendAudit } from '../db/audit';
 import { getRound, type RoundRecord } from '../db/rounds-repo';
@@ -34,7 +35,7 @@ export interface EntryOutcome {
 }
 
 function requireOpen(round: RoundRecord): void {
-  if (round.status !== 'open') {
+  if (!acceptsEntries(round.status)) {
     throw new DomainError('ROUND_STATE', `评价周期 ${round.code} 当前状态为「${statusLabel(round.status)}」，只有「录入中」的评价周期可以录入评分。`, { status: round.status });
   }
 }

@@ -31,6 +31,7 @@ import { verifyAudit } from '../db/audit';
 import { getRound } from '../db/rounds-repo';
 import { resolveStreet } from '../db/streets-repo';
 import { DomainError } from '../domain/errors';
+import { countLists } from '../domain/list-counts';
 import { renderRoundCharts, renderScoreCard } from '../reports/charts';
 import { writeRoundWorkbook } from '../reports/workbook';
 import type { ResolvedDeps } from './deps';
@@ -110,8 +111,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   );
   route(r, registry, { method: 'post', path: '/rounds/:code/compute', summary: '计算（可重复，每次保留）；有项目缺少街道或居民评分、企业缺少行管评分时拒绝（409，details 列出），force: true 强制计算（记入审计）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.ComputeBody }, async ({ params, body }, _q, res) => {
     const out = await computeRound(ctx(res), params.code, { force: body.force });
-    const counts = { red: 0, black: 0, watch: 0 };
-    for (const f of out.result.firms) if (f.list) counts[f.list] += 1;
+    const counts = countLists(out.result.firms);
     return { computation: out.computation, ranked: out.result.ranked, ...counts, changes: out.changes };
   });
   route(r, registry, { method: 'post', path: '/rounds/:code/publicize', summary: '公示', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.PublicizeBody }, async ({ params, body }, _q, res) =>

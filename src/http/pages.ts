@@ -17,6 +17,7 @@ import { explainFirm, getRoundResults, toResultsJson } from '../app/results';
 import { closeRound, computeRound, createRound, listRounds, openRound, publicizeRound, publishRound, reopenRound, roundCompletenessReport, type RoundSummary } from '../app/rounds';
 import { enterStreetScores, streetProjects } from '../app/score-entry';
 import { DomainError, type FieldProblem } from '../domain/errors';
+import { ROUND_TRANSITIONS, canTake } from '../domain/round-lifecycle';
 import type { RoundStatus } from '../domain/types';
 import { ROUND_KIND_LABELS } from '../reports/labels';
 import { completenessFor } from './api';
@@ -40,14 +41,8 @@ export function viewEnvironment(): nunjucks.Environment {
   return env;
 }
 
-const STEPS: { step: string; label: string; from: RoundStatus[] }[] = [
-  { step: 'open', label: '开始录入', from: ['draft'] },
-  { step: 'close', label: '停止录入', from: ['open'] },
-  { step: 'compute', label: '计算', from: ['closed', 'computed'] },
-  { step: 'publicize', label: '公示', from: ['computed'] },
-  { step: 'publish', label: '发布', from: ['publicized'] },
-  { step: 'reopen', label: '重新开放', from: ['closed', 'computed', 'publicized'] },
-];
+/** The dashboard's lifecycle buttons: the steps of the round's transition table, in its order. */
+const STEPS = ROUND_TRANSITIONS.map(({ step, label, from }) => ({ step, label, from }));
 
 const problemsOf = (e: DomainError): FieldProblem[] =>
   Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];
@@ -209,7 +204,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const pending = { proposals: (await listProposals(ctx(res), { status: 'pending' })).length, rectifications: (await listRectifications(ctx(res), { pending: true })).length };
     const steps = STEPS.map((s) => ({
       ...s,
-      refusal: selected && !s.from.includes(selected.status) ? `当前「${statusLabel(selected.status)}」，须处于「${s.from.map(statusLabel).join('」或「')}」` : null,
+      refusal: selected && !canTake(s.step, selected.status) ? `当前「${statusLabel(selected.status)}」，须处于「${s.from.map(statusLabel).join('」或「')}」` : null,
     }));
     // A compute refused for missing scores (SPEC §5.3) offers the forced compute beside the list.
     const forceCompute = extra.error?.code === 'MISSING_SOURCES' && selected ? { round: selected.code, gaps: extra.error.details } : null;
