@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { decideConsequences } from '../domain/consequences';
+import { rectificationStatus } from '../domain/rectification-status';
 import type { FirmHistoryEntry, FirmResult, ListKind } from '../domain/types';
 import type { RoundRecord } from '../db/rounds-repo';
 import { toIsoDate } from '../db/rounds-repo';
@@ -38,9 +39,8 @@ export async function firmHistories(trx: Knex | Knex.Transaction, beforeCode: st
     .whereIn('res.uscc', usccs)
     .orderBy('r.code');
   for (const row of rows) {
-    const deadline = toIsoDate(row.reinspect_by ?? row.deadline);
-    const rectification: FirmHistoryEntry['rectification'] =
-      row.result ?? (row.deadline === null ? null : deadline !== null && deadline < today ? 'overdue' : 'pending');
+    const status = row.deadline === null ? row.result : rectificationStatus({ result: row.result, deadline: toIsoDate(row.deadline) as string, reinspectBy: toIsoDate(row.reinspect_by) }, today);
+    const rectification: FirmHistoryEntry['rectification'] = status === 'open' ? 'pending' : status;
     (history[row.uscc] ??= []).push({ roundCode: row.code, list: row.list, rectification });
   }
   return history;

@@ -3,6 +3,7 @@
  * bureau's decisions on disqualification and exit proposals. Each step is audited with its reason.
  */
 import { DomainError } from '../domain/errors';
+import { rectificationStatus } from '../domain/rectification-status';
 import { appendAudit } from '../db/audit';
 import { getRound, toIsoDate } from '../db/rounds-repo';
 import { type AppContext, isoDateCst } from './context';
@@ -135,7 +136,7 @@ export async function listRectifications(ctx: AppContext, opts: { round?: string
         result: r.result,
         resultOn: toIsoDate(r.result_on),
         note: r.note,
-        overdue: r.result === null && (reinspectBy ?? deadline) < today,
+        overdue: rectificationStatus({ result: r.result, deadline, reinspectBy }, today) === 'overdue',
       };
     },
   );

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { rectificationState, rectificationStatus } from '../domain/rectification-status';
 import type { RectificationState } from '../domain/types';
 import { toIsoDate } from './rounds-repo';
 
@@ -11,9 +12,8 @@ interface Row {
 }
 
 /**
- * Each firm's follow-up state as of `today` (SPEC §5.6–5.7): its latest rectification notice is
- * open while not re-inspected and not past its re-inspection date; unrectified when it failed or
- * is overdue (an overdue rectification counts as not passed).
+ * Each firm's follow-up state as of `today` (SPEC §5.6–5.7): that of its latest rectification notice,
+ * by the rule of src/domain/rectification-status.ts (open, or unrectified when failed or overdue).
  */
 export async function rectificationStates(db: Knex | Knex.Transaction, usccs: string[], today: string): Promise<Record<string, RectificationState>> {
   const states: Record<string, RectificationState> = {};
@@ -28,10 +28,7 @@ export async function rectificationStates(db: Knex | Knex.Transaction, usccs: st
   const latest = new Map<string, Row>();
   for (const row of rows) latest.set(row.uscc, row);
   for (const [uscc, row] of latest) {
-    const due = toIsoDate(row.reinspect_by ?? row.deadline) as string;
-    if (row.result === 'passed') states[uscc] = { open: false, unrectified: false };
-    else if (row.result === 'failed') states[uscc] = { open: false, unrectified: true };
-    else states[uscc] = due < today ? { open: false, unrectified: true } : { open: true, unrectified: false };
+    states[uscc] = rectificationState(rectificationStatus({ result: row.result, deadline: toIsoDate(row.deadline) as string, reinspectBy: toIsoDate(row.reinspect_by) }, today));
   }
   return states;
 }

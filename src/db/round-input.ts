@@ -9,6 +9,7 @@
 import type { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import { compareText } from '../domain/explanation';
+import { rectificationState, rectificationStatus } from '../domain/rectification-status';
 import type {
   DeductionInput,
   EventInput,
@@ -63,8 +64,8 @@ export interface LoadRoundInputOptions {
 
 /**
  * Rectification state (SPEC §5.6–5.7) from the firm's latest rectification notice of an earlier
- * round: passed → neither; failed → unrectified; no result yet → open until its re-inspection date,
- * unrectified (overdue) after it.
+ * round, by the rule of src/domain/rectification-status.ts: passed → neither; failed → unrectified;
+ * no result yet → open until its re-inspection date, unrectified (overdue) after it.
  */
 export async function loadRoundInput(db: Db, roundId: number, options: LoadRoundInputOptions = {}): Promise<RoundInput> {
   const round = (await db('rounds').where({ id: roundId }).first('code')) as { code: string } | undefined;
@@ -140,26 +141,23 @@ export async function loadRoundInput(db: Db, roundId: number, options: LoadRound
       where e.round_id = ? and e.superseded_at is null order by e.firm_id, e.occurred_on, e.id`,
     [roundId],
   );
-  const rectifications = await rowsOf<{ firm_id: Num; open: boolean; unrectified: boolean }>(
+  const rectifications = await rowsOf<{ firm_id: Num; result: 'passed' | 'failed' | null; deadline: string; reinspect_by: string; today: string }>(
     db,
-    `with latest as (
-       select distinct on (r.firm_id) r.firm_id, r.result, r.reinspect_by
-         from rectifications r join round_firms rf on rf.firm_id = r.firm_id and rf.round_id = ?
-        where r.round_id <> ?
-        order by r.firm_id, r.issued_on desc, r.id desc
-     )
-     select firm_id,
-            (result is null and coalesce(?::date, current_date) <= reinspect_by) as open,
-            (result = 'failed' or (result is null and coalesce(?::date, current_date) > reinspect_by)) as unrectified
-       from latest`,
-    [roundId, roundId, options.asOf ?? null, options.asOf ?? null],
+    `select distinct on (r.firm_id) r.firm_id, r.result, to_char(r.deadline, 'YYYY-MM-DD') as deadline, to_char(r.reinspect_by, 'YYYY-MM-DD') as reinspect_by,
+            to_char(coalesce(?::date, current_date), 'YYYY-MM-DD') as today
+       from rectifications r join round_firms rf on rf.firm_id = r.firm_id and rf.round_id = ?
+      where r.round_id <> ?
+      order by r.firm_id, r.issued_on desc, r.id desc`,
+    [options.asOf ?? null, roundId, roundId],
   );
 
   const projectsByFirm = groupBy(projects, (p) => Number(p.firm_id));
   const departmentsByFirm = groupBy(departments, (d) => Number(d.firm_id));
   const deductionsByFirm = groupBy(deductions, (d) => Number(d.firm_id));
   const eventsByFirm = groupBy(events, (e) => Number(e.firm_id));
-  const rectificationByFirm = new Map(rectifications.map((r) => [Number(r.firm_id), { open: r.open === true, unrectified: r.unrectified === true }]));
+  const rectificationByFirm = new Map(
+    rectifications.map((r) => [Number(r.firm_id), rectificationState(rectificationStatus({ result: r.result, deadline: r.deadline, reinspectBy: r.reinspect_by }, r.today))]),
+  );
 
   const toProject = (p: (typeof projects)[number]): ProjectInput => {
     let resident: ResidentInput | null = null;

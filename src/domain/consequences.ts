@@ -9,7 +9,8 @@
  */
 import { type Consequences, type FirmHistoryEntry, type RoundResult } from './types';
 import { type Rules } from './rules';
-import { DomainError } from './errors';
+import { addDays } from './dates';
+import { previousHalfYear } from './round-code';
 import { fromDecimal } from './exact';
 import { formatExact } from './rounding';
 
@@ -22,26 +23,7 @@ export interface ConsequenceOptions {
   halfYear: boolean;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Plain calendar arithmetic on an ISO date (no clock, no time zone). */
-export function addDays(isoDate: string, days: number): string {
-  const m = ISO_DATE.exec(isoDate);
-  const date = m === null ? null : new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  if (m === null || date === null || date.toISOString().slice(0, 10) !== isoDate) {
-    throw new DomainError('INPUT_INVALID', `日期 ${isoDate} 无效：须为 YYYY-MM-DD 格式的有效日期`, { field: 'publishedOn', value: isoDate });
-  }
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/** The half-year round before `code` ('2025-H1' → '2024-H2'); null for a code that is not a half year. */
-export function previousHalfYear(code: string): string | null {
-  const m = /^(\d{4})-H([12])$/.exec(code);
-  if (m === null) return null;
-  const year = Number(m[1]);
-  return m[2] === '2' ? `${year}-H1` : `${year - 1}-H2`;
-}
+export { addDays, previousHalfYear };
 
 export function decideConsequences(result: RoundResult, rules: Rules, opts: ConsequenceOptions): Consequences {
   const deadline = addDays(opts.publishedOn, rules.consequences.deadlineDays);
