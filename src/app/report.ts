@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import { projectResidentScore } from '../domain/resident-score';
+import { halfYearCodes, previousRoundCode } from '../domain/round-code';
 import { roundHalfUpToHundredths, sliceSize as sliceSizeOf } from '../domain/rounding';
 import type { Certificate, FirmResult, RegulatorInput, RoundResult } from '../domain/types';
 import type { Rules } from '../domain/rules';
@@ -57,14 +58,6 @@ function regulatorDetail(reg: RegulatorInput | null): string {
   if (reg.form === 'departments') return `部门评分：${reg.scores.map((s) => `${s.department} ${formatScore(s.score)}`).join('；')}（取平均）`;
   if (reg.rows.length === 0) return '扣分表：无扣分';
   return `扣分表：${reg.rows.map((r) => `${r.item}${r.projectCode ? `（${r.projectCode}）` : ''} ${formatScore(r.points)}`).join('；')}`;
-}
-
-/** The round a report compares itself with: the previous half year, or the previous year's year-end round. */
-export function previousRoundCode(code: string): string {
-  const year = Number(code.slice(0, 4));
-  if (code.endsWith('-H2')) return `${year}-H1`;
-  if (code.endsWith('-H1')) return `${year - 1}-H2`;
-  return `${year - 1}-Y`;
 }
 
 async function history(db: Knex, round: RoundRecord): Promise<Record<string, FirmHistoryPoint[]>> {
@@ -124,8 +117,8 @@ async function halfDetail(db: Knex, roundId: number, firms: readonly FirmResult[
 /** The two half years a year-end round is made of (YYYY-H1, YYYY-H2), those that have a computation. */
 async function annualHalves(db: Knex, code: string): Promise<ReportHalf[]> {
   const halves: ReportHalf[] = [];
-  for (const half of ['H1', 'H2']) {
-    const round = await findRound(db, `${code.slice(0, 4)}-${half}`);
+  for (const half of halfYearCodes(code)) {
+    const round = await findRound(db, half);
     const computation = round ? await latestComputation(db, round.id) : null;
     if (!round || !computation) continue;
     halves.push({ code: round.code, firms: computation.firms, ...(await halfDetail(db, round.id, computation.firms)) });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
+import { halfYearCodes } from '../domain/round-code';
 import type { AnnualRoundInput, HalfResultInput, RectificationState } from '../domain/types';
 import { findRound } from './rounds-repo';
 import { latestComputation } from './results-repo';
@@ -7,12 +8,11 @@ import { rectificationStates } from './rectification-state';
 
 /** The year-end round's input (SPEC §5.10): the published results of the year's two halves. */
 export async function loadAnnualInput(db: Knex | Knex.Transaction, code: string, today: string): Promise<AnnualRoundInput> {
-  const year = code.slice(0, 4);
   const halves: HalfResultInput[][] = [];
-  for (const half of ['H1', 'H2']) {
-    const round = await findRound(db, `${year}-${half}`);
+  for (const half of halfYearCodes(code)) {
+    const round = await findRound(db, half);
     const computation = round && round.status === 'published' ? await latestComputation(db, round.id) : null;
-    if (!round || !computation) throw new DomainError('ROUND_STATE', `年度综合评价 ${code} 需要已发布的 ${year}-${half}。`);
+    if (!round || !computation) throw new DomainError('ROUND_STATE', `年度综合评价 ${code} 需要已发布的 ${half}。`);
     halves.push(
       computation.firms
         .filter((f) => f.rank !== null && f.composite !== null)

@@ -16,14 +16,14 @@ export interface RoundCode {
 }
 
 /** The code's shape (also the API's parameter pattern). */
-export const ROUND_CODE_PATTERN = /^(\d{4})-(H1|H2|Y)$/;
+export const ROUND_CODE_PATTERN = /^\d{4}-(H1|H2|Y)$/;
 
 /** The code read, or null when it is not a round code. */
 export function readRoundCode(code: string): RoundCode | null {
   const m = ROUND_CODE_PATTERN.exec(code);
   if (!m) return null;
-  const part = m[2] as Half | 'Y';
-  return { year: Number(m[1]), half: part === 'Y' ? null : part, kind: part === 'Y' ? 'annual' : 'half' };
+  const part = m[1] as Half | 'Y';
+  return { year: Number(code.slice(0, 4)), half: part === 'Y' ? null : part, kind: part === 'Y' ? 'annual' : 'half' };
 }
 
 /** The code read; a bad code is refused with the accepted forms named. */

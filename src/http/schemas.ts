@@ -1,10 +1,11 @@
 /** Request schemas of the API (zod): they validate requests and generate /api/openapi.json. */
 import { z } from 'zod';
 import { ROLES } from '../app/accounts';
+import { ROUND_CODE_PATTERN } from '../domain/round-code';
 
 export const roundCode = z
   .string()
-  .regex(/^\d{4}-(H1|H2|Y)$/, '评价周期编号应为 YYYY-H1、YYYY-H2 或 YYYY-Y，例如 2025-H1')
+  .regex(ROUND_CODE_PATTERN, '评价周期编号应为 YYYY-H1、YYYY-H2 或 YYYY-Y，例如 2025-H1')
   .meta({ description: '评价周期编号', example: '2025-H1' });
 export const uscc = z
   .string()

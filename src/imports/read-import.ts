@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { parse as parseCsv, CsvError } from 'csv-parse';
+import { columnLetter } from '../domain/column-letter';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Charset, ENCODING_PROBLEM, EncodingError, decodeText } from './decode';
 import { ExactKeyIndex, HashedKeyIndex, type KeyIndex } from './key-index';
@@ -275,16 +276,7 @@ async function openSource(source: ImportSource): Promise<Opened | { problem: str
 // validation
 
 /** "A", "B", … "AA" for a 0-based column index. */
-function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+const letterOf = (index: number): string => columnLetter(index + 1);
 
 const isUsccField = (key: string): boolean => key === 'uscc' || key === 'firmUscc';
 const normalizeKeyPart = (key: string, text: string): string =>
@@ -323,9 +315,9 @@ function mapHeader(spec: KindSpec, header: RawRow, problems: Problems): HeaderMa
     const lower = text.toLowerCase();
     const column = spec.columns.find((c) => c.zh === text || c.en === lower);
     if (!column) {
-      problems.add(header.row, text, `未知的列：${text}`, columnLetter(i));
+      problems.add(header.row, text, `未知的列：${text}`, letterOf(i));
     } else if (map.index.has(column.key)) {
-      problems.add(header.row, text, `列重复：${text}`, columnLetter(i));
+      problems.add(header.row, text, `列重复：${text}`, letterOf(i));
     } else {
       map.index.set(column.key, i);
       map.written.set(column.key, text);
@@ -467,7 +459,7 @@ async function* validate<K extends ImportKind>(
     const named = headerCells.map((_c, i) => map.named.has(i));
     const keyIndexes = keys.map((k) => map.index.get(k));
     const letters = new Map<string, string>();
-    for (const [key, i] of map.index) letters.set(key, columnLetter(i));
+    for (const [key, i] of map.index) letters.set(key, letterOf(i));
     const blame = (row: number, key: string, message: string): void => problems.add(row, columnOf(map, key), message, letters.get(key));
 
     for await (const chunk of rowsAfter(found)) {
@@ -492,7 +484,7 @@ async function* validate<K extends ImportKind>(
         }
         for (let i = 0; i < cells.length; i += 1) {
           if (named[i] !== true && (cells[i] ?? '').trim() !== '') {
-            problems.add(raw.row, `第 ${columnLetter(i)} 列`, '该列没有列名，但本行有内容', columnLetter(i));
+            problems.add(raw.row, `第 ${letterOf(i)} 列`, '该列没有列名，但本行有内容', letterOf(i));
           }
         }
         if (problems.total > before) continue;

@@ -9,6 +9,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { ANSWER_HUNDREDTHS } from '../domain/answers';
+import { columnLetter } from '../domain/column-letter';
 import { type ColumnSpec, type ImportKind, KINDS } from './kinds';
 
 /** exceljs's worksheets (streaming too) accept a validation for a whole range; its typings only declare the per-cell one. */
@@ -84,13 +85,6 @@ function validationFor(column: ColumnSpec): ExcelJS.DataValidation | null {
   }
 }
 
-/** "A".."Z", "AA".. for a 1-based column number. */
-function letter(n: number): string {
-  let s = '';
-  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
-  return s;
-}
-
 /**
  * Writes the template of `kind` to `out`, with `prefillRows` (keyed by field name, e.g.
  * `{ projectCode: 'P001', projectName: '幸福家园' }`) under the header. Resolves when the file is complete.
@@ -129,7 +123,7 @@ export async function writeTemplate(kind: ImportKind, prefillRows: Iterable<Temp
 
   spec.columns.forEach((column, i) => {
     const validation = validationFor(column);
-    const range = `${letter(i + 1)}2:${letter(i + 1)}${prefilled + 1 + SPARE_ROWS}`;
+    const range = `${columnLetter(i + 1)}2:${columnLetter(i + 1)}${prefilled + 1 + SPARE_ROWS}`;
     if (validation) (sheet as unknown as RangeValidations).dataValidations.add(range, validation);
   });
   sheet.commit();

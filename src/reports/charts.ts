@@ -9,6 +9,7 @@
  * and 20 lowest; each title says what was left out.
  */
 import type { ChartConfiguration, Plugin } from 'chart.js' with { 'resolution-mode': 'import' };
+import { halfYearCodes } from '../domain/round-code';
 import { type FirmResult, type Hundredths } from '../domain/types';
 import { truncate } from './canvas-text';
 import { type Cutoffs, cutoffsOf, listLabel } from './labels';
@@ -237,7 +238,7 @@ export function streetsChart(data: ReportData): Promise<Buffer> {
         y: { min: 0, max: 100, title: { display: true, text: '得分' } },
       },
     },
-    plugins: shown.length === 0 ? [emptyMessage(annual ? `各街道明细见 ${data.round.code.slice(0, 4)}-H1、${data.round.code.slice(0, 4)}-H2 报表` : '本期无项目数据')] : [],
+    plugins: shown.length === 0 ? [emptyMessage(annual ? `各街道明细见 ${halfYearCodes(data.round.code).join('、')} 报表` : '本期无项目数据')] : [],
   };
   return renderChart(config, { width: Math.min(1200, Math.max(1000, 160 + shown.length * 26)), height: 560 });
 }

@@ -3,6 +3,7 @@
  * scores. One place, so the workbook, the charts and the cards say the same thing.
  */
 import { DomainError } from '../domain/errors';
+import { readRoundCode, periodTitle } from '../domain/round-code';
 import { formatHundredths } from '../domain/rounding';
 import { type Flag, type Hundredths, type ListKind, type RoundKind, type RoundStatus } from '../domain/types';
 
@@ -51,12 +52,11 @@ export function scoreText(h: Hundredths | null): string {
 
 /** '2025-H1' → '2025年上半年度', '2025-H2' → '2025年下半年度', '2025-Y' → '2025年度'. */
 export function periodLabel(roundCode: string): string {
-  const match = /^(\d{4})-(H1|H2|Y)$/.exec(roundCode);
-  if (!match) {
+  const round = readRoundCode(roundCode);
+  if (!round) {
     throw new DomainError('ROUND_CODE_INVALID', `评价周期编号“${roundCode}”无效，应为 YYYY-H1、YYYY-H2 或 YYYY-Y`, { roundCode });
   }
-  const half = match[2] === 'H1' ? '上半年度' : match[2] === 'H2' ? '下半年度' : '年度';
-  return `${match[1]}年${half}`;
+  return periodTitle(round);
 }
 
 const DIGITS = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];

@@ -17,6 +17,8 @@
 import { type Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DomainError } from '../domain/errors';
+import { columnLetter } from '../domain/column-letter';
+import { halfYearCodes } from '../domain/round-code';
 import { roundHalfUpToHundredths } from '../domain/rounding';
 import { type Exact, type FirmResult, type Hundredths, type ListKind } from '../domain/types';
 import { flagsText, listLabel, periodLabel, ROUND_KIND_LABELS, ROUND_STATUS_LABELS, shortDate } from './labels';
@@ -83,16 +85,6 @@ class StyleBook {
   };
 }
 
-function columnLetter(index: number): string {
-  let n = index;
-  let letters = '';
-  while (n > 0) {
-    const rest = (n - 1) % 26;
-    letters = String.fromCharCode(65 + rest) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return letters;
-}
 
 /** What a sheet's fill function writes to: the sheet itself, or the meter that sizes its columns. */
 interface RowSink {
@@ -381,8 +373,7 @@ class RoundWorkbook {
 
   /** The half years whose detail a year-end round's sheet points to. */
   private halvesText(): string {
-    const year = this.data.round.code.slice(0, 4);
-    return `${year}-H1、${year}-H2`;
+    return halfYearCodes(this.data.round.code).join('、');
   }
 
   async write(): Promise<void> {
