@@ -1,6 +1,7 @@
 import { join, relative, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DomainError } from '../../src/domain/errors';
+import { hasResults } from '../../src/domain/round-lifecycle';
 import { listRounds } from '../../src/app/rounds';
 import { writeRoundReport, type ScoreCards } from '../../src/app/report';
 import { withApp } from '../app';
@@ -20,7 +21,7 @@ export function registerReport(program: Command, io: CliIo, globals: Globals): v
       if (code && opts.all) throw new DomainError('INPUT_INVALID', '评价周期编号与 --all 只能选一个。');
       const written = await withApp(io, globals(), async (ctx) => {
         const codes = opts.all
-          ? (await listRounds(ctx)).filter((r) => ['computed', 'publicized', 'published'].includes(r.status)).map((r) => r.code)
+          ? (await listRounds(ctx)).filter((r) => hasResults(r.status)).map((r) => r.code)
           : [code as string];
         if (codes.length === 0) throw new DomainError('ROUND_STATE', '没有已计算的评价周期可生成报告。');
         const files: string[] = [];

@@ -1,9 +1,10 @@
 /**
- * A firm's history (issue 6): every round's rank, composite and list, its certificates,
+ * A firm's history (SPEC §7, the firm page): every round's rank, composite and list, its certificates,
  * rectifications, interviews and the decisions on proposals about it. The public sees published
  * rounds only; staff see every computed round.
  */
 import { DomainError } from '../domain/errors';
+import { COMPUTED_STATUSES } from '../domain/round-lifecycle';
 import type { FirmStatus, ListKind, RoundStatus } from '../domain/types';
 import { toIsoDate } from '../db/rounds-repo';
 import type { AppContext } from './context';
@@ -45,7 +46,7 @@ export async function firmHistory(ctx: AppContext, uscc: string, opts: { publish
       this.on('res.computation_id', '=', 'c.id').andOn('res.firm_id', '=', k.raw('?', [firm.id]));
     })
     .orderBy('r.code');
-  q = opts.publishedOnly ? q.where('r.status', 'published') : q.whereIn('r.status', ['computed', 'publicized', 'published']);
+  q = opts.publishedOnly ? q.where('r.status', 'published') : q.whereIn('r.status', [...COMPUTED_STATUSES]);
   const rows = await q;
   const roundIds = rows.map((r: { round_id: number }) => r.round_id);
   const [certs, rects, interviews, proposals, counts] = await Promise.all([

@@ -31,8 +31,6 @@ import { CHANGE_WORDS, statusLabel } from './labels';
 /** Tables a round's inputs live in (analysed when a round closes). */
 const ROUND_INPUT_TABLES = ['round_firms', 'round_projects', 'projects', 'firms', 'street_scores', 'regulator_scores', 'survey_summaries', 'survey_responses', 'complaints', 'deductions', 'events'];
 
-export { parseRoundCode };
-
 export interface RoundSummary {
   code: string;
   kind: RoundKind;

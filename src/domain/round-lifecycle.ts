@@ -40,6 +40,14 @@ export function canTake(step: RoundStep, status: RoundStatus): boolean {
   return transition(step).from.includes(status);
 }
 
+/** The statuses in which a round has a computation (its results exist, published or not). */
+export const COMPUTED_STATUSES: readonly RoundStatus[] = ['computed', 'publicized', 'published'];
+
+/** Whether a round in `status` has been computed. */
+export function hasResults(status: RoundStatus): boolean {
+  return COMPUTED_STATUSES.includes(status);
+}
+
 /** The only status in which scores are entered or imported. */
 export const ENTRY_STATUS: RoundStatus = 'open';
 

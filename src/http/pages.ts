@@ -17,7 +17,7 @@ import { explainFirm, getRoundResults, toResultsJson } from '../app/results';
 import { closeRound, computeRound, createRound, listRounds, openRound, publicizeRound, publishRound, reopenRound, roundCompletenessReport, type RoundSummary } from '../app/rounds';
 import { enterStreetScores, streetProjects } from '../app/score-entry';
 import { DomainError, type FieldProblem } from '../domain/errors';
-import { ROUND_TRANSITIONS, canTake } from '../domain/round-lifecycle';
+import { ROUND_TRANSITIONS, acceptsEntries, canTake, hasResults } from '../domain/round-lifecycle';
 import type { RoundStatus } from '../domain/types';
 import { ROUND_KIND_LABELS } from '../reports/labels';
 import { completenessFor } from './api';
@@ -198,7 +198,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         preview = { computation: view.computation, red: view.firms.filter((f) => f.list === 'red'), black: view.firms.filter((f) => f.list === 'black'), watch: view.firms.filter((f) => f.list === 'watch') };
       }
     }
-    const objections = selected && ['publicized', 'computed', 'published'].includes(selected.status) ? await listObjections(ctx(res), selected.code) : [];
+    const objections = selected && hasResults(selected.status) ? await listObjections(ctx(res), selected.code) : [];
     const overdue: Objection[] = [];
     for (const x of rounds.filter((y) => y.status === 'publicized')) overdue.push(...(await listObjections(ctx(res), x.code)).filter((o) => o.overdue));
     const pending = { proposals: (await listProposals(ctx(res), { status: 'pending' })).length, rectifications: (await listRectifications(ctx(res), { pending: true })).length };
@@ -346,7 +346,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
 
   // ---- street score entry ----
   const entry = async (req: Request, res: Response, user: Principal, extra: { round?: string; error?: DomainError; notice?: string } = {}, status = 200) => {
-    const open = (await listRounds(ctx(res))).filter((x) => x.status === 'open' && x.kind === 'half');
+    const open = (await listRounds(ctx(res))).filter((x) => acceptsEntries(x.status) && x.kind === 'half');
     const wanted = extra.round ?? (typeof req.query.round === 'string' ? req.query.round : undefined);
     const round = open.find((x) => x.code === wanted)?.code ?? open[open.length - 1]?.code ?? null;
     const street = user.role === 'street' ? user.street : null;
