@@ -49,7 +49,7 @@ export function roundPeriod(code: string): RoundPeriod {
   return { from: `${y}-01-01`, to: `${y}-12-31`, label: `${y}年度` };
 }
 
-/** The name of the evaluation period on reports and notices: 2025年上半年度, 2025年下半年度, 2025年度. */
+/** The name of the evaluation period on reports and notices: 2025年上半年度, 2025年下半年度, 2025年年度. */
 export function periodTitle(round: RoundCode): string {
   const part = round.half === 'H1' ? '上半年度' : round.half === 'H2' ? '下半年度' : '年度';
   return `${round.year}年${part}`;

@@ -50,7 +50,7 @@ export function scoreText(h: Hundredths | null): string {
   return h === null ? '' : formatHundredths(h);
 }
 
-/** '2025-H1' → '2025年上半年度', '2025-H2' → '2025年下半年度', '2025-Y' → '2025年度'. */
+/** '2025-H1' → '2025年上半年度', '2025-H2' → '2025年下半年度', '2025-Y' → '2025年年度'. */
 export function periodLabel(roundCode: string): string {
   const round = readRoundCode(roundCode);
   if (!round) {
