@@ -2,22 +2,23 @@ import { resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../cli/run';
 import type { CliIo, OpenDatabases } from '../../cli/io';
-import type { Db } from '../../src/db/knex-factory';
+import { type Db, createDb } from '../../src/db/knex-factory';
 import { openPgliteFolder } from '../support/test-db';
 
 /**
- * The embedded databases of this test file, each opened once and kept open across its `hhb` runs
- * (opening a data folder costs seconds; a command on an open database, milliseconds), closed after
- * the file. PostgreSQL is opened per command as `hhb` does, so server restarts behave as in real use.
+ * The databases of this test file, each opened once and kept open across its `hhb` runs (opening a
+ * data folder costs seconds, a PostgreSQL pool and its migration check tens of milliseconds; a
+ * command on an open database, milliseconds), closed after the file. A test of what a command does
+ * when the server goes away passes `reopen: true`, and its commands open their own as `hhb` does.
  */
 const folders = new Map<string, Promise<Db>>();
 const keptOpen: OpenDatabases = {
   open(database) {
-    if (database.kind !== 'pglite') return Promise.resolve(null);
-    let db = folders.get(database.dataDir);
+    const key = database.kind === 'pglite' ? database.dataDir : database.url;
+    let db = folders.get(key);
     if (db === undefined) {
-      db = openPgliteFolder(database.dataDir);
-      folders.set(database.dataDir, db);
+      db = database.kind === 'pglite' ? openPgliteFolder(database.dataDir) : createDb(database, { migrate: false });
+      folders.set(key, db);
     }
     return db;
   },
@@ -54,11 +55,11 @@ function sink(): PassThrough & { text(): string } {
 }
 
 /** Runs `hhb …` in-process against the given database with a fixed clock. */
-export async function hhb(args: string[], opts: { db: string; cwd: string; now?: Date }): Promise<CliRun> {
+export async function hhb(args: string[], opts: { db: string; cwd: string; now?: Date; reopen?: boolean }): Promise<CliRun> {
   const stdout = sink();
   const stderr = sink();
   const now = opts.now ?? new Date('2025-07-01T02:00:00Z');
-  const io: CliIo = { stdout, stderr, env: {}, cwd: opts.cwd, now: () => now, databases: keptOpen };
+  const io: CliIo = { stdout, stderr, env: {}, cwd: opts.cwd, now: () => now, ...(opts.reopen ? {} : { databases: keptOpen }) };
   const code = await runCli(['node', 'hhb', '--db', opts.db, ...args], io);
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

@@ -82,7 +82,7 @@ if (bin.dir === null) {
       expect(ms).toBeLessThan(10_000);
       expect(domain).toMatchObject({ code: 'DB_UNAVAILABLE', message: expect.stringContaining('数据库暂时无法连接') });
     }
-    const cli = await hhb(['rounds', 'list'], { db: cluster.url, cwd: dir });
+    const cli = await hhb(['rounds', 'list'], { db: cluster.url, cwd: dir, reopen: true });
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(/^错误：数据库暂时无法连接/);
 
@@ -94,6 +94,6 @@ if (bin.dir === null) {
     expect(await current()).toEqual({ score: 6700 });
     await expect(importRoundData(ctx, ROUND, 'street', street)).resolves.toMatchObject({ rows: 1, replaced: 1 });
     expect(await current()).toEqual({ score: 6650 });
-    expect((await hhb(['rounds', 'list'], { db: cluster.url, cwd: dir })).code).toBe(0);
+    expect((await hhb(['rounds', 'list'], { db: cluster.url, cwd: dir, reopen: true })).code).toBe(0);
   }, 180_000);
 });
