@@ -5,7 +5,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { apiRouter } from './api';
-import { authenticate, userOf } from './auth';
+import { authOf, authenticate, userOf } from './auth';
 import { type HttpDeps, resolveDeps } from './deps';
 import { errorHandler } from './error-handler';
 import { openApiDocument } from './openapi';
@@ -60,6 +60,12 @@ export function createApp(input: HttpDeps): Express {
     res.json(openApiDocument(registry));
   });
   app.use(authenticate(deps.ctxOf));
+  // What a logged-in person sees is theirs: no browser or proxy keeps it (published rankings, the
+  // same bytes for everyone, keep their public caching in published-cache.ts).
+  app.use((_req, res, next) => {
+    if (authOf(res).user !== null) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use('/api/v1', express.json({ limit: '1mb' }), settingsApiRouter(deps, registry), apiRouter(deps, registry, cache));
   app.use('/api', (req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.originalUrl.split('?')[0]}`);

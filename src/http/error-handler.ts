@@ -52,6 +52,8 @@ export function asDomainError(error: unknown): DomainError {
   const e = error as { type?: string; status?: number; expose?: boolean };
   if (e && e.type === 'entity.too.large') return new DomainError('PAYLOAD_TOO_LARGE', '请求内容过大。');
   if (e && e.type === 'entity.parse.failed') return new DomainError('INPUT_INVALID', '请求内容不是有效的 JSON。');
+  // The router's own refusal of a path it cannot decode (a broken %-escape from a mangled link).
+  if (error instanceof URIError && e.status === 400) return new DomainError('INPUT_INVALID', '请求无效：地址中含有无法解码的字符（%），请检查链接是否完整。');
   if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) return new DomainError('INPUT_INVALID', '请求无效。');
   return new DomainError('INTERNAL', '服务器内部错误，请稍后再试或联系管理员。');
 }

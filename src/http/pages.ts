@@ -25,6 +25,7 @@ import { SESSION_COOKIE, authOf, checkCsrf, readCookie } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
 import { BUREAU, REGULATOR_WRITERS, STREET_SCORE_WRITERS } from './policy';
+import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
 import { uploadMiddleware } from './uploads';
 
@@ -88,6 +89,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     roles: readonly Role[],
     act: (req: Request, res: Response, user: Principal) => Promise<string>,
     onError: (req: Request, res: Response, user: Principal, error: DomainError, status: number) => Promise<void>,
+    { repeatable = [] }: { repeatable?: readonly string[] } = {},
   ): void => {
     r.post(path, form, async (req, res) => {
       const user = pageUser(req, res, roles);
@@ -95,6 +97,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       checkCsrf(req, res);
       let location: string;
       try {
+        checkFieldsOnce(req.body, repeatable);
         location = await act(req, res, user);
       } catch (e) {
         const error = asDomainError(e);
@@ -160,6 +163,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     },
   });
   r.post('/login', limiter, form, async (req, res) => {
+    checkFieldsOnce(req.body);
     const body = req.body as Record<string, string | undefined>;
     const cookie = readCookie(req, LOGIN_COOKIE);
     const next = safeNext(body.next);
@@ -387,6 +391,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       return `/entry?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已保存 ${out.entered} 个项目的评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`;
     },
     (req, res, user, error, status) => entry(req, res, user, { round: String(req.params.code), error }, status),
+    { repeatable: ['project', 'score', 'note'] },
   );
   r.post(
     '/entry/:code/upload',

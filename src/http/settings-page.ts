@@ -10,6 +10,7 @@ import { DomainError, type FieldProblem } from '../domain/errors';
 import { authOf, checkCsrf } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
+import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
 import { ADMIN } from './policy';
 
@@ -57,6 +58,7 @@ export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environme
   r.post('/settings', form, async (req, res) => {
     if (!admin(req, res)) return;
     checkCsrf(req, res);
+    checkFieldsOnce(req.body);
     const body = req.body as Record<string, string | undefined>;
     const typed = Object.fromEntries(SETTING_KEYS.map((k) => [k, body[k] ?? '']));
     try {
