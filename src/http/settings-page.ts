@@ -10,16 +10,12 @@ import { DomainError, type FieldProblem } from '../domain/errors';
 import { authOf, checkCsrf } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
+import { chinaDateTime } from '../reports/labels';
 import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
 import { ADMIN } from './policy';
 
 /** An instant as the bureau reads it, in China time: 2025年7月20日 09:00. */
-function chinaDateTime(iso: string): string {
-  const cst = new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString();
-  return `${Number(cst.slice(0, 4))}年${Number(cst.slice(5, 7))}月${Number(cst.slice(8, 10))}日 ${cst.slice(11, 16)}`;
-}
-
 export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
@@ -42,7 +38,7 @@ export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environme
       value: extra.typed?.[key] ?? settings[key].value ?? '',
       example: SETTING_EXAMPLES[key],
       set: settings[key].value !== null,
-      changed: settings[key].updatedAt ? `${settings[key].updatedBy} 于 ${chinaDateTime(settings[key].updatedAt as string)} 设置` : null,
+      changed: settings[key].updatedAt ? `${settings[key].updatedBy} 于 ${chinaDateTime(settings[key].updatedAt as string, '设置时间')} 设置` : null,
     }));
     const problems = extra.error && Array.isArray(extra.error.details) ? (extra.error.details as FieldProblem[]) : [];
     res

@@ -94,6 +94,14 @@ export function shortDate(iso: string, field = '日期'): string {
   return `${year}年${month}月${day}日`;
 }
 
+/** A time read by people: '2025-07-20T01:00:00Z' → '2025年7月20日 09:00' in China (UTC+8). */
+export function chinaDateTime(iso: string, field = '时间'): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) throw new DomainError('INPUT_INVALID', `${field}“${iso}”不是有效的时间`, { field, value: iso });
+  const china = new Date(at.getTime() + 8 * 3600_000).toISOString();
+  return `${shortDate(china, field)} ${china.slice(11, 16)}`;
+}
+
 /** The red and black cut-offs drawn on the charts, in hundredths. */
 export interface Cutoffs {
   red: Hundredths;

@@ -21,7 +21,7 @@ import { columnLetter } from '../domain/column-letter';
 import { halfYearCodes } from '../domain/round-code';
 import { roundHalfUpToHundredths } from '../domain/rounding';
 import { type Exact, type FirmResult, type Hundredths, type ListKind } from '../domain/types';
-import { flagsText, listLabel, periodLabel, ROUND_KIND_LABELS, ROUND_STATUS_LABELS, shortDate } from './labels';
+import { chinaDateTime, flagsText, listLabel, periodLabel, ROUND_KIND_LABELS, ROUND_STATUS_LABELS, shortDate } from './labels';
 import { type ReportCompleteness, type ReportData, type ReportProject, type ReportRectification, type ReportRegulatorDetail } from './report-data';
 import { summarizeStreets } from './street-summary';
 
@@ -250,14 +250,6 @@ function rankCell(rank: number | null): CellValue {
 }
 
 const col = (header: string, width: number, kind: CellKind): Column => ({ header, width, kind });
-
-/** A date or time read by people: '2025-07-20T01:00:00Z' → '2025年7月20日 09:00' in China (UTC+8). */
-export function chinaDateTime(iso: string, field: string): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) throw new DomainError('INPUT_INVALID', `${field}“${iso}”不是有效的时间`, { field, value: iso });
-  const china = new Date(at.getTime() + 8 * 3600_000).toISOString();
-  return `${shortDate(china, field)} ${china.slice(11, 16)}`;
-}
 
 /** Excel caps a cell at 32,767 characters; a rule longer than this (a long catalogue) is split. */
 const CELL_TEXT_LIMIT = 30000;
