@@ -130,9 +130,8 @@ export async function setUserDisabled(ctx: AppContext, userName: string, disable
     let sessions = 0;
     let tokens = 0;
     if (disabled) {
-      // Counted from the returned ids: the embedded driver answers a result object, not a row count.
-      sessions = (await trx('sessions').where({ user_id: user.id }).delete().returning('id')).length;
-      tokens = (await trx('api_tokens').where({ user_id: user.id }).whereNull('revoked_at').update({ revoked_at: ctx.now() }).returning('id')).length;
+      sessions = await trx('sessions').where({ user_id: user.id }).delete();
+      tokens = await trx('api_tokens').where({ user_id: user.id }).whereNull('revoked_at').update({ revoked_at: ctx.now() });
     }
     await appendAudit(trx, { actor: ctx.actor, action: disabled ? 'user.disable' : 'user.enable', entity: 'user', entityId: user.name, before: { disabled: !disabled }, after: { disabled, sessionsEnded: sessions, tokensRevoked: tokens }, reason: reason ?? null });
     return { user: user.name as string, sessions, tokens };
@@ -146,7 +145,7 @@ export async function revokeTokens(ctx: AppContext, userName: string, opts: { la
     if (!user) throw new DomainError('NOT_FOUND', `没有用户「${userName}」。`, { field: 'name' });
     let q = trx('api_tokens').where({ user_id: user.id }).whereNull('revoked_at');
     if (opts.label !== undefined) q = q.where({ name: opts.label });
-    const revoked = (await q.update({ revoked_at: ctx.now() }).returning('id')).length;
+    const revoked = await q.update({ revoked_at: ctx.now() });
     if (revoked === 0) throw new DomainError('NOT_FOUND', `用户「${user.name}」没有${opts.label !== undefined ? `用途为「${opts.label}」的` : ''}有效令牌。`);
     await appendAudit(trx, { actor: ctx.actor, action: 'token.revoke', entity: 'user', entityId: user.name, after: { label: opts.label ?? null, revoked } });
     return { user: user.name as string, revoked };

@@ -10,6 +10,18 @@ import { ensureMigrated } from './migrate';
 
 export type DbKind = 'pglite' | 'postgres';
 
+/**
+ * knex-pglite names a statement's command after knex's method, and knex's delete is `del`: knex
+ * then does not see a DELETE and answers the driver's result object instead of the row count (an
+ * update is named right). Naming the method `delete` gives a delete its count, as on PostgreSQL.
+ */
+const PgliteClient = ClientPgLite as unknown as new (config: Knex.Config) => { processResponse(obj: unknown, runner: unknown): unknown };
+class EmbeddedClient extends PgliteClient {
+  override processResponse(obj: { method?: string }, runner: unknown): unknown {
+    return super.processResponse(obj.method === 'del' ? { ...obj, method: 'delete' } : obj, runner);
+  }
+}
+
 export interface Db {
   knex: Knex;
   kind: DbKind;
@@ -51,7 +63,7 @@ export async function createDb(database: DatabaseConfig, options: CreateDbOption
   } else {
     if (!options.inMemory) fs.mkdirSync(database.dataDir, { recursive: true });
     knex = knexFactory({
-      client: ClientPgLite as unknown as Knex.Config['client'],
+      client: EmbeddedClient as unknown as Knex.Config['client'],
       dialect: 'postgres',
       connection: options.pglite ? () => ({ pglite: options.pglite }) : options.inMemory ? {} : { filename: database.dataDir },
       acquireConnectionTimeout: 600_000,
