@@ -306,14 +306,20 @@ interface HeaderMap {
   named: Set<number>;
 }
 
+/** The header cell's text (a BOM and spaces dropped), and the column of the kind it names, if any. */
+function headerCell(spec: KindSpec, cell: string): { text: string; column: KindSpec['columns'][number] | undefined } {
+  const text = cell.replace(/^\uFEFF/, '').trim();
+  if (text === '') return { text, column: undefined };
+  const lower = text.toLowerCase();
+  return { text, column: spec.columns.find((c) => c.zh === text || c.en === lower) };
+}
+
 function mapHeader(spec: KindSpec, header: RawRow, problems: Problems): HeaderMap | null {
   const map: HeaderMap = { index: new Map(), written: new Map(), named: new Set() };
   header.cells.forEach((raw, i) => {
-    const text = raw.replace(/^\uFEFF/, '').trim();
+    const { text, column } = headerCell(spec, raw);
     if (text === '') return;
     map.named.add(i);
-    const lower = text.toLowerCase();
-    const column = spec.columns.find((c) => c.zh === text || c.en === lower);
     if (!column) {
       problems.add(header.row, text, `未知的列：${text}`, letterOf(i));
     } else if (map.index.has(column.key)) {
@@ -347,10 +353,7 @@ export const HEADER_SEARCH_ROWS = 10;
 function hasRequiredColumns(spec: KindSpec, raw: RawRow): boolean {
   const present = new Set<string>();
   for (const cell of raw.cells) {
-    const text = cell.replace(/^\uFEFF/, '').trim();
-    if (text === '') continue;
-    const lower = text.toLowerCase();
-    const column = spec.columns.find((c) => c.zh === text || c.en === lower);
+    const { column } = headerCell(spec, cell);
     if (column) present.add(column.key);
   }
   if (spec.columns.some((c) => c.required && !present.has(c.key))) return false;
@@ -359,10 +362,7 @@ function hasRequiredColumns(spec: KindSpec, raw: RawRow): boolean {
 
 /** True when some cell of the row is a column name of the kind (a header with mistakes, not a title). */
 function namesAnyColumn(spec: KindSpec, raw: RawRow): boolean {
-  return raw.cells.some((cell) => {
-    const text = cell.replace(/^\uFEFF/, '').trim();
-    return text !== '' && spec.columns.some((c) => c.zh === text || c.en === text.toLowerCase());
-  });
+  return raw.cells.some((cell) => headerCell(spec, cell).column !== undefined);
 }
 
 interface FoundHeader {
