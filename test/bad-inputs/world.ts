@@ -5,13 +5,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { hhb } from '../cli/cli-harness';
+import { hhbOk } from '../cli/cli-harness';
 import { WORLD, commandFor, csvText } from './corpus';
 
 export async function buildWorld(db: string, dir: string): Promise<void> {
   const ok = async (...args: string[]): Promise<void> => {
-    const r = await hhb(args, { db, cwd: dir });
-    if (r.code !== 0) throw new Error(`hhb ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    await hhbOk(args, { db, cwd: dir });
   };
   const file = (name: string, rows: string[][]): string => {
     const path = join(dir, name);

@@ -55,6 +55,13 @@ function sink(): PassThrough & { text(): string } {
 }
 
 /** Runs `hhb …` in-process against the given database with a fixed clock. */
+/** Runs `hhb …` like `hhb`, and throws with its stderr unless it exits 0 (for the steps that set a test up). */
+export async function hhbOk(args: string[], opts: Parameters<typeof hhb>[1]): Promise<CliRun> {
+  const r = await hhb(args, opts);
+  if (r.code !== 0) throw new Error(`hhb ${args.join(' ')} exited ${String(r.code)}: ${r.stderr}`);
+  return r;
+}
+
 export async function hhb(args: string[], opts: { db: string; cwd: string; now?: Date; reopen?: boolean }): Promise<CliRun> {
   const stdout = sink();
   const stderr = sink();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
-import { hhb } from './cli-harness';
+import { hhb, hhbOk } from './cli-harness';
 import { backends, testDatabase } from './backends';
 
 const N = 20;
@@ -51,11 +51,7 @@ describe.each(backends())('follow-up, objections and disqualification on %s', (b
 
   const at = (isoLocal: string) => new Date(`${isoLocal}T10:00:00+08:00`);
   const run = (when: string, ...args: string[]) => hhb(args, { db, cwd: dir, now: at(when) });
-  const ok = async (when: string, ...args: string[]) => {
-    const r = await run(when, ...args);
-    if (r.code !== 0) throw new Error(`hhb ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r;
-  };
+  const ok = (when: string, ...args: string[]) => hhbOk(args, { db, cwd: dir, now: at(when) });
   const results = async (code: string) => JSON.parse((await ok('2026-03-01', 'results', code, '--json')).stdout) as { firms: { uscc: string; list: string | null; rank: number }[] };
   const listed = (r: { firms: { uscc: string; list: string | null }[] }, list: string) => r.firms.filter((f) => f.list === list).map((f) => f.uscc);
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { firmName, projectCode, uscc, writeInputs } from './big-city-files';
-import { hhb } from './cli-harness';
+import { hhb, hhbOk } from './cli-harness';
 import { backends, testDatabase } from './backends';
 
 describe.each(backends())('a whole round through the CLI on %s', (backend) => {
@@ -28,11 +28,7 @@ describe.each(backends())('a whole round through the CLI on %s', (backend) => {
   });
 
   const run = (...args: string[]) => hhb(args, { db, cwd: dir });
-  const ok = async (...args: string[]) => {
-    const r = await run(...args);
-    if (r.code !== 0) throw new Error(`hhb ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r;
-  };
+  const ok = (...args: string[]) => hhbOk(args, { db, cwd: dir });
 
   it('imports, opens, closes, computes and lists 3 red and 4 black of 40 firms', async () => {
     await ok('firms', 'import', join(dir, 'firms.csv'));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
-import { hhb } from './cli-harness';
+import { hhb, hhbOk } from './cli-harness';
 import { backends, testDatabase } from './backends';
 
 const uscc = (i: number): string => makeUscc(`91220100MA${String(i).padStart(7, '0')}`);
@@ -63,8 +63,7 @@ describe.each(backends())('round workflow truthfulness on %s', (backend) => {
       ['scores', 'import', '2025-H1', '--source', 'resident', 'survey.csv'],
       ['scores', 'import', '2025-H1', '--source', 'regulator', 'regulator.csv'],
     ]) {
-      const r = await run(...args);
-      if (r.code !== 0) throw new Error(`hhb ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      await hhbOk(args, { db, cwd: dir });
     }
   }, 120_000);
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
 import { documentXml, docxRunText, pdfInfo, pdfText, squeeze } from '../unit/reports/office-files';
-import { hhb } from './cli-harness';
+import { hhb, hhbOk } from './cli-harness';
 import { backends, testDatabase } from './backends';
 
 const N = 20;
@@ -39,11 +39,7 @@ describe.each(backends())('hhb settings and the documents on %s', (backend) => {
 
   const at = (isoLocal: string) => new Date(`${isoLocal}T10:00:00+08:00`);
   const run = (when: string, ...args: string[]) => hhb(args, { db, cwd: dir, now: at(when) });
-  const ok = async (when: string, ...args: string[]) => {
-    const r = await run(when, ...args);
-    if (r.code !== 0) throw new Error(`hhb ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r;
-  };
+  const ok = (when: string, ...args: string[]) => hhbOk(args, { db, cwd: dir, now: at(when) });
   const settings = async () => JSON.parse((await ok('2025-07-01', 'settings', 'show', '--json')).stdout) as Record<'issuer' | 'city', { value: string | null; updatedBy: string | null }>;
   const settingAudit = async () =>
     (JSON.parse((await ok('2025-07-01', 'audit', 'log', '--json', '--limit', '1000')).stdout) as { action: string; entityId: string; before: unknown; after: unknown }[]).filter((a) => a.action === 'settings.set');

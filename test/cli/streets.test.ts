@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
 import { editDistance, nearestNames } from '../../src/domain/nearest-names';
-import { hhb } from './cli-harness';
+import { hhb, hhbOk } from './cli-harness';
 import { backends, testDatabase } from './backends';
 
 const uscc = (i: number): string => makeUscc(`91220100MB${String(i).padStart(7, '0')}`);
@@ -34,11 +34,7 @@ describe.each(backends())('streets by code or name on %s', (backend) => {
   let db: string;
   let drop: () => Promise<void>;
   const run = (...args: string[]) => hhb(args, { db, cwd: dir });
-  const ok = async (...args: string[]) => {
-    const r = await run(...args);
-    if (r.code !== 0) throw new Error(`hhb ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return r;
-  };
+  const ok = (...args: string[]) => hhbOk(args, { db, cwd: dir });
   const projectCount = async (): Promise<number> => {
     const r = await ok('audit', 'log', '--json', '--limit', '1000');
     return (JSON.parse(r.stdout) as { action: string }[]).filter((a) => a.action === 'projects.import').length;
