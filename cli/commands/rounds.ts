@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -11,10 +12,12 @@ import {
   reopenRound,
 } from '../../src/app/rounds';
 import { statusLabel } from '../../src/app/labels';
+import { roundRulesDocument, simulateRound } from '../../src/app/simulate';
 import { withApp } from '../app';
 import { type CliIo, println, printJson } from '../io';
 import type { Globals } from '../program';
 import { printCompleteness, printListsSummary } from '../present';
+import { printSimulation } from '../present-simulation';
 
 export function registerRounds(program: Command, io: CliIo, globals: Globals): void {
   const rounds = program.command('rounds').description('评价周期（YYYY-H1 上半年，YYYY-H2 下半年，YYYY-Y 年度综合评价）');
@@ -60,6 +63,30 @@ export function registerRounds(program: Command, io: CliIo, globals: Globals): v
         println(io.stdout, r.changes.length ? `与上次计算相比有 ${r.changes.length} 家企业变化：` : '与上次计算相比，排名和榜单没有变化。');
         for (const c of r.changes) println(io.stdout, `  ${c.text}`);
       }
+    });
+
+  rounds
+    .command('simulate <code>')
+    .description('试算：按另一份规则计算已停止录入或已计算的周期，不保存任何结果，列出名次或榜单会变化的企业')
+    .requiredOption('--rules <file>', '评分规则 JSON 文件（与 rounds create --rules 相同的格式和校验）')
+    .option('--force', '缺少评分来源时仍然试算（按强制计算的方式）')
+    .option('--json', '以 JSON 输出')
+    .action(async (code: string, opts: { rules: string; force?: boolean; json?: boolean }) => {
+      const s = await app((ctx) => simulateRound(ctx, code, { rulesFile: resolve(io.cwd, opts.rules), force: Boolean(opts.force) }));
+      if (opts.json) return printJson(io, s);
+      printSimulation(io, s);
+    });
+
+  rounds
+    .command('rules <code>')
+    .description('输出周期冻结的评分规则（JSON），可修改后用于 rounds simulate 试算或新建周期')
+    .option('--out <file>', '写入文件而不是输出到屏幕')
+    .action(async (code: string, opts: { out?: string }) => {
+      const doc = await app((ctx) => roundRulesDocument(ctx, code));
+      const text = `${JSON.stringify(doc.rules, null, 2)}\n`;
+      if (opts.out === undefined) return void io.stdout.write(text);
+      await writeFile(resolve(io.cwd, opts.out), text, 'utf8');
+      println(io.stdout, `已写出 ${code} 的评分规则到 ${opts.out}（规则哈希 ${doc.rulesHash}）。`);
     });
 
   rounds

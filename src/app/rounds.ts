@@ -3,7 +3,6 @@
  * Each step is one transaction holding the round's row lock, checks the state it starts from, and
  * writes an audit record. A refused step is a DomainError of kind `workflow` (exit 3, HTTP 409).
  */
-import { readFile } from 'node:fs/promises';
 import type { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import type { RoundKind, RoundResult, RoundStatus } from '../domain/types';
@@ -20,6 +19,7 @@ import { roundCompleteness, roundFormConflicts, roundScoreGaps, type ScoreGaps }
 import { requiredResponses } from '../domain/survey-sufficiency';
 import { loadAnnualInput } from '../db/annual-input';
 import { publishConsequences } from './consequences';
+import { readRulesFile } from './rules-file';
 import { compareComputations, type ResultChange } from '../domain/result-changes';
 import { parseRoundCode, halfYearCodes } from '../domain/round-code';
 import { type RoundStep, transition } from '../domain/round-lifecycle';
@@ -67,19 +67,7 @@ export async function createRound(ctx: AppContext, input: { code: string; rulesF
   const { kind } = parseRoundCode(input.code);
   let rules: Rules;
   if (input.rulesFile) {
-    let text: string;
-    try {
-      text = await readFile(input.rulesFile, 'utf8');
-    } catch {
-      throw new DomainError('INPUT_INVALID', `无法读取规则文件 ${input.rulesFile}。`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text.replace(/^\uFEFF/, ''));
-    } catch (e) {
-      throw new DomainError('RULES_INVALID', `规则文件 ${input.rulesFile} 不是有效的 JSON：${(e as Error).message}`);
-    }
-    rules = parseRules(json);
+    rules = await readRulesFile(input.rulesFile);
   } else {
     rules = input.rules === undefined ? defaultRules() : parseRules(input.rules);
   }

@@ -1,0 +1,150 @@
+/**
+ * 试算 (SPEC §11): a closed or computed round computed under other rules, stored nowhere. The
+ * inputs are read in one read-only, repeatable-read transaction (the database refuses any write in
+ * it), no audit row is written, and the answer sets the simulated result side by side with what it
+ * is compared to:
+ * - a computed round: its latest stored computation, with the inputs judged on the day that
+ *   computation was made (open or overdue rectifications depend on the day), so that the round's
+ *   own rules simulate to no change;
+ * - a closed round: the round's own rules on today's inputs, computed the same way and not stored
+ *   (an earlier computation, from before the round was reopened, may rest on other inputs).
+ */
+import type { Knex } from 'knex';
+import { DomainError } from '../domain/errors';
+import type { Rules } from '../domain/rules';
+import type { RoundResult, RoundStatus } from '../domain/types';
+import { computeRound as computeHalfYear } from '../domain/compute-round';
+import { computeAnnualRound } from '../domain/annual';
+import { type ListCounts, countLists } from '../domain/list-counts';
+import { type WhatIfChange, compareWhatIf } from '../domain/what-if';
+import { sliceSize as sliceSizeOf } from '../domain/rounding';
+import { parseRules, rulesHash } from '../rules';
+import { type RulesDifference, rulesDifferences } from '../rules/rules-diff';
+import { getRound, type RoundRecord } from '../db/rounds-repo';
+import { latestComputation } from '../db/results-repo';
+import { loadRoundInput } from '../db/round-input';
+import { loadAnnualInput } from '../db/annual-input';
+import { roundFormConflicts, roundScoreGaps } from '../db/completeness';
+import { type AppContext, isoDateCst } from './context';
+import { CHANGE_WORDS, statusLabel } from './labels';
+import { roundRules } from './rounds';
+import { readRulesFile } from './rules-file';
+
+/** The states a round can be simulated in: its inputs are final (closed) or computed from them. */
+export const SIMULATABLE: readonly RoundStatus[] = ['closed', 'computed'];
+
+export interface SimulationSide {
+  rulesHash: string;
+  ranked: number;
+  sliceSize: number;
+  blackSliceSize: number;
+  lists: ListCounts;
+}
+
+export interface Simulation {
+  round: string;
+  status: RoundStatus;
+  /** What the simulation is compared to: the latest stored computation (its number), or the round's own rules computed now. */
+  baseline: SimulationSide & { computation: number | null };
+  simulated: SimulationSide;
+  /** The simulated rules are the round's own (same hash). */
+  sameRules: boolean;
+  /** Where the simulated rules differ from the round's, key by key. */
+  ruleChanges: RulesDifference[];
+  /** The date open and overdue rectifications were judged on (yyyy-mm-dd, China time). */
+  asOf: string;
+  /** Computed as a forced compute would (firms missing a source use the remaining ones, flagged). */
+  forced: boolean;
+  /** Firms whose rank or list would change, in the simulated order. */
+  changes: WhatIfChange[];
+  /** Firms whose published composite would change, rank and list unchanged. */
+  compositeOnly: number;
+}
+
+export type SimulateInput = { rulesFile: string; force?: boolean } | { rules: unknown; force?: boolean };
+
+const sideOf = (result: Pick<RoundResult, 'ranked' | 'sliceSize' | 'blackSliceSize' | 'firms'>, hash: string): SimulationSide => ({
+  rulesHash: hash,
+  ranked: result.ranked,
+  sliceSize: result.sliceSize,
+  blackSliceSize: result.blackSliceSize,
+  lists: countLists(result.firms),
+});
+
+/** One engine run on the round's inputs as read in `trx` (nothing stored). */
+async function run(trx: Knex.Transaction, round: RoundRecord, rules: Rules, asOf: string, force: boolean): Promise<RoundResult> {
+  const hash = rulesHash(rules);
+  if (round.kind === 'annual') return computeAnnualRound(await loadAnnualInput(trx, round.code, asOf), rules, { rulesHash: hash });
+  return computeHalfYear(await loadRoundInput(trx, round.id, { asOf }), rules, { rulesHash: hash, force });
+}
+
+/** The checks `hhb rounds compute` makes before it computes, for rules that block on missing scores. */
+async function refuseLikeCompute(trx: Knex.Transaction, round: RoundRecord, rules: readonly Rules[], force: boolean): Promise<void> {
+  if (round.kind === 'annual') return;
+  const conflicts = await roundFormConflicts(trx, round.id);
+  const both = conflicts.projectsWithBothResidentForms.length + conflicts.firmsWithBothRegulatorForms.length;
+  if (both > 0) throw new DomainError('INPUT_INVALID', `${round.code} 有 ${both} 处同一项目或企业录入了两种形式的评分，不能试算（见 hhb rounds close 的完整性报告）。`, conflicts);
+  if (force || !rules.some((r) => r.missingSource === 'block')) return;
+  const gaps = await roundScoreGaps(trx, round.id);
+  if (gaps.projects + gaps.firms === 0) return;
+  throw new DomainError(
+    'MISSING_SOURCES',
+    `${round.code} 还有 ${gaps.projects} 个项目缺少街道或居民评分、${gaps.firms} 家企业缺少行管评分，按规则（缺少评分时阻止计算）不能试算；可加 --force 按强制计算的方式试算。`,
+    { projects: gaps.projects, firms: gaps.firms, projectList: gaps.projectList, firmList: gaps.firmList },
+  );
+}
+
+export async function simulateRound(ctx: AppContext, code: string, input: SimulateInput): Promise<Simulation> {
+  // The rules are checked before the database is read: a bad document is refused naming its key.
+  const rules = 'rulesFile' in input ? await readRulesFile(input.rulesFile) : parseRules(input.rules);
+  return ctx.knex.transaction(async (trx) => {
+    await trx.raw('set transaction isolation level repeatable read, read only');
+    const round = await getRound(trx, code);
+    if (!SIMULATABLE.includes(round.status)) {
+      throw new DomainError(
+        'ROUND_STATE',
+        `评价周期 ${code} 当前状态为「${statusLabel(round.status)}」，不能试算（需要处于「${SIMULATABLE.map(statusLabel).join('」或「')}」状态：录入已停止、结果尚未公示）。`,
+        { status: round.status, allowed: [...SIMULATABLE] },
+      );
+    }
+    const own = roundRules(round);
+    const stored = round.status === 'computed' ? await latestComputation(trx, round.id) : null;
+    const force = input.force === true || (stored?.forced ?? false);
+    const asOf = isoDateCst(stored ? stored.createdAt : ctx.now());
+    await refuseLikeCompute(trx, round, stored ? [rules] : [own, rules], force);
+
+    const simulated = await run(trx, round, rules, asOf, force);
+    let baseline: Simulation['baseline'];
+    let before = stored?.firms;
+    if (stored) {
+      const ranked = stored.placement?.ranked ?? stored.firms.filter((f) => f.rank !== null).length;
+      // A computation stored before the slice sizes were kept: derived from the round's frozen rules, as reports do.
+      const placement = stored.placement ?? { ranked, sliceSize: sliceSizeOf(ranked, own.red.share, own.rounding), blackSliceSize: sliceSizeOf(ranked, own.black.share, own.rounding) };
+      baseline = { ...sideOf({ ...placement, firms: stored.firms }, stored.rulesHash), computation: stored.number };
+    } else {
+      const mine = await run(trx, round, own, asOf, force);
+      before = mine.firms;
+      baseline = { ...sideOf(mine, round.rulesHash), computation: null };
+    }
+    const { changes, compositeOnly } = compareWhatIf(before ?? [], simulated.firms, CHANGE_WORDS);
+    const hash = rulesHash(rules);
+    return {
+      round: round.code,
+      status: round.status,
+      baseline,
+      simulated: sideOf(simulated, hash),
+      sameRules: hash === round.rulesHash,
+      ruleChanges: rulesDifferences(own, rules),
+      asOf,
+      forced: force,
+      changes,
+      compositeOnly,
+    };
+  });
+}
+
+/** The rules a round froze when it was created, as the document a person edits for a what-if. */
+export async function roundRulesDocument(ctx: AppContext, code: string): Promise<{ round: string; rulesHash: string; rules: Rules }> {
+  const round = await getRound(ctx.knex, code);
+  return { round: round.code, rulesHash: round.rulesHash, rules: roundRules(round) };
+}
