@@ -13,6 +13,7 @@ import { registerTemplates } from './commands/templates';
 import { registerServe } from './commands/serve';
 import { registerUsers } from './commands/users';
 import { registerSettings } from './commands/settings';
+import { registerHistory } from './commands/history';
 
 /** Builds the whole `hhb` command tree; `runCli` parses it. */
 export function buildProgram(io: CliIo): Command {
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo): Command {
   registerServe(program, io, globals);
   registerUsers(program, io, globals);
   registerSettings(program, io, globals);
+  registerHistory(program, io, globals);
   return program;
 }
 

@@ -22,6 +22,7 @@ export const TEMPLATE_KINDS = {
   'regulator-scores': 'firms',
   deductions: 'none',
   events: 'none',
+  history: 'none',
 } as const satisfies Record<ImportKind, 'none' | 'projects' | 'firms'>;
 
 export type TemplateKind = keyof typeof TEMPLATE_KINDS;

@@ -38,6 +38,7 @@ export const TEMPLATE_ROLES: Record<TemplateKind, readonly Role[]> = {
   'survey-summary': BUREAU,
   'survey-responses': BUREAU,
   complaints: BUREAU,
+  history: BUREAU,
 };
 
 export function requireRole(user: Principal | null, roles: readonly Role[], what: string): Principal {

@@ -15,6 +15,7 @@ import {
   parseSeverity,
   parseUscc,
   parseYesNo,
+  quoted,
 } from './values';
 
 export type ImportKind =
@@ -27,7 +28,8 @@ export type ImportKind =
   | 'survey-responses'
   | 'survey-summary'
   | 'events'
-  | 'complaints';
+  | 'complaints'
+  | 'history';
 
 export const IMPORT_KINDS: readonly ImportKind[] = [
   'streets',
@@ -40,6 +42,7 @@ export const IMPORT_KINDS: readonly ImportKind[] = [
   'survey-summary',
   'events',
   'complaints',
+  'history',
 ];
 
 export interface ColumnSpec {
@@ -173,6 +176,42 @@ const events = z.object({
 });
 const complaints = z.object({ row, projectCode: required('项目编号'), count: cell((t) => parseInteger(t, 0, '投诉数')) });
 
+/** 评价期 of an earlier published list: a half year, as 2023-H2 or 2023年下半年. */
+function parseHalfYearCode(text: string): Parsed<string> {
+  const t = text.normalize('NFKC').trim().toUpperCase();
+  const m = /^(\d{4})-(H[12])$/.exec(t) ?? /^(\d{4})年?([上下])半年度?$/.exec(t);
+  if (m) return { ok: true, value: `${m[1] as string}-${m[2] === '上' ? 'H1' : m[2] === '下' ? 'H2' : (m[2] as string)}` };
+  if (/^\d{4}-Y$/.test(t) || /^\d{4}年度?$/.test(t)) return { ok: false, message: `评价期 ${t} 是年度综合评价：历史榜单只导入半年度评价期（如 2023-H2）` };
+  return { ok: false, message: `评价期应为半年度评价期，如 2023-H1（上半年）、2023-H2（下半年）或 2023年下半年，${quoted(text)}` };
+}
+const LIST_WORDS: Record<string, 'red' | 'black' | 'watch' | null> = { 红榜: 'red', 黑榜: 'black', 重点监管: 'watch', 无: null, red: 'red', black: 'black', watch: 'watch', none: null };
+/** 榜单: 红榜、黑榜、重点监管 or 无; an empty cell is 无. */
+function parseListWord(text: string): Parsed<'red' | 'black' | 'watch' | null> {
+  const t = text.normalize('NFKC').trim();
+  if (t === '') return { ok: true, value: null };
+  const list = LIST_WORDS[t] ?? LIST_WORDS[t.toLowerCase()];
+  return list !== undefined ? { ok: true, value: list } : { ok: false, message: `榜单只能填写 红榜、黑榜、重点监管 或 无，${quoted(text)}` };
+}
+/** 整改结果 of a black-listed firm: 通过 or 未通过; empty when none was recorded. */
+function parseRectificationWord(text: string): Parsed<'passed' | 'failed' | null> {
+  const t = text.normalize('NFKC').trim().toLowerCase();
+  if (t === '') return { ok: true, value: null };
+  if (t === '通过' || t === 'passed') return { ok: true, value: 'passed' };
+  if (t === '未通过' || t === 'failed') return { ok: true, value: 'failed' };
+  return { ok: false, message: `整改结果只能填写 通过 或 未通过（没有整改结果的留空），${quoted(text)}` };
+}
+const history = z.object({
+  row,
+  roundCode: cell(parseHalfYearCode),
+  uscc,
+  name: required('企业名称'),
+  /** null: the old list gave no rank (e.g. only the red and black lists were published). */
+  rank: cell((t): Parsed<number | null> => (t.trim() === '' ? { ok: true, value: null } : parseInteger(t, 1, '排名'))),
+  composite: cell((t): Parsed<number | null> => (t.trim() === '' ? { ok: true, value: null } : parseScore(t, '综合得分'))),
+  list: cell(parseListWord),
+  rectification: cell(parseRectificationWord),
+});
+
 export type StreetRow = z.output<typeof streets>;
 export type FirmRow = z.output<typeof firms>;
 export type ProjectRow = z.output<typeof projects>;
@@ -183,6 +222,7 @@ export type SurveyResponseRow = z.output<typeof surveyResponses>;
 export type SurveySummaryRow = z.output<typeof surveySummary>;
 export type EventRow = z.output<typeof events>;
 export type ComplaintRow = z.output<typeof complaints>;
+export type HistoryRow = z.output<typeof history>;
 
 export interface RowTypes {
   streets: StreetRow;
@@ -195,6 +235,7 @@ export interface RowTypes {
   'survey-summary': SurveySummaryRow;
   events: EventRow;
   complaints: ComplaintRow;
+  history: HistoryRow;
 }
 export type RowOf<K extends ImportKind> = RowTypes[K];
 
@@ -217,6 +258,10 @@ export interface RoundPeriod {
 export interface RowCheckContext {
   projects?: ReadonlyMap<string, { households?: number }>;
   period?: RoundPeriod;
+  /** For imported history: the round codes already taken, and by what. */
+  takenRounds?: ReadonlyMap<string, string>;
+  /** For imported history: the first half-year round run in hhb; history comes before it. */
+  firstRound?: string | null;
 }
 
 /** A problem a row check finds: the field blamed and the reason. */
@@ -237,6 +282,21 @@ function checkEvent(row: EventRow, ctx: RowCheckContext): RowCheckProblem[] {
   const period = ctx.period;
   if (!period || (row.date >= period.from && row.date <= period.to)) return [];
   return [{ field: 'date', message: `日期 ${row.date} 不在本评价周期（${period.label}，${period.from} 至 ${period.to}）内` }];
+}
+
+/** An earlier list's round must be new to hhb; only a black-listed firm has a rectification result. */
+function checkHistory(row: HistoryRow, ctx: RowCheckContext): RowCheckProblem[] {
+  const problems: RowCheckProblem[] = [];
+  const taken = ctx.takenRounds?.get(row.roundCode);
+  const first = ctx.firstRound ?? null;
+  if (taken !== undefined) problems.push({ field: 'roundCode', message: `评价期 ${row.roundCode} ${taken}，不能再导入` });
+  else if (first !== null && row.roundCode > first) {
+    problems.push({ field: 'roundCode', message: `评价期 ${row.roundCode} 晚于本系统的第一个评价周期 ${first}：历史榜单只导入启用本系统之前的评价期` });
+  }
+  if (row.rectification !== null && row.list !== 'black') {
+    problems.push({ field: 'rectification', message: '只有列入黑榜的企业有整改结果：未列入黑榜的企业请把整改结果留空' });
+  }
+  return problems;
 }
 
 export interface KindSpec {
@@ -421,6 +481,25 @@ export const KINDS: Record<ImportKind, KindSpec> = {
     firmField: null,
     maxRows: MAX_ROWS,
     prefill: ['projectCode', 'projectName'],
+  },
+  history: {
+    label: '历史榜单',
+    columns: [
+      col('roundCode', '评价期', 'round'),
+      col('uscc', '统一社会信用代码', 'uscc'),
+      col('name', '企业名称', 'name'),
+      col('rank', '排名', 'rank', false),
+      col('composite', '综合得分', 'composite', false, true),
+      col('list', '榜单', 'list'),
+      col('rectification', '整改结果', 'rectification', false),
+    ],
+    schema: history,
+    check: checkHistory,
+    unique: { fields: ['roundCode', 'uscc'], column: 'uscc', what: '同一评价期的同一企业' },
+    projectField: null,
+    firmField: null,
+    maxRows: MAX_ROWS,
+    prefill: [],
   },
 };
 
