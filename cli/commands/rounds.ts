@@ -12,7 +12,7 @@ import {
   reopenRound,
 } from '../../src/app/rounds';
 import { statusLabel } from '../../src/app/labels';
-import { roundRulesDocument, simulateRound } from '../../src/app/simulate';
+import { roundRulesDocument, simulateRound, toSimulationJson } from '../../src/app/simulate';
 import { withApp } from '../app';
 import { type CliIo, println, printJson } from '../io';
 import type { Globals } from '../program';
@@ -73,7 +73,7 @@ export function registerRounds(program: Command, io: CliIo, globals: Globals): v
     .option('--json', '以 JSON 输出')
     .action(async (code: string, opts: { rules: string; force?: boolean; json?: boolean }) => {
       const s = await app((ctx) => simulateRound(ctx, code, { rulesFile: resolve(io.cwd, opts.rules), force: Boolean(opts.force) }));
-      if (opts.json) return printJson(io, s);
+      if (opts.json) return printJson(io, toSimulationJson(s));
       printSimulation(io, s);
     });
 

@@ -148,3 +148,10 @@ export async function roundRulesDocument(ctx: AppContext, code: string): Promise
   const round = await getRound(ctx.knex, code);
   return { round: round.code, rulesHash: round.rulesHash, rules: roundRules(round) };
 }
+
+const points = (h: number | null): number | null => (h === null ? null : h / 100);
+
+/** A what-if for JSON (`hhb rounds simulate --json`, the API): composites as numbers of at most 2 decimals, as in `hhb results --json`. */
+export function toSimulationJson(s: Simulation) {
+  return { ...s, changes: s.changes.map((c) => ({ ...c, compositeBefore: points(c.compositeBefore), compositeAfter: points(c.compositeAfter) })) };
+}

@@ -25,6 +25,7 @@ import {
   type CompletenessSummary,
 } from '../app/rounds';
 import { enterRegulatorScore, enterStreetScores, streetProjects } from '../app/score-entry';
+import { simulateRound, toSimulationJson } from '../app/simulate';
 import { writeEntryTemplate } from '../app/templates';
 import type { RoundCompleteness } from '../db/completeness';
 import { verifyAudit } from '../db/audit';
@@ -124,6 +125,9 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
     await reopenRound(ctx(res), params.code, body.reason);
     return { round: params.code, status: 'open' };
   });
+  route(r, registry, { method: 'post', path: '/rounds/:code/simulate', summary: '试算：按请求体中的规则计算已停止录入或已计算的周期，不保存，返回名次或榜单会变化的企业及两边的理由', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, query: S.SimulateQuery, body: S.SimulateBody }, async ({ params, query, body }, _q, res) =>
+    toSimulationJson(await simulateRound(ctx(res), params.code, { rules: body, force: query.force === 'true' })),
+  );
   route(r, registry, { method: 'get', path: '/rounds/:code/completeness', summary: '完整性（按街道、按来源；街道账号只见本街道）', tags: ['评价周期'], access: ['admin', 'bureau', 'street'], params: S.RoundParams }, async ({ params, user }, _q, res) =>
     completenessFor(user as Principal, await roundCompletenessReport(ctx(res), params.code)),
   );

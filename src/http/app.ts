@@ -14,6 +14,7 @@ import { PublishedCache } from './published-cache';
 import { RouteRegistry } from './route';
 import { settingsApiRouter } from './settings-api';
 import { settingsPageRouter } from './settings-page';
+import { simulatePageRouter } from './simulate-page';
 import { siteNames } from './page-locals';
 import { DomainError } from '../domain/errors';
 
@@ -70,7 +71,7 @@ export function createApp(input: HttpDeps): Express {
   app.use('/api', (req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(siteNames(deps), pagesRouter(deps, views), settingsPageRouter(deps, views));
+  app.use(siteNames(deps), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views));
   app.use((req) => {
     throw new DomainError('NOT_FOUND', `页面不存在：${req.path}`);
   });

@@ -24,6 +24,9 @@ export const CreateRoundBody = z.strictObject({
   code: roundCode,
   rules: z.record(z.string(), z.unknown()).optional().meta({ description: '本周期规则（JSON）；省略时用默认规则' }),
 });
+/** 试算: the body is a rule document as `hhb rounds create --rules` takes it (checked by the rules schema, which names the key). */
+export const SimulateBody = z.record(z.string(), z.unknown()).meta({ description: '评分规则（JSON，与新建周期的 rules 相同）；省略的键取默认值' });
+export const SimulateQuery = z.object({ force: z.enum(['true', 'false']).optional().meta({ description: 'true：缺少评分来源时按强制计算的方式试算' }) });
 export const ComputeBody = z.strictObject({ force: z.boolean().default(false).meta({ description: '缺少来源时强制计算' }) });
 export const PublicizeBody = z.strictObject({ days: z.number().int().min(1).max(60).default(7).meta({ description: '公示天数' }) });
 export const PublishBody = z.strictObject({

@@ -118,8 +118,8 @@ describe.each(backends())('hhb rounds simulate on %s', (backend) => {
       { path: 'weights.street', before: 2, after: 3 },
     ]);
     expect(s.changes.map((c) => [c.uscc, c.rankBefore, c.rankAfter, c.compositeBefore, c.compositeAfter, c.listBefore, c.listAfter])).toEqual([
-      [uscc(2), 3, 2, 9300, 9300, null, 'red'],
-      [uscc(3), 2, 3, 9450, 9250, 'red', null],
+      [uscc(2), 3, 2, 93, 93, null, 'red'],
+      [uscc(3), 2, 3, 94.5, 92.5, 'red', null],
     ]);
     const [two, three] = s.changes;
     expect(three?.text).toBe('第3物业公司：综合得分 94.50 → 92.50，排名 2 → 3，榜单 红榜 → —');
