@@ -50,3 +50,14 @@ export async function ensureMigrated(knex: Knex): Promise<void> {
   await migrateLatest(knex);
   migrated.add(knex);
 }
+
+/** Names of the migrations this program knows, in order. */
+export function knownMigrations(): string[] {
+  return MIGRATIONS.map((m) => m.name);
+}
+
+/** Applies, in order, each of `names` not applied yet (a database brought to an earlier schema). */
+export async function migrateUpTo(knex: Knex, names: readonly string[]): Promise<void> {
+  const done = new Set((await migrationStatus(knex)).filter((m) => m.applied).map((m) => m.name));
+  for (const name of names) if (!done.has(name)) await knex.migrate.up({ ...CONFIG, name });
+}
