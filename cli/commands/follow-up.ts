@@ -120,11 +120,12 @@ export function registerFollowUp(program: Command, io: CliIo, globals: Globals):
       println(io.stdout, `${h.name}（${h.uscc}）状态：${{ active: '正常', suspended: '暂停', disqualified: '已取消从业资格' }[h.status]}`);
       if (!h.rounds.length) println(io.stdout, '尚无评价结果。');
       for (const r of h.rounds) {
-        println(io.stdout, `${r.round}（${statusLabel(r.status)}）第 ${r.rank ?? '—'}/${r.ranked} 名  综合 ${formatScore(r.composite)}  ${listLabel(r.list)}${r.certificate ? `  证书 ${r.certificate}` : ''}`);
+        println(io.stdout, `${r.round}（${r.imported ? '历史导入' : statusLabel(r.status)}）第 ${r.rank ?? '—'}/${r.ranked} 名  综合 ${formatScore(r.composite)}  ${listLabel(r.list)}${r.certificate ? `  证书 ${r.certificate}` : ''}`);
         if (r.rectification) {
           const res = r.rectification.result ? (r.rectification.result === 'passed' ? '复查通过' : '复查未通过') : `待复查（复查期限 ${r.rectification.reinspectBy}）`;
           println(io.stdout, `    整改通知：${r.rectification.issuedOn} 下发，期限 ${r.rectification.deadline}，${res}`);
         }
+        if (r.importedRectification) println(io.stdout, `    整改结果：${r.importedRectification === 'passed' ? '通过' : '未通过'}（历史记录）`);
         for (const p of r.proposals) println(io.stdout, `    ${PROPOSAL_KIND[p.kind]}：${PROPOSAL_STATUS[p.status]}——${p.reason}`);
       }
     });

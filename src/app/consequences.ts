@@ -8,6 +8,7 @@ import { rectificationStatus } from '../domain/rectification-status';
 import type { FirmHistoryEntry, FirmResult, ListKind } from '../domain/types';
 import type { RoundRecord } from '../db/rounds-repo';
 import { toIsoDate } from '../db/rounds-repo';
+import { historyOfFirms } from '../db/history-repo';
 import { parseRules } from '../rules';
 
 interface HistoryRow {
@@ -19,7 +20,11 @@ interface HistoryRow {
   reinspect_by: string | Date | null;
 }
 
-/** Earlier published half-year rounds of the given firms, oldest first, with each round's rectification outcome as of `today`. */
+/**
+ * Earlier published half-year rounds of the given firms, oldest first, with each round's rectification
+ * outcome as of `today`: rounds run in hhb, and the lists imported from before the system (SPEC §11),
+ * whose rectification result is the one the old records give.
+ */
 export async function firmHistories(trx: Knex | Knex.Transaction, beforeCode: string, usccs: string[], today: string): Promise<Record<string, FirmHistoryEntry[]>> {
   const history: Record<string, FirmHistoryEntry[]> = {};
   if (usccs.length === 0) return history;
@@ -43,6 +48,10 @@ export async function firmHistories(trx: Knex | Knex.Transaction, beforeCode: st
     const rectification: FirmHistoryEntry['rectification'] = status === 'open' ? 'pending' : status;
     (history[row.uscc] ??= []).push({ roundCode: row.code, list: row.list, rectification });
   }
+  for (const row of await historyOfFirms(trx, usccs, beforeCode)) {
+    (history[row.uscc] ??= []).push({ roundCode: row.roundCode, list: row.list, rectification: row.rectification });
+  }
+  for (const entries of Object.values(history)) entries.sort((a, b) => (a.roundCode < b.roundCode ? -1 : a.roundCode > b.roundCode ? 1 : 0));
   return history;
 }
 

@@ -1,17 +1,24 @@
 /**
  * A firm's history (SPEC §7, the firm page): every round's rank, composite and list, its certificates,
  * rectifications, interviews and the decisions on proposals about it. The public sees published
- * rounds only; staff see every computed round.
+ * rounds only; staff see every computed round. Rounds imported from before the system (SPEC §11) are
+ * among them, marked `imported`, with what the old list gave: rank, composite, list, rectification result.
  */
 import { DomainError } from '../domain/errors';
 import { COMPUTED_STATUSES } from '../domain/round-lifecycle';
 import type { FirmStatus, ListKind, RoundStatus } from '../domain/types';
 import { toIsoDate } from '../db/rounds-repo';
+import { historyOfFirm } from '../db/history-repo';
 import type { AppContext } from './context';
 
 export interface FirmHistoryRound {
   round: string;
+  /** An imported round counts as published. */
   status: RoundStatus;
+  /** Imported from the bureau's earlier published lists, not run in hhb. */
+  imported: boolean;
+  /** An imported round's rectification result as the old records give it (no notice dates are known). */
+  importedRectification: 'passed' | 'failed' | null;
   rank: number | null;
   ranked: number;
   composite: number | null;
@@ -58,16 +65,14 @@ export async function firmHistory(ctx: AppContext, uscc: string, opts: { publish
   ]);
   const ranked = new Map((counts as unknown as { computation_id: number; n: string | number }[]).map((c) => [Number(c.computation_id), Number(c.n)]));
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return {
-    uscc: firm.uscc,
-    name: firm.name,
-    status: firm.status,
-    rounds: rows.map((r: Record<string, unknown>) => {
+  const run: FirmHistoryRound[] = rows.map((r: Record<string, unknown>) => {
       const rect = rects.find((x: { round_id: number }) => x.round_id === r.round_id);
       const iv = interviews.find((x: { round_id: number }) => x.round_id === r.round_id);
       return {
         round: r.code as string,
         status: r.status as RoundStatus,
+        imported: false,
+        importedRectification: null,
         rank: num(r.rank),
         ranked: ranked.get(Number(r.computation_id)) ?? 0,
         composite: num(r.composite),
@@ -83,6 +88,27 @@ export async function firmHistory(ctx: AppContext, uscc: string, opts: { publish
           .filter((p: { round_id: number }) => p.round_id === r.round_id)
           .map((p: { kind: 'disqualification' | 'exit'; status: 'pending' | 'approved' | 'rejected'; reason: string; decision_reason: string | null }) => ({ kind: p.kind, status: p.status, reason: p.reason, decisionReason: p.decision_reason })),
       };
-    }),
+    });
+  const imported: FirmHistoryRound[] = (await historyOfFirm(k, firm.uscc)).map((h) => ({
+    round: h.roundCode,
+    status: 'published',
+    imported: true,
+    importedRectification: h.rectification,
+    rank: h.rank,
+    ranked: h.ranked,
+    composite: h.composite,
+    scores: { resident: null, regulator: null, street: null },
+    list: h.list,
+    reasons: ['启用本系统之前发布的榜单（历史导入）'],
+    certificate: null,
+    rectification: null,
+    interview: null,
+    proposals: [],
+  }));
+  return {
+    uscc: firm.uscc,
+    name: firm.name,
+    status: firm.status,
+    rounds: [...imported, ...run].sort((a, b) => (a.round < b.round ? -1 : a.round > b.round ? 1 : 0)),
   };
 }

@@ -16,6 +16,7 @@ import { roundCompleteness } from '../db/completeness';
 import { loadRoundInput } from '../db/round-input';
 import { findRound, getRound, type RoundRecord } from '../db/rounds-repo';
 import { latestComputation } from '../db/results-repo';
+import { historyOfFirms, historyRound } from '../db/history-repo';
 import type { FirmHistoryPoint, PreviousRound, ReportData, ReportHalf, ReportProject } from '../reports/report-data';
 import { writeRoundWorkbook } from '../reports/workbook';
 import { renderRoundCharts, renderScoreCard } from '../reports/charts';
@@ -72,6 +73,11 @@ async function history(db: Knex, round: RoundRecord): Promise<Record<string, Fir
     .where('r.code', '<=', round.code)
     .orderBy('r.code');
   const out: Record<string, FirmHistoryPoint[]> = {};
+  // Half years imported from before the system come first in a firm's trend.
+  if (round.kind === 'half') {
+    const usccs = [...new Set(rows.map((r) => r.uscc))];
+    for (const h of await historyOfFirms(db, usccs, round.code)) (out[h.uscc] ??= []).push({ roundCode: h.roundCode, rank: h.rank, composite: h.composite, list: h.list });
+  }
   for (const r of rows) {
     (out[r.uscc] ??= []).push({ roundCode: r.code, rank: r.rank === null ? null : Number(r.rank), composite: r.composite === null ? null : Number(r.composite), list: r.list });
   }
@@ -160,7 +166,11 @@ export async function buildReportData(ctx: AppContext, code: string): Promise<Re
   const prev = await findRound(db, previousRoundCode(round.code));
   const prevComputation = prev ? await latestComputation(db, prev.id) : null;
   if (prev && prevComputation) {
-    previous = { code: prev.code, firms: prevComputation.firms.map((f) => ({ uscc: f.uscc, name: f.name, rank: f.rank, composite: f.composite, list: f.list })) };
+    previous = { code: prev.code, imported: false, firms: prevComputation.firms.map((f) => ({ uscc: f.uscc, name: f.name, rank: f.rank, composite: f.composite, list: f.list })) };
+  } else if (!prev && round.kind === 'half') {
+    // The half year before the first one run here may be a list imported from before the system.
+    const imported = await historyRound(db, previousRoundCode(round.code));
+    if (imported) previous = { code: previousRoundCode(round.code), imported: true, firms: imported.map((f) => ({ uscc: f.uscc, name: f.name, rank: f.rank, composite: f.composite, list: f.list })) };
   }
   const certificates: Certificate[] = (
     await db('certificates as c').join('firms as f', 'f.id', 'c.firm_id').where('c.round_id', round.id).select('f.uscc', 'c.number').orderBy('c.number')

@@ -93,6 +93,8 @@ export interface PreviousFirm {
 /** The previous round of the same kind, for 与上期对比. */
 export interface PreviousRound {
   code: string;
+  /** A list imported from before the system (SPEC §11), not a round run here. */
+  imported?: boolean;
   firms: PreviousFirm[];
 }
 

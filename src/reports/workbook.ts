@@ -676,9 +676,10 @@ class RoundWorkbook {
   /** 与上期对比. */
   private comparison(): void {
     const previous = this.data.previous;
-    const then = previous === null ? '上期排名（无上期）' : `上期（${previous.code}）排名`;
-    const thenScore = previous === null ? '上期综合得分（无上期）' : `上期（${previous.code}）综合得分`;
-    const thenList = previous === null ? '上期榜单（无上期）' : `上期（${previous.code}）榜单`;
+    const named = previous === null ? null : previous.imported === true ? `${previous.code}，历史导入` : previous.code;
+    const then = named === null ? '上期排名（无上期）' : `上期（${named}）排名`;
+    const thenScore = named === null ? '上期综合得分（无上期）' : `上期（${named}）综合得分`;
+    const thenList = named === null ? '上期榜单（无上期）' : `上期（${named}）榜单`;
     const current = new Set(this.data.result.firms.map((firm) => firm.uscc));
     this.sheet(
       '与上期对比',
@@ -719,6 +720,11 @@ class RoundWorkbook {
         for (const old of previous.firms) {
           if (current.has(old.uscc)) continue;
           sheet.row([old.uscc, old.name ?? '', '未参评', rankCell(old.rank), null, null, score(old.composite), null, '未参评', listLabel(old.list)]);
+        }
+        if (previous.imported === true) {
+          sheet.endTable();
+          sheet.blank();
+          sheet.note(`上期 ${previous.code} 为启用本系统之前发布的榜单（历史导入），只有当时公布的排名、综合得分和榜单。`);
         }
       },
     );
