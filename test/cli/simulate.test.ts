@@ -200,6 +200,25 @@ describe.each(backends())('hhb rounds simulate on %s', (backend) => {
     expect((await ok('rounds', 'simulate', '2025-H2', '--rules', 'weights-433.json')).stdout).toContain('对照本周期规则按当前数据计算的结果（未保存）');
   });
 
+  it('refuses like compute while a score is missing, unless forced, and inherits a forced computation', async () => {
+    writeFileSync(join(dir, 'street-19.csv'), stringify([['项目编号', '得分'], ...Array.from({ length: N - 1 }, (_, j) => [`P${j + 1}`, String(scores(j + 1)[2])])]));
+    await ok('rounds', 'create', '2026-H1');
+    await ok('rounds', 'open', '2026-H1');
+    await ok('scores', 'import', '2026-H1', '--source', 'resident-summary', join(dir, 'summary.csv'));
+    await ok('scores', 'import', '2026-H1', '--source', 'regulator', join(dir, 'regulator.csv'));
+    await ok('scores', 'import', '2026-H1', '--source', 'street', join(dir, 'street-19.csv'));
+    await ok('rounds', 'close', '2026-H1');
+    const refused = await run('rounds', 'simulate', '2026-H1', '--rules', 'weights-433.json');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('2026-H1 还有 1 个项目缺少街道或居民评分、0 家企业缺少行管评分，按规则（缺少评分时阻止计算）不能试算');
+    const forced = JSON.parse((await ok('rounds', 'simulate', '2026-H1', '--rules', 'weights-433.json', '--json', '--force')).stdout) as SimulationJson & { forced: boolean };
+    expect(forced.forced).toBe(true);
+    expect(forced.baseline.computation).toBeNull();
+    await ok('rounds', 'compute', '2026-H1', '--force');
+    const inherited = JSON.parse((await ok('rounds', 'simulate', '2026-H1', '--rules', 'own.json', '--json')).stdout) as SimulationJson & { forced: boolean };
+    expect(inherited).toMatchObject({ forced: true, sameRules: true, changes: [], compositeOnly: 0, baseline: { computation: 1 } });
+  });
+
   it('leaves every table and the audit chain head byte for byte as they were', async () => {
     const before = await tableChecksums(knex);
     const head = await auditHead();

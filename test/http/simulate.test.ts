@@ -94,6 +94,13 @@ describe.each(backends())('what-if (试算) through the API and the dashboard (%
     expect(await tableChecksums(t.knex)).toEqual(before);
   });
 
+  it('documents the route in the OpenAPI document', async () => {
+    const doc = (await request(app).get('/api/openapi.json')).body;
+    const post = doc.paths['/api/v1/rounds/{code}/simulate'].post;
+    expect(post.parameters.map((p: { name: string }) => p.name)).toEqual(['code', 'force']);
+    expect(post.requestBody.content['application/json']).toBeDefined();
+  });
+
   it('refuses the form to a street clerk', async () => {
     const { agent } = await login(app, 'streetA');
     expect((await agent.get(`/dashboard/simulate/${OPEN}`)).status).toBe(403);
