@@ -234,4 +234,23 @@ describe.each(backends())('hhb rounds simulate on %s', (backend) => {
     expect(await auditHead()).toBe(head);
     expect(Object.keys(before)).toEqual(expect.arrayContaining(['audit_log', 'computations', 'results', 'rounds']));
   });
+
+  it('simulates a year-end round from its two published halves', async () => {
+    await ok('rounds', 'compute', '2025-H2');
+    for (const code of ['2025-H1', '2025-H2']) {
+      await ok('rounds', 'publicize', code, '--days', '1');
+      await ok('rounds', 'publish', code, '--now', '--reason', '测试提前发布');
+    }
+    const published = await run('rounds', 'simulate', '2025-H1', '--rules', 'red-95.json');
+    expect(published.code).toBe(3);
+    expect(published.stderr).toContain('当前状态为「已发布」，不能试算');
+    await ok('rounds', 'create', '2025-Y');
+    await ok('rounds', 'open', '2025-Y');
+    await ok('rounds', 'close', '2025-Y');
+    await ok('rounds', 'compute', '2025-Y');
+    const s = await simulate('2025-Y', 'red-95.json');
+    expect(s).toMatchObject({ round: '2025-Y', status: 'computed', baseline: { computation: 1, lists: { red: 2 } }, simulated: { lists: { red: 1 } } });
+    expect(s.changes.map((c) => [c.uscc, c.rankBefore, c.rankAfter, c.compositeBefore, c.listBefore, c.listAfter])).toEqual([[uscc(3), 2, 2, 94.5, 'red', null]]);
+    expect((await simulate('2025-Y', 'own.json')).changes).toEqual([]);
+  });
 });
