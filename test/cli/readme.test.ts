@@ -13,7 +13,8 @@
  * Placeholders: file names are the demo city's 2025 inputs written under those names (firms.xlsx
  * converted from its CSV; survey.csv its individual scores and answers as scores; deductions.csv a
  * header only, because a firm may not have both department scores and a deductions table; street.csv
- * with the scores the demo hands in late; rules.json the README's own rules example), `<统一社会信用代码>`
+ * with the scores the demo hands in late; rules.json the README's own rules example; docs/examples/ copied
+ * as shipped), `<统一社会信用代码>`
  * and `<uscc>` a firm of the city (a black-listed one of 2025-H1 for rectifications and interviews),
  * `<id>` the first pending proposal, `<round>` 2025-H1, `"…"` a Chinese reason.
  *
@@ -32,7 +33,7 @@
  * Lines skipped, and why:
  * - `hhb serve …`: it listens until stopped (the HTTP tests cover the server).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -139,6 +140,7 @@ async function writeInputs(dir: string, readme: string): Promise<void> {
   await book.xlsx.writeFile(join(dir, 'firms.xlsx'));
   await writeRoundFiles(dir, city.files, '2025-H1');
   await writeRoundFiles(dir, city.files, '2025-H2', '-h2');
+  cpSync(join(__dirname, '..', '..', 'docs', 'examples'), join(dir, 'docs', 'examples'), { recursive: true });
   const rules = /```json\n([\s\S]*?)```/.exec(readme);
   if (!rules) throw new Error('README 中没有规则示例（```json 代码块）');
   writeFileSync(join(dir, 'rules.json'), rules[1] as string);
