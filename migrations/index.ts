@@ -9,6 +9,7 @@ import * as resultsExplanationJson from './20261129000000_results_explanation_js
 import * as computationSlices from './20261201000000_computation_slices';
 import * as settings from './20261201000100_settings';
 import * as summaryMeanExact from './20261201000200_summary_mean_exact';
+import * as accountSecurity from './20261202000100_account_security';
 import * as importedHistory from './20261202000200_imported_history';
 
 export interface MigrationModule {
@@ -24,5 +25,6 @@ export const MIGRATIONS: readonly MigrationModule[] = [
   { name: '20261201000000_computation_slices', up: computationSlices.up, down: computationSlices.down },
   { name: '20261201000100_settings', up: settings.up, down: settings.down },
   { name: '20261201000200_summary_mean_exact', up: summaryMeanExact.up, down: summaryMeanExact.down },
+  { name: '20261202000100_account_security', up: accountSecurity.up, down: accountSecurity.down },
   { name: '20261202000200_imported_history', up: importedHistory.up, down: importedHistory.down },
 ];

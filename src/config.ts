@@ -11,6 +11,8 @@ export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'pglite
 export interface Config {
   readonly database: Readonly<DatabaseConfig>;
   readonly port: number;
+  /** Minutes without a request after which a web session ends. */
+  readonly sessionIdleMinutes: number;
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -25,6 +27,13 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 65535, '端口必须是 1–65535 的整数')
     .optional(),
+  HHB_SESSION_IDLE_MINUTES: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, '应为 5–720 的整数（分钟）')
+    .transform(Number)
+    .refine((n) => n >= 5 && n <= 720, '应为 5–720 的整数（分钟）')
+    .optional(),
 });
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -33,7 +42,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 /**
  * `--db postgres://…` or DATABASE_URL selects PostgreSQL; otherwise embedded PGlite stored in
- * `--db <path>`, HHB_DATA_DIR or ./data. PORT defaults to 3000.
+ * `--db <path>`, HHB_DATA_DIR or ./data. PORT defaults to 3000, HHB_SESSION_IDLE_MINUTES to 30.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db?: string } = {}): Config {
   const parsed = envSchema.safeParse(env);
@@ -54,5 +63,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { db
   } else {
     database = Object.freeze({ kind: 'pglite', dataDir: path.resolve(db ?? nonEmpty(e.HHB_DATA_DIR) ?? './data') });
   }
-  return Object.freeze({ database, port: e.PORT ?? 3000 });
+  return Object.freeze({ database, port: e.PORT ?? 3000, sessionIdleMinutes: e.HHB_SESSION_IDLE_MINUTES ?? 30 });
 }

@@ -20,7 +20,7 @@ export function registerServe(program: Command, io: CliIo, globals: Globals, sto
       const port = opts.port === undefined ? config.port : Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new DomainError('INPUT_INVALID', `端口「${opts.port}」无效：应为 0–65535 的整数。`);
       await withApp(io, globals(), async (ctx) => {
-        const app = createApp({ knex: ctx.knex, dbKind: ctx.dbKind, now: io.now, trustProxy: opts.trustProxy ? 1 : undefined, log: (line) => io.stderr.write(`${line}\n`) });
+        const app = createApp({ knex: ctx.knex, dbKind: ctx.dbKind, now: io.now, trustProxy: opts.trustProxy ? 1 : undefined, sessionIdleMinutes: config.sessionIdleMinutes, log: (line) => io.stderr.write(`${line}\n`) });
         const server = app.listen(port, opts.host);
         await new Promise<void>((resolve, reject) => {
           server.once('listening', resolve);

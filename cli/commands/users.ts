@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type Command, Option } from 'commander';
-import { ROLE_LABELS, ROLES, addUser, createToken, listUsers, revokeTokens, setUserDisabled } from '../../src/app/accounts';
+import { ROLE_LABELS, ROLES, addUser, changePassword, createToken, listUsers, resetPassword, revokeTokens, setUserDisabled } from '../../src/app/accounts';
 import { DomainError } from '../../src/domain/errors';
 import { withApp } from '../app';
 import { type CliIo, printJson, println } from '../io';
@@ -18,7 +18,7 @@ export function registerUsers(program: Command, io: CliIo, globals: Globals): vo
   const users = program.command('users').description('账号管理');
   users
     .command('add <name>')
-    .description('新增账号；密码从标准输入读入（--password-stdin），否则生成一个并只显示这一次')
+    .description('新增账号；密码从标准输入读入（--password-stdin），否则生成一个一次性密码（只显示这一次，首次登录须修改）')
     .addOption(new Option('--role <role>', '角色').choices([...ROLES]).makeOptionMandatory())
     .option('--street <编码或名称>', '街道账号所属街道（编码或名称）')
     .option('--firm <uscc>', '企业账号的统一社会信用代码')
@@ -28,7 +28,7 @@ export function registerUsers(program: Command, io: CliIo, globals: Globals): vo
       if (opts.passwordStdin && !password) throw new DomainError('INPUT_INVALID', '标准输入中没有密码。');
       const out = await withApp(io, globals(), (ctx) => addUser(ctx, { name, role: opts.role, street: opts.street, firm: opts.firm, password }));
       println(io.stdout, `已新增账号 ${out.user.name}（${out.user.role}${out.user.street ? `，街道 ${out.user.street}` : ''}${out.user.firmUscc ? `，企业 ${out.user.firmUscc}` : ''}）。`);
-      if (out.generated) println(io.stdout, `初始密码（只显示这一次，请妥善转交）：${out.password}`);
+      if (out.generated) println(io.stdout, `一次性初始密码（只显示这一次，请妥善转交；首次登录须修改）：${out.password}`);
     });
   users
     .command('list')
@@ -37,7 +37,26 @@ export function registerUsers(program: Command, io: CliIo, globals: Globals): vo
     .action(async (opts: { json?: boolean }) => {
       const list = await withApp(io, globals(), (ctx) => listUsers(ctx));
       if (opts.json) return printJson(io, { users: list });
-      for (const u of list) println(io.stdout, [u.name, ROLE_LABELS[u.role], u.street ?? u.firmUscc ?? '', u.disabled ? '已停用' : ''].join('\t').trimEnd());
+      for (const u of list) println(io.stdout, [u.name, ROLE_LABELS[u.role], u.street ?? u.firmUscc ?? '', u.disabled ? '已停用' : u.mustChangePassword ? '待改密码' : ''].join('\t').trimEnd());
+    });
+  users
+    .command('passwd <name>')
+    .description('为账号设置新密码（从标准输入第一行读入）；该账号已登录的会话结束')
+    .requiredOption('--password-stdin', '从标准输入读取新密码（第一行）')
+    .action(async (name: string) => {
+      const password = await firstLine(stdin());
+      if (!password) throw new DomainError('INPUT_INVALID', '标准输入中没有密码。', { field: 'password' });
+      const out = await withApp(io, globals(), (ctx) => changePassword(ctx, { name, next: password }));
+      println(io.stdout, `已为账号 ${out.user} 设置新密码，结束会话 ${out.sessionsEnded} 个。`);
+    });
+  users
+    .command('reset <name>')
+    .description('重置忘记的密码：生成一次性密码（只显示这一次），该账号下次登录须改为自己的密码；已登录的会话结束')
+    .option('--reason <text>', '重置理由（记入审计日志）')
+    .action(async (name: string, opts: { reason?: string }) => {
+      const out = await withApp(io, globals(), (ctx) => resetPassword(ctx, name, opts.reason));
+      println(io.stdout, `已重置账号 ${out.user} 的密码，结束会话 ${out.sessionsEnded} 个。`);
+      println(io.stdout, `一次性密码（只显示这一次，请妥善转交；登录后须立即修改）：${out.password}`);
     });
   users
     .command('disable <name>')

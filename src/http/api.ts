@@ -3,7 +3,7 @@
  * checks on every route (policy.ts). Each handler parses (route.ts), calls one use case, presents.
  */
 import { Router } from 'express';
-import { addUser, createToken, listUsers, type Principal, setUserDisabled } from '../app/accounts';
+import { addUser, createToken, listUsers, type Principal, setUserDisabled, resetPassword } from '../app/accounts';
 import { readAuditLog } from '../app/audit-log';
 import { firmHistory } from '../app/firm-history';
 import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection } from '../app/follow-up';
@@ -80,6 +80,9 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   });
   route(r, registry, { method: 'post', path: '/users/:name/disable', summary: '停用账号（会话结束、令牌作废）', tags: ['账号'], access: ADMIN, params: S.UserParams, body: S.DisableUserBody }, async ({ params, body }, _q, res) =>
     setUserDisabled(ctx(res), params.name, true, body.reason),
+  );
+  route(r, registry, { method: 'post', path: '/users/:name/password-reset', summary: '重置密码：生成一次性密码（仅显示一次），该账号下次登录须修改；会话结束', tags: ['账号'], access: ADMIN, params: S.UserParams, body: S.ResetPasswordBody }, async ({ params, body }, _q, res) =>
+    resetPassword(ctx(res), params.name, body.reason),
   );
   route(r, registry, { method: 'post', path: '/users/:name/enable', summary: '重新启用账号', tags: ['账号'], access: ADMIN, params: S.UserParams }, async ({ params }, _q, res) => setUserDisabled(ctx(res), params.name, false));
   route(r, registry, { method: 'post', path: '/tokens', summary: '为用户创建访问令牌（仅显示一次）', tags: ['账号'], access: ADMIN, body: S.CreateTokenBody }, async ({ body }, _q, res) => {

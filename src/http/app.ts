@@ -15,6 +15,7 @@ import { RouteRegistry } from './route';
 import { settingsApiRouter } from './settings-api';
 import { settingsPageRouter } from './settings-page';
 import { simulatePageRouter } from './simulate-page';
+import { accountPagesRouter, passwordChangeGate } from './pages/account';
 import { siteNames } from './page-locals';
 import { DomainError } from '../domain/errors';
 
@@ -60,7 +61,8 @@ export function createApp(input: HttpDeps): Express {
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument(registry));
   });
-  app.use(authenticate(deps.ctxOf));
+  app.use(authenticate(deps.ctxOf, deps.sessionPolicy));
+  app.use(passwordChangeGate);
   // What a logged-in person sees is theirs: no browser or proxy keeps it (published rankings, the
   // same bytes for everyone, keep their public caching in published-cache.ts).
   app.use((_req, res, next) => {
@@ -71,7 +73,7 @@ export function createApp(input: HttpDeps): Express {
   app.use('/api', (req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(siteNames(deps), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views));
+  app.use(siteNames(deps), accountPagesRouter(deps, views), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views));
   app.use((req) => {
     throw new DomainError('NOT_FOUND', `页面不存在：${req.path}`);
   });

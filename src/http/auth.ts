@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { authenticateToken, findSession, type Principal, type Role } from '../app/accounts';
+import { type SessionPolicy, authenticateToken, findSession, type Principal, type Role } from '../app/accounts';
 import type { AppContext } from '../app/context';
 import { DomainError } from '../domain/errors';
 
@@ -17,10 +17,12 @@ export interface RequestAuth {
   /** The session's CSRF token (null without a session). */
   csrf: string | null;
   sessionId: string | null;
+  /** The session's account logged in with a one-time password and must choose its own first. */
+  mustChangePassword: boolean;
 }
 
 export function authOf(res: Response): RequestAuth {
-  return (res.locals.auth as RequestAuth | undefined) ?? { user: null, via: null, csrf: null, sessionId: null };
+  return (res.locals.auth as RequestAuth | undefined) ?? { user: null, via: null, csrf: null, sessionId: null, mustChangePassword: false };
 }
 
 export function userOf(res: Response): Principal | null {
@@ -46,9 +48,9 @@ export function readCookie(req: Request, name: string): string | null {
 }
 
 /** Sets res.locals.auth; a bad bearer token is refused (401), a stale cookie just means "not logged in". */
-export function authenticate(ctxOf: (res: Response) => AppContext) {
+export function authenticate(ctxOf: (res: Response) => AppContext, sessionPolicy: SessionPolicy) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const auth: RequestAuth = { user: null, via: null, csrf: null, sessionId: null };
+    const auth: RequestAuth = { user: null, via: null, csrf: null, sessionId: null, mustChangePassword: false };
     res.locals.auth = auth;
     const header = req.headers.authorization;
     if (header !== undefined) {
@@ -62,12 +64,13 @@ export function authenticate(ctxOf: (res: Response) => AppContext) {
     }
     const sid = readCookie(req, SESSION_COOKIE);
     if (sid) {
-      const session = await findSession(ctxOf(res), sid);
+      const session = await findSession(ctxOf(res), sid, sessionPolicy);
       if (session) {
         auth.user = session.user;
         auth.via = 'session';
         auth.csrf = session.csrf;
         auth.sessionId = sid;
+        auth.mustChangePassword = session.mustChangePassword;
       }
     }
     next();

@@ -2,12 +2,10 @@
  * Server-rendered pages (SPEC §7), in Chinese, usable on a phone, no build step: nunjucks with
  * autoescape on, so every value a user or a file supplied is HTML-escaped by the engine.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import express, { type Request, type Response, Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import nunjucks from 'nunjucks';
-import { ROLE_LABELS, createSession, endSession, verifyPassword, type Principal, type Role } from '../app/accounts';
+import { ROLE_LABELS, type Principal, type Role } from '../app/accounts';
 import { firmHistory } from '../app/firm-history';
 import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection } from '../app/follow-up';
 import { importRoundData } from '../app/import-round-data';
@@ -21,15 +19,13 @@ import { ROUND_TRANSITIONS, acceptsEntries, canTake, hasResults } from '../domai
 import type { RoundStatus } from '../domain/types';
 import { ROUND_KIND_LABELS } from '../reports/labels';
 import { completenessFor } from './api';
-import { SESSION_COOKIE, authOf, checkCsrf, readCookie } from './auth';
+import { authOf, checkCsrf } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
 import { BUREAU, REGULATOR_WRITERS, STREET_SCORE_WRITERS } from './policy';
 import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
 import { uploadMiddleware } from './uploads';
-
-const LOGIN_COOKIE = 'hhb_login';
 
 export function viewEnvironment(): nunjucks.Environment {
   const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(__dirname, 'views')), { autoescape: true, throwOnUndefined: false });
@@ -56,8 +52,6 @@ function choice<T extends string>(value: string | undefined, allowed: readonly T
   if (value !== undefined && (allowed as readonly string[]).includes(value)) return value as T;
   throw new DomainError('INPUT_INVALID', message, [{ row: null, column, message: problem }]);
 }
-
-const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
   const r = Router();
@@ -143,49 +137,6 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const history = await firmHistory(ctx(res), req.params.uscc, { publishedOnly: !(user && BUREAU.includes(user.role)) });
     const latest = history.rounds[history.rounds.length - 1]?.round ?? null;
     render(res, 'firm.njk', { title: history.name, history, latest });
-  });
-
-  // ---- login / logout ----
-  const loginPage = (res: Response, data: { next: string; name?: string; error?: string }, status = 200) => {
-    const token = randomBytes(24).toString('base64url');
-    res.cookie(LOGIN_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: res.req.secure, path: '/login', maxAge: 3_600_000 });
-    render(res, 'login.njk', { title: '登录', loginCsrf: token, name: '', ...data }, status);
-  };
-  const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[^\s\\]*$/.test(n) ? n : '');
-  r.get('/login', (req, res) => loginPage(res, { next: safeNext(req.query.next) }));
-  const limiter = rateLimit({
-    windowMs: deps.loginLimit.windowMs,
-    limit: deps.loginLimit.limit,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: () => {
-      throw new DomainError('RATE_LIMITED', '登录尝试过于频繁，请稍后再试。');
-    },
-  });
-  r.post('/login', limiter, form, async (req, res) => {
-    checkFieldsOnce(req.body);
-    const body = req.body as Record<string, string | undefined>;
-    const cookie = readCookie(req, LOGIN_COOKIE);
-    const next = safeNext(body.next);
-    if (!cookie || typeof body._csrf !== 'string' || !sameToken(cookie, body._csrf)) {
-      return loginPage(res, { next, error: '登录表单已过期，请重新输入。' }, 403);
-    }
-    const user = await verifyPassword(ctx(res), String(body.name ?? ''), String(body.password ?? ''));
-    if (!user) return loginPage(res, { next, name: String(body.name ?? ''), error: '用户名或密码错误。' }, 401);
-    const old = authOf(res).sessionId;
-    if (old) await endSession(ctx(res), old);
-    const session = await createSession(ctx(res), user);
-    res.clearCookie(LOGIN_COOKIE, { path: '/login' });
-    res.cookie(SESSION_COOKIE, session.sessionId, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/', maxAge: session.expiresAt.getTime() - deps.now().getTime() });
-    const home = user.role === 'street' ? '/entry' : user.role === 'firm' ? '/card' : BUREAU.includes(user.role) ? '/dashboard' : '/';
-    res.redirect(303, next || home);
-  });
-  r.post('/logout', form, async (req, res) => {
-    checkCsrf(req, res);
-    const sid = authOf(res).sessionId;
-    if (sid) await endSession(ctx(res), sid);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
-    res.redirect(303, '/');
   });
 
   // ---- bureau dashboard ----

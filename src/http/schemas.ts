@@ -75,10 +75,12 @@ export const AddUserBody = z.strictObject({
   role: z.enum(ROLES as unknown as [string, ...string[]]),
   street: z.string().trim().min(1).optional(),
   firm: uscc.optional(),
-  password: z.string().min(10, '密码至少 10 个字符').max(200).optional(),
+  /** The full password rules (length, common passwords) are checked by the use case. */
+  password: z.string().min(12, '密码至少 12 个字符').max(256).optional(),
 });
 export const UserParams = z.object({ name: z.string().trim().min(1).max(64).meta({ description: '用户名' }) });
 export const DisableUserBody = z.strictObject({ reason: z.string().trim().max(2000).optional().meta({ description: '停用理由' }) });
+export const ResetPasswordBody = z.strictObject({ reason: z.string().trim().max(2000).optional().meta({ description: '重置理由（记入审计日志）' }) });
 export const CreateTokenBody = z.strictObject({
   user: z.string().trim().min(1).max(64),
   label: z.string().trim().max(100).optional(),
