@@ -39,4 +39,25 @@ describe.each(backends())('hhb users and tokens on %s', (backend) => {
     const again = await run('tokens', 'revoke', 'clerk');
     expect(again.code).toBe(2);
   });
+
+  it('sets a password from standard input with the password rules, and resets a forgotten one to a one-time password', async () => {
+    expect((await run('users', 'add', 'keeper', '--role', 'bureau')).code).toBe(0);
+    const short = await hhb(['users', 'passwd', 'keeper', '--password-stdin'], { db, cwd: dir, stdin: 'short\n' });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('至少 12 个字符');
+    const common = await hhb(['users', 'passwd', 'keeper', '--password-stdin'], { db, cwd: dir, stdin: 'password1234\n' });
+    expect(common.code).toBe(2);
+    expect(common.stderr).toContain('常见密码');
+    const set = await hhb(['users', 'passwd', 'keeper', '--password-stdin'], { db, cwd: dir, stdin: 'a long and private passphrase\n' });
+    expect(set).toMatchObject({ code: 0 });
+    expect(set.stdout).toContain('已为账号 keeper 设置新密码');
+    expect((await run('users', 'list')).stdout).toMatch(/^keeper\t住建局$/m);
+
+    const reset = await run('users', 'reset', 'keeper', '--reason', '忘记密码');
+    expect(reset).toMatchObject({ code: 0 });
+    expect(reset.stdout).toMatch(/一次性密码.*：[\w-]{16}$/m);
+    expect((await run('users', 'list')).stdout).toMatch(/^keeper\t住建局\t\t待改密码$/m);
+    expect((await run('users', 'reset', 'nobody')).code).toBe(2);
+  });
 });
+

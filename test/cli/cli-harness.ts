@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../cli/run';
 import type { CliIo, OpenDatabases } from '../../cli/io';
 import { type Db, createDb } from '../../src/db/knex-factory';
@@ -62,11 +62,11 @@ export async function hhbOk(args: string[], opts: Parameters<typeof hhb>[1]): Pr
   return r;
 }
 
-export async function hhb(args: string[], opts: { db: string; cwd: string; now?: Date; reopen?: boolean }): Promise<CliRun> {
+export async function hhb(args: string[], opts: { db: string; cwd: string; now?: Date; reopen?: boolean; stdin?: string }): Promise<CliRun> {
   const stdout = sink();
   const stderr = sink();
   const now = opts.now ?? new Date('2025-07-01T02:00:00Z');
-  const io: CliIo = { stdout, stderr, env: {}, cwd: opts.cwd, now: () => now, ...(opts.reopen ? {} : { databases: keptOpen }) };
+  const io: CliIo & { stdin?: Readable } = { stdout, stderr, env: {}, cwd: opts.cwd, now: () => now, ...(opts.reopen ? {} : { databases: keptOpen }), ...(opts.stdin !== undefined ? { stdin: Readable.from([opts.stdin]) } : {}) };
   const code = await runCli(['node', 'hhb', '--db', opts.db, ...args], io);
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
