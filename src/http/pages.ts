@@ -25,6 +25,7 @@ import { asDomainError, statusOf } from './error-handler';
 import { BUREAU, REGULATOR_WRITERS, STREET_SCORE_WRITERS } from './policy';
 import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
+import { doneNotice, doneQuery } from './notice';
 import { uploadMiddleware } from './uploads';
 
 export function viewEnvironment(): nunjucks.Environment {
@@ -167,9 +168,9 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
   };
   r.get('/dashboard', async (req, res) => {
     const user = pageUser(req, res, BUREAU);
-    if (user) await dashboard(req, res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
+    if (user) await dashboard(req, res, user, { notice: doneNotice(req, res) });
   });
-  const dashboardDone = (code: string, done: string) => `/dashboard?round=${encodeURIComponent(code)}&done=${encodeURIComponent(done)}`;
+  const dashboardDone = (res: Response, code: string, done: string) => `/dashboard?round=${encodeURIComponent(code)}&${doneQuery(res, done)}`;
   const dashboardError = (req: Request, res: Response, user: Principal, error: DomainError, status: number) => dashboard(req, res, user, { error, round: req.params.code === undefined ? undefined : String(req.params.code) }, status);
   formPost(
     '/dashboard/rounds',
@@ -177,7 +178,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     async (req, res) => {
       const code = String((req.body as Record<string, unknown>).code ?? '').trim();
       await createRound(ctx(res), { code });
-      return dashboardDone(code, `已新建评价周期 ${code}`);
+      return dashboardDone(res, code, `已新建评价周期 ${code}`);
     },
     dashboardError,
   );
@@ -222,7 +223,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         default:
           throw new DomainError('NOT_FOUND', `没有这个操作：${req.params.step}`);
       }
-      return dashboardDone(code, done);
+      return dashboardDone(res, code, done);
     },
     dashboardError,
   );
@@ -236,7 +237,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       const decision = choice(body.decision, ['upheld', 'rejected'] as const, 'decision', '请选择异议成立或不成立。', '未选择决定');
       const o = await decideObjection(ctx(res), { round: code, uscc: String(req.params.uscc), decision, reason: body.reason ?? '' });
       const next = decision === 'upheld' ? '；请重新开放本周期、更正数据后重新计算和公示' : '';
-      return dashboardDone(code, `已决定：${o.firmName} 的异议${decision === 'upheld' ? '成立' : '不成立'}${next}`);
+      return dashboardDone(res, code, `已决定：${o.firmName} 的异议${decision === 'upheld' ? '成立' : '不成立'}${next}`);
     },
     dashboardError,
   );
@@ -260,9 +261,9 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
   };
   r.get('/follow-up', async (req, res) => {
     const user = pageUser(req, res, REGULATOR_WRITERS);
-    if (user) await followUp(res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
+    if (user) await followUp(res, user, { notice: doneNotice(req, res) });
   });
-  const followUpDone = (done: string) => `/follow-up?done=${encodeURIComponent(done)}`;
+  const followUpDone = (res: Response, done: string) => `/follow-up?${doneQuery(res, done)}`;
   const followUpError = (_req: Request, res: Response, user: Principal, error: DomainError, status: number) => followUp(res, user, { error }, status);
   formPost(
     '/follow-up/rectifications/:code/:uscc',
@@ -271,7 +272,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       const body = req.body as Record<string, string | undefined>;
       const result = choice(body.result, ['passed', 'failed'] as const, 'result', '请选择复查结论：通过或未通过。', '未选择复查结论');
       await recordReinspection(ctx(res), { round: String(req.params.code), uscc: String(req.params.uscc), result, note: body.note?.trim() || undefined });
-      return followUpDone(`已录入 ${req.params.code} ${req.params.uscc} 的复查结论：${result === 'passed' ? '通过' : '未通过'}`);
+      return followUpDone(res, `已录入 ${req.params.code} ${req.params.uscc} 的复查结论：${result === 'passed' ? '通过' : '未通过'}`);
     },
     followUpError,
   );
@@ -281,7 +282,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     async (req, res) => {
       const body = req.body as Record<string, string | undefined>;
       const i = await recordInterview(ctx(res), { round: String(req.params.code), uscc: String(req.params.uscc), heldOn: body.heldOn, note: body.note ?? '' });
-      return followUpDone(`已记录 ${i.firmName} 的约谈（${i.heldOn}）`);
+      return followUpDone(res, `已记录 ${i.firmName} 的约谈（${i.heldOn}）`);
     },
     followUpError,
   );
@@ -294,7 +295,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       const id = Number(req.params.id);
       if (!Number.isSafeInteger(id) || id <= 0) throw new DomainError('NOT_FOUND', `处置建议 ${req.params.id} 不存在。`);
       const p = await decideProposal(ctx(res), { id, decision, reason: body.reason ?? '' });
-      return followUpDone(`已${decision === 'approved' ? '批准' : '驳回'}对 ${p.firmName} 的${p.kind === 'disqualification' ? '取消从业资格' : '清退'}建议`);
+      return followUpDone(res, `已${decision === 'approved' ? '批准' : '驳回'}对 ${p.firmName} 的${p.kind === 'disqualification' ? '取消从业资格' : '清退'}建议`);
     },
     followUpError,
   );
@@ -325,7 +326,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
   };
   r.get('/entry', async (req, res) => {
     const user = pageUser(req, res, STREET_SCORE_WRITERS);
-    if (user) await entry(req, res, user, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
+    if (user) await entry(req, res, user, { notice: doneNotice(req, res) });
   });
   formPost(
     '/entry/:code/scores',
@@ -339,7 +340,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       const notes = list(body.note);
       const entries = projects.map((p, i) => ({ projectCode: p, score: scores[i] ?? '', note: notes[i] ?? null })).filter((e) => e.score.trim() !== '');
       const out = await enterStreetScores(ctx(res), code, entries, { street: user.role === 'street' ? user.street : null });
-      return `/entry?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已保存 ${out.entered} 个项目的评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`;
+      return `/entry?round=${encodeURIComponent(code)}&${doneQuery(res, `已保存 ${out.entered} 个项目的评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`;
     },
     (req, res, user, error, status) => entry(req, res, user, { round: String(req.params.code), error }, status),
     { repeatable: ['project', 'score', 'note'] },
@@ -357,7 +358,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       try {
         if (!req.file) throw new DomainError('INPUT_INVALID', '请选择要上传的文件。');
         const out = await importRoundData(ctx(res), code, 'street', req.file.path, user.role === 'street' && user.street ? { streetScope: user.street } : {});
-        res.redirect(303, `/entry?round=${encodeURIComponent(code)}&done=${encodeURIComponent(`已导入 ${out.rows} 行街道评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`);
+        res.redirect(303, `/entry?round=${encodeURIComponent(code)}&${doneQuery(res, `已导入 ${out.rows} 行街道评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`);
       } catch (e) {
         const error = asDomainError(e);
         await entry(req, res, user, { round: code, error }, statusOf(error));
@@ -381,7 +382,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         if (!(e instanceof DomainError && e.code === 'FIRM_NOT_FOUND')) throw e;
       }
     }
-    render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards, notice: typeof req.query.done === 'string' ? req.query.done : undefined, error: errorView(extra?.error) }, extra?.status ?? 200);
+    render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards, notice: doneNotice(req, res), error: errorView(extra?.error) }, extra?.status ?? 200);
   };
   r.get('/card', async (req, res) => card(req, res));
   formPost(
@@ -392,7 +393,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       const body = req.body as Record<string, string | undefined>;
       const evidence = (body.evidence ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
       await fileObjection(ctx(res), { round: code, uscc: user.firmUscc as string, reason: body.reason ?? '', evidence });
-      return `/card?done=${encodeURIComponent(`已就 ${code} 提出异议，住建局将在 5 个工作日内作出决定`)}`;
+      return `/card?${doneQuery(res, `已就 ${code} 提出异议，住建局将在 5 个工作日内作出决定`)}`;
     },
     (req, res, _user, error, status) => card(req, res, { error, status }),
   );

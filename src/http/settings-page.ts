@@ -13,6 +13,7 @@ import { asDomainError, statusOf } from './error-handler';
 import { chinaDateTime } from '../reports/labels';
 import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
+import { doneNotice, doneQuery } from './notice';
 import { ADMIN } from './policy';
 
 /** An instant as the bureau reads it, in China time: 2025年7月20日 09:00. */
@@ -48,7 +49,7 @@ export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environme
   };
 
   r.get('/settings', async (req, res) => {
-    if (admin(req, res)) await page(res, { notice: typeof req.query.done === 'string' ? req.query.done : undefined });
+    if (admin(req, res)) await page(res, { notice: doneNotice(req, res) });
   });
 
   r.post('/settings', form, async (req, res) => {
@@ -60,7 +61,7 @@ export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environme
     try {
       const saved = await setSettings(deps.ctxOf(res), typed);
       const changed = saved.filter((s) => s.changed).map((s) => `${SETTING_LABELS[s.key]}：${s.value}`);
-      res.redirect(303, `/settings?done=${encodeURIComponent(changed.length ? `已保存 ${changed.join('；')}` : '设置没有变化')}`);
+      res.redirect(303, `/settings?${doneQuery(res, changed.length ? `已保存 ${changed.join('；')}` : '设置没有变化')}`);
     } catch (e) {
       const error = asDomainError(e);
       await page(res, { error, typed }, statusOf(error));

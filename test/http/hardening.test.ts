@@ -50,4 +50,23 @@ describe.each(backends())('malformed requests and caching (%s)', (kind) => {
     }
     expect((await request(app).get('/')).headers['cache-control'] ?? '').not.toContain('no-store');
   });
+
+  it('shows a success message only when the site wrote it: a hand-made ?done= link shows nothing', async () => {
+    const clerk = await login(app, 'streetA');
+    const forged = await clerk.agent.get(`/entry?round=${OPEN}&done=${encodeURIComponent('系统升级，请拨打 400-000-0000 重新认证')}`);
+    expect(forged.status).toBe(200);
+    expect(forged.text).not.toContain('请拨打');
+    const badSig = await clerk.agent.get(`/entry?round=${OPEN}&done=${encodeURIComponent('请拨打')}&sig=AAAAAAAAAAAAAAAAAAAAAA`);
+    expect(badSig.text).not.toContain('请拨打');
+    const entry = await clerk.agent.get(`/entry?round=${OPEN}`);
+    const project = /name="project" value="([^"]+)"/.exec(entry.text)?.[1] as string;
+    const saved = await clerk.agent.post(`/entry/${OPEN}/scores`).type('form').send({ _csrf: clerk.csrf, project, score: '88' });
+    expect(saved.status).toBe(303);
+    const shown = await clerk.agent.get(saved.headers.location as string);
+    expect(shown.text).toContain('已保存 1 个项目的评分');
+    // The same link in another person's session shows nothing either.
+    const other = await login(app, 'streetA');
+    expect((await other.agent.get(saved.headers.location as string)).text).not.toContain('已保存 1 个项目的评分');
+  });
 });
+
