@@ -13,6 +13,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   method: 'get' | 'post' | 'put' | 'delete';
   /** Express path under /api/v1, e.g. '/rounds/:code'. */
   path: string;
+  /** The operation's name in the document and in generated clients: an English verb phrase, e.g. `computeRound`. */
+  operationId: string;
   summary: string;
   tags: string[];
   access: Access;
@@ -23,7 +25,39 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   upload?: RequestHandler;
   /** Response description and media type for the document. */
   produces?: 'application/json' | 'image/png' | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  /** Answers 304 to a matching If-None-Match (published bodies kept by published-cache.ts). */
+  etag?: true;
+  /** The success status: 200, or 201 for a route that creates something. The handler answers it and the document states it. */
+  status?: 200 | 201;
+  /** The JSON answer on success (every JSON route has one; the contract test checks real answers against it). */
   response?: z.ZodType;
+  /**
+   * Error statuses beyond those errorStatuses() derives from the declaration, e.g. 401/403 from a
+   * public route that still guards unpublished rounds.
+   */
+  errors?: readonly ErrorStatus[];
+}
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+
+/**
+ * The error statuses a route can answer, from its declaration. Everywhere: 401 (a bad bearer token
+ * is refused before any route, public ones included), 403 (a session that must first change its
+ * one-time password is refused on every API route), 500, and 503 (database unavailable). Then: 400
+ * a value the use case refuses, a body that is not JSON, a path with a broken %-escape; 404 what
+ * the request names may not exist; 409 a step the round's state or an earlier decision forbids;
+ * 413 an oversized body or file; 422 fields failing the schema. 429 belongs to the login form only.
+ */
+export function errorStatuses(spec: AnyRouteSpec): ErrorStatus[] {
+  const named = spec.params !== undefined || spec.query !== undefined || spec.body !== undefined;
+  const writes = spec.method !== 'get';
+  const out = new Set<ErrorStatus>([401, 403, 500, 503, ...(spec.errors ?? [])]);
+  if (named || writes) out.add(400);
+  if (named) out.add(404);
+  if (writes || spec.params !== undefined) out.add(409);
+  if (writes) out.add(413);
+  if (named) out.add(422);
+  return [...out].sort((a, b) => a - b);
 }
 
 export interface RouteInput<P, Q, B> {
@@ -69,6 +103,7 @@ export function route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.Z
       user,
       file: req.file,
     };
+    res.status(spec.status ?? 200);
     const out = await handler(input, req, res);
     if (!res.headersSent && out !== undefined) res.json(out);
   };

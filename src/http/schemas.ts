@@ -1,4 +1,7 @@
-/** Request schemas of the API (zod): they validate requests and generate /api/openapi.json. */
+/**
+ * Request and response schemas of the API (zod): the request ones validate requests; all of them
+ * write /api/openapi.json, and the contract test checks every real answer against that document.
+ */
 import { z } from 'zod';
 import { ROLES } from '../app/accounts';
 import { ROUND_CODE_PATTERN } from '../domain/round-code';
@@ -87,27 +90,6 @@ export const CreateTokenBody = z.strictObject({
   days: z.number().int().min(1).max(3650).optional(),
 });
 
-export const ErrorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
-});
-export const ResultsResponse = z.object({
-  round: z.string(),
-  status: z.string(),
-  rulesHash: z.string(),
-  firms: z.array(
-    z.object({
-      uscc: z.string(),
-      name: z.string(),
-      rank: z.number().nullable(),
-      composite: z.number().nullable(),
-      scores: z.object({ resident: z.number().nullable(), regulator: z.number().nullable(), street: z.number().nullable() }),
-      list: z.enum(['red', 'black', 'watch']).nullable(),
-      flags: z.array(z.string()),
-      reasons: z.array(z.string()),
-    }),
-  ),
-});
-
 // ---- follow-up (SPEC §5.9, §6) ----
 const decisionReason = z.string().trim().min(1, '须写明理由').max(2000).meta({ description: '决定的书面理由' });
 export const FileObjectionBody = z.strictObject({
@@ -142,3 +124,257 @@ export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   entity: z.string().trim().min(1).max(200).optional().meta({ description: '对象编号前缀，例如评价周期编号' }),
 });
+
+// ---- responses: what each route answers (SPEC §7), as the OpenAPI document promises it ----
+const count = z.number().int().min(0);
+const isoDate = z.string().meta({ description: '日期（YYYY-MM-DD）', format: 'date' });
+const isoDateTime = z.string().meta({ description: '时间（ISO 8601）', format: 'date-time' });
+/** Scores as the API gives them: points 0–100 with at most 2 decimals. */
+const points = z.number();
+const listKind = z.enum(['red', 'black', 'watch']).meta({ description: 'red 红榜，black 黑榜，watch 警示' });
+const roundStatus = z.enum(['draft', 'open', 'closed', 'computed', 'publicized', 'published']);
+const sourceScores = z.object({ resident: points.nullable(), regulator: points.nullable(), street: points.nullable() });
+const ruleFiring = z.object({ rule: z.string().meta({ description: 'SPEC 条款，例如 5.6' }), code: z.string(), text: z.string() });
+const projectRef = z.object({ code: z.string(), name: z.string(), street: z.string() });
+const firmRef = z.object({ uscc: z.string(), name: z.string() });
+
+export const ErrorResponse = z.object({
+  error: z.object({
+    code: z.string().meta({ description: '错误代码，例如 INPUT_INVALID、ROUND_STATE' }),
+    message: z.string().meta({ description: '中文说明' }),
+    details: z.unknown().meta({ description: '出错的行、列或字段等（因错误而异，可为 null）' }),
+  }),
+});
+
+export const Principal = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: z.enum(ROLES as unknown as [string, ...string[]]),
+  street: z.string().nullable().meta({ description: '街道账号所属街道' }),
+  streetName: z.string().nullable(),
+  firmUscc: z.string().nullable().meta({ description: '企业账号所属企业' }),
+  firmName: z.string().nullable(),
+});
+export const MeResponse = z.object({ user: Principal });
+export const UsersResponse = z.object({ users: z.array(Principal.extend({ disabled: z.boolean(), mustChangePassword: z.boolean() })) });
+export const AddUserResponse = z.object({ user: Principal, password: z.string().optional().meta({ description: '生成的密码（只在未给密码时返回，仅此一次）' }) });
+export const DisableUserResponse = z.object({ user: z.string(), sessions: count.meta({ description: '结束的会话数' }), tokens: count.meta({ description: '作废的令牌数' }) });
+export const ResetPasswordResponse = z.object({ user: z.string(), password: z.string().meta({ description: '一次性密码（仅此一次）' }), sessionsEnded: count });
+export const TokenResponse = z.object({ token: z.string().meta({ description: '访问令牌（仅此一次）' }), user: z.string(), expiresAt: isoDateTime.nullable() });
+
+export const RoundSummary = z.object({
+  code: z.string(),
+  kind: z.enum(['half', 'annual']).meta({ description: 'half 半年度，annual 年度' }),
+  status: roundStatus,
+  rulesHash: z.string(),
+  noticeEndsOn: isoDate.nullable().meta({ description: '公示期结束日' }),
+});
+export const RoundsResponse = z.object({ rounds: z.array(RoundSummary) });
+export const ResultFirm = z.object({
+  uscc: z.string(),
+  name: z.string(),
+  rank: z.number().int().nullable().meta({ description: '名次（并列同名次）；未参与排名为 null' }),
+  composite: points.nullable(),
+  scores: sourceScores,
+  list: listKind.nullable(),
+  flags: z.array(z.string()),
+  reasons: z.array(z.string()),
+});
+export const RoundDetailResponse = RoundSummary.extend({
+  lists: z
+    .object({ red: z.array(ResultFirm), black: z.array(ResultFirm), watch: z.array(ResultFirm) })
+    .nullable()
+    .meta({ description: '公示中（拟定名单）或已发布的周期的红榜、黑榜和警示名单；其他状态为 null' }),
+});
+export const OpenRoundResponse = z.object({ firms: count, projects: count });
+
+const streetCompleteness = z.object({ street: z.string(), streetName: z.string(), projects: count, withStreetScore: count, withResident: count });
+const sourceCompleteness = z.object({ total: count, present: count });
+export const CompletenessResponse = z.object({
+  round: z.string(),
+  problems: z.array(z.string()).meta({ description: '每个问题一句中文；完整时为空' }),
+  insufficientSample: z
+    .array(z.object({ uscc: z.string(), name: z.string(), households: count, responses: count, required: count }))
+    .nullable()
+    .optional()
+    .meta({ description: '有效问卷不足的企业（年度周期为 null；街道账号不返回）' }),
+  detail: z
+    .object({
+      byStreet: z.array(streetCompleteness),
+      projectsWithoutStreetScore: z.array(projectRef),
+      projectsWithoutResident: z.array(projectRef),
+      projectsWithBothResidentForms: z.array(projectRef).optional(),
+      firmsWithoutRegulator: z.array(firmRef).optional(),
+      firmsWithBothRegulatorForms: z.array(firmRef).optional(),
+      bySource: z.object({ resident: sourceCompleteness, regulator: sourceCompleteness, street: sourceCompleteness }).optional(),
+      firms: z.array(z.object({ uscc: z.string(), name: z.string(), disqualified: z.boolean(), households: count, responses: count })).optional(),
+    })
+    .nullable()
+    .meta({ description: '明细（街道账号只有本街道的三项）；年度周期为 null' }),
+});
+const resultChange = z.object({
+  uscc: z.string(),
+  name: z.string(),
+  rankBefore: z.number().int().nullable(),
+  rankAfter: z.number().int().nullable(),
+  compositeBefore: points.nullable(),
+  compositeAfter: points.nullable(),
+  listBefore: listKind.nullable(),
+  listAfter: listKind.nullable(),
+  text: z.string(),
+});
+export const ComputeResponse = z.object({
+  computation: z.number().int().meta({ description: '第几次计算' }),
+  ranked: count,
+  red: count,
+  black: count,
+  watch: count,
+  changes: z.array(resultChange.extend({ compositeBefore: z.number().nullable(), compositeAfter: z.number().nullable() })).nullable().meta({ description: '与上一次计算相比名次或榜单变化的企业；首次计算为 null' }),
+});
+export const PublicizeResponse = z.object({ noticeEndsOn: isoDate });
+export const PublishResponse = z.object({ certificates: count, rectifications: count, interviews: count, proposals: count });
+export const ReopenResponse = z.object({ round: z.string(), status: z.literal('open') });
+
+const simulationSide = z.object({
+  rulesHash: z.string(),
+  ranked: count,
+  sliceSize: count,
+  blackSliceSize: count,
+  lists: z.object({ red: count, black: count, watch: count }),
+});
+const whatIfSide = z.object({ reasons: z.array(z.string()), rules: z.array(ruleFiring) });
+export const SimulationResponse = z.object({
+  round: z.string(),
+  status: roundStatus,
+  baseline: simulationSide.extend({ computation: z.number().int().nullable().meta({ description: '对比的计算编号；尚未计算时为 null（按本周期规则当场计算）' }) }),
+  simulated: simulationSide,
+  sameRules: z.boolean(),
+  ruleChanges: z.array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() })),
+  asOf: isoDate,
+  forced: z.boolean(),
+  changes: z.array(resultChange.extend({ before: whatIfSide, after: whatIfSide, firedOnlyAfter: z.array(ruleFiring), firedOnlyBefore: z.array(ruleFiring) })),
+  compositeOnly: count,
+});
+
+export const ProjectsResponse = z.object({
+  projects: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      street: z.string(),
+      streetName: z.string(),
+      community: z.string().nullable(),
+      firmName: z.string(),
+      households: count,
+      score: points.nullable(),
+      note: z.string().nullable(),
+      enteredBy: z.string().nullable(),
+      enteredAt: isoDateTime.nullable(),
+    }),
+  ),
+});
+export const EntryResponse = z.object({ entered: count, replaced: count.meta({ description: '更正（覆盖）的条数' }) });
+export const RoundImportResponse = z.object({ label: z.string(), rows: count, replaced: count });
+export const MasterImportResponse = z.object({ rows: count, created: count, updated: count, newStreets: z.array(z.string()).optional() });
+
+export const ResultsResponse = z.object({ round: z.string(), status: roundStatus, rulesHash: z.string(), firms: z.array(ResultFirm) });
+export const FirmResultResponse = ResultFirm.extend({
+  compositeExact: z.string().nullable().meta({ description: '精确值（分数 n/d）' }),
+  households: count,
+  complaints: count,
+  complaintsPer1000: z.string().nullable(),
+  responses: count,
+  requiredResponses: count.nullable(),
+  grade: z.string().nullable(),
+  explanation: z.object({ inputs: z.array(z.object({ source: z.string(), subject: z.string(), value: z.string() })), rules: z.array(ruleFiring) }),
+});
+export const FirmHistoryResponse = z.object({
+  uscc: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'suspended', 'disqualified']),
+  rounds: z.array(
+    z.object({
+      round: z.string(),
+      status: roundStatus,
+      imported: z.boolean().meta({ description: '历史导入（不是在本系统计算的）' }),
+      importedRectification: z.enum(['passed', 'failed']).nullable(),
+      rank: z.number().int().nullable(),
+      ranked: count,
+      composite: points.nullable(),
+      scores: sourceScores,
+      list: listKind.nullable(),
+      reasons: z.array(z.string()),
+      certificate: z.string().nullable(),
+      rectification: z
+        .object({ issuedOn: isoDate, deadline: isoDate, reinspectBy: isoDate, result: z.enum(['passed', 'failed']).nullable(), resultOn: isoDate.nullable() })
+        .nullable(),
+      interview: z.object({ scheduledOn: isoDate.nullable(), heldOn: isoDate.nullable(), note: z.string().nullable() }).nullable(),
+      proposals: z.array(z.object({ kind: z.enum(['disqualification', 'exit']), status: z.enum(['pending', 'approved', 'rejected']), reason: z.string(), decisionReason: z.string().nullable() })),
+    }),
+  ),
+});
+
+export const Objection = z.object({
+  id: z.number().int(),
+  round: z.string(),
+  uscc: z.string(),
+  firmName: z.string(),
+  reason: z.string(),
+  evidence: z.array(z.string()),
+  filedBy: z.string(),
+  filedOn: isoDate,
+  decision: z.enum(['upheld', 'rejected']).nullable(),
+  decisionReason: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedOn: isoDate.nullable(),
+  workingDays: count,
+  overdue: z.boolean().meta({ description: '超过 5 个工作日未决定' }),
+});
+export const ObjectionsResponse = z.object({ objections: z.array(Objection) });
+export const Rectification = z.object({
+  round: z.string(),
+  uscc: z.string(),
+  firmName: z.string(),
+  issuedOn: isoDate,
+  deadline: isoDate,
+  reinspectBy: isoDate.nullable(),
+  result: z.enum(['passed', 'failed']).nullable(),
+  resultOn: isoDate.nullable(),
+  note: z.string().nullable(),
+  overdue: z.boolean(),
+});
+export const RectificationsResponse = z.object({ rectifications: z.array(Rectification) });
+export const ReinspectionResponse = z.object({ deadline: isoDate, result: z.enum(['passed', 'failed']) });
+export const Interview = z.object({ round: z.string(), uscc: z.string(), firmName: z.string(), scheduledOn: isoDate.nullable(), heldOn: isoDate.nullable(), note: z.string().nullable() });
+export const InterviewsResponse = z.object({ interviews: z.array(Interview) });
+export const Proposal = z.object({
+  id: z.number().int(),
+  round: z.string(),
+  uscc: z.string(),
+  firmName: z.string(),
+  kind: z.enum(['disqualification', 'exit']).meta({ description: 'disqualification 取消从业资格，exit 清退' }),
+  reason: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  decidedBy: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+});
+export const ProposalsResponse = z.object({ proposals: z.array(Proposal) });
+export const AuditResponse = z.object({
+  entries: z.array(
+    z.object({
+      id: z.number().int(),
+      at: isoDateTime,
+      actor: z.string(),
+      action: z.string(),
+      entity: z.string(),
+      entityId: z.string().nullable(),
+      before: z.unknown(),
+      after: z.unknown(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});
+export const AuditVerifyResponse = z.union([
+  z.object({ ok: z.literal(true), rows: count }),
+  z.object({ ok: z.literal(false), brokenAt: z.number().int().meta({ description: '第一条对不上的记录编号' }), rows: count }),
+]);

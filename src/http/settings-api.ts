@@ -30,13 +30,13 @@ export const SettingsResponse = z.object({ settings: z.object({ issuer: setting,
 export function settingsApiRouter(deps: ResolvedDeps, registry: RouteRegistry): Router {
   const r = Router();
   const ctx = deps.ctxOf;
-  route(r, registry, { method: 'get', path: '/settings', summary: '系统设置：发文单位和城市名称', tags: ['系统设置'], access: ADMIN, response: SettingsResponse }, async (_i, _q, res) => ({
+  route(r, registry, { method: 'get', path: '/settings', operationId: 'getSettings', summary: '系统设置：发文单位和城市名称', tags: ['系统设置'], access: ADMIN, response: SettingsResponse }, async (_i, _q, res) => ({
     settings: await readSettings(ctx(res)),
   }));
   route(
     r,
     registry,
-    { method: 'put', path: '/settings', summary: '修改发文单位和（或）城市名称（全部成功或全部不写，记入审计日志）', tags: ['系统设置'], access: ADMIN, body: SettingsBody, response: SettingsResponse },
+    { method: 'put', path: '/settings', operationId: 'updateSettings', summary: '修改发文单位和（或）城市名称（全部成功或全部不写，记入审计日志）', tags: ['系统设置'], access: ADMIN, body: SettingsBody, response: SettingsResponse },
     async ({ body }, _q, res) => {
       await setSettings(ctx(res), body);
       return { settings: await readSettings(ctx(res)) };
