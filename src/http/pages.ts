@@ -301,7 +301,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
   );
 
   // ---- street score entry ----
-  const entry = async (req: Request, res: Response, user: Principal, extra: { round?: string; error?: DomainError; notice?: string } = {}, status = 200) => {
+  const entry = async (req: Request, res: Response, user: Principal, extra: { round?: string; error?: DomainError; notice?: string; typed?: Record<string, { score: string; note: string; invalid: boolean }> } = {}, status = 200) => {
     const open = (await listRounds(ctx(res))).filter((x) => acceptsEntries(x.status) && x.kind === 'half');
     const wanted = extra.round ?? (typeof req.query.round === 'string' ? req.query.round : undefined);
     const round = open.find((x) => x.code === wanted)?.code ?? open[open.length - 1]?.code ?? null;
@@ -320,6 +320,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         scored: projects.filter((p) => p.score !== null).length,
         notice: extra.notice,
         error: errorView(extra.error),
+        typed: extra.typed ?? {},
       },
       status,
     );
@@ -328,21 +329,39 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const user = pageUser(req, res, STREET_SCORE_WRITERS);
     if (user) await entry(req, res, user, { notice: doneNotice(req, res) });
   });
+  /** What the clerk typed in the entry table, per project, so a refused save shows it again. */
+  const typedEntries = (req: Request) => {
+    const body = req.body as Record<string, string | string[] | undefined>;
+    const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+    const scores = list(body.score);
+    const notes = list(body.note);
+    return list(body.project).map((projectCode, i) => ({ projectCode, score: scores[i] ?? '', note: notes[i] ?? '', tableRow: i + 1 }));
+  };
   formPost(
     '/entry/:code/scores',
     STREET_SCORE_WRITERS,
     async (req, res, user) => {
       const code = String(req.params.code);
-      const body = req.body as Record<string, string | string[] | undefined>;
-      const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-      const projects = list(body.project);
-      const scores = list(body.score);
-      const notes = list(body.note);
-      const entries = projects.map((p, i) => ({ projectCode: p, score: scores[i] ?? '', note: notes[i] ?? null })).filter((e) => e.score.trim() !== '');
-      const out = await enterStreetScores(ctx(res), code, entries, { street: user.role === 'street' ? user.street : null });
-      return `/entry?round=${encodeURIComponent(code)}&${doneQuery(res, `已保存 ${out.entered} 个项目的评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`;
+      const kept = typedEntries(req).filter((e) => e.score.trim() !== '');
+      const entries = kept.map((e) => ({ projectCode: e.projectCode, score: e.score, note: e.note || null }));
+      try {
+        const out = await enterStreetScores(ctx(res), code, entries, { street: user.role === 'street' ? user.street : null });
+        return `/entry?round=${encodeURIComponent(code)}&${doneQuery(res, `已保存 ${out.entered} 个项目的评分${out.replaced ? `（更正 ${out.replaced} 个）` : ''}`)}`;
+      } catch (e) {
+        // The use case numbers the scores it was given; the page numbers the rows of its table.
+        const error = asDomainError(e);
+        if (Array.isArray(error.details)) {
+          const details = (error.details as FieldProblem[]).map((p) => (typeof p.row === 'number' ? { ...p, row: kept[p.row - 1]?.tableRow ?? p.row } : p));
+          throw new DomainError(error.code, error.message, details);
+        }
+        throw error;
+      }
     },
-    (req, res, user, error, status) => entry(req, res, user, { round: String(req.params.code), error }, status),
+    (req, res, user, error, status) => {
+      const bad = new Set(problemsOf(error).map((p) => p.row));
+      const typed = Object.fromEntries(typedEntries(req).map((e) => [e.projectCode, { score: e.score, note: e.note, invalid: bad.has(e.tableRow) }]));
+      return entry(req, res, user, { round: String(req.params.code), error, typed }, status);
+    },
     { repeatable: ['project', 'score', 'note'] },
   );
   r.post(

@@ -16,6 +16,7 @@ export async function login(app: Express, name: string, password = PASSWORD) {
   const form = await agent.get('/login');
   const res = await agent.post('/login').type('form').send({ _csrf: hidden(form.text, '_csrf'), name, password, next: '' });
   if (res.status !== 303) throw new Error(`login ${name}: ${res.status}`);
-  const page = await agent.get(res.headers.location as string);
-  return { agent, csrf: hidden(page.text, '_csrf'), setCookie: res.headers['set-cookie'] as unknown as string[] };
+  const landedOn = res.headers.location as string;
+  const page = await agent.get(landedOn);
+  return { agent, csrf: hidden(page.text, '_csrf'), setCookie: res.headers['set-cookie'] as unknown as string[], landedOn };
 }

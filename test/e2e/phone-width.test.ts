@@ -1,0 +1,88 @@
+/**
+ * Every page fits a phone: at 390 px no page scrolls sideways (wide tables scroll inside their own
+ * box), for the public and for each role, in Chromium. The same pages at 1280 px for comparison.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { createApp } from '../../src/http/app';
+import { useTestDb } from '../support/test-db';
+import { NOW, OPEN, PASSWORD, PUBLISHED, type Account, type City, buildCity } from '../http/city';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** The pages each visitor reaches from the site's own menus. */
+function pagesOf(city: City): Record<Account | 'public', string[]> {
+  const firm = city.firms[0]?.uscc as string;
+  return {
+    public: ['/', `/rounds/${PUBLISHED}`, `/firms/${firm}`, '/login'],
+    admin: ['/dashboard', '/settings', '/password'],
+    bureau: ['/dashboard', `/dashboard?round=${OPEN}`, '/entry', '/follow-up', `/dashboard/simulate/${PUBLISHED}`],
+    regulator: ['/follow-up'],
+    streetA: ['/entry'],
+    streetB: ['/entry'],
+    firm: ['/card', `/firms/${firm}`],
+  };
+}
+
+/** How far the page is wider than the window, and the widest elements sticking out. */
+const OVERFLOW = `(() => {
+  const over = document.documentElement.scrollWidth - window.innerWidth;
+  const culprits = [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
+    .slice(0, 5)
+    .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right));
+  return { over, culprits };
+})()`;
+
+describe('pages at phone width', () => {
+  const t = useTestDb('pglite');
+  let city: City;
+  let server: Server;
+  let base: string;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    city = await buildCity(t.knex, t.db.kind);
+    const app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+    if (existsSync(CHROMIUM)) browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  async function logIn(page: Page, name: string): Promise<void> {
+    await page.goto(`${base}/login`);
+    await page.fill('input[name=name]', name);
+    await page.fill('input[name=password]', PASSWORD);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('button:has-text("登录")')]);
+  }
+
+  it('never scrolls sideways at 390 px, for the public and for every role', async () => {
+    if (browser === null) {
+      if (process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+      console.warn(`跳过：没有 ${CHROMIUM}`);
+      return;
+    }
+    const wide: string[] = [];
+    for (const [who, paths] of Object.entries(pagesOf(city))) {
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      const page = await context.newPage();
+      if (who !== 'public') await logIn(page, who);
+      for (const path of paths) {
+        const res = await page.goto(`${base}${path}`);
+        expect([who, path, res?.status()]).toEqual([who, path, 200]);
+        const { over, culprits } = (await page.evaluate(OVERFLOW)) as { over: number; culprits: string[] };
+        if (over > 0) wide.push(`${who} ${path}: ${over} px too wide (${culprits.join(', ')})`);
+      }
+      await context.close();
+    }
+    expect(wide).toEqual([]);
+  }, 180_000);
+});
