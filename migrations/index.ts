@@ -11,6 +11,7 @@ import * as settings from './20261201000100_settings';
 import * as summaryMeanExact from './20261201000200_summary_mean_exact';
 import * as accountSecurity from './20261202000100_account_security';
 import * as importedHistory from './20261202000200_imported_history';
+import * as surveyOnline from './20261202000300_survey_online';
 
 export interface MigrationModule {
   name: string;
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly MigrationModule[] = [
   { name: '20261201000200_summary_mean_exact', up: summaryMeanExact.up, down: summaryMeanExact.down },
   { name: '20261202000100_account_security', up: accountSecurity.up, down: accountSecurity.down },
   { name: '20261202000200_imported_history', up: importedHistory.up, down: importedHistory.down },
+  { name: '20261202000300_survey_online', up: surveyOnline.up, down: surveyOnline.down },
 ];

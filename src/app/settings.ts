@@ -10,12 +10,18 @@ import { lockSetting, readSettingRows, writeSetting } from '../db/settings-repo'
 import { DomainError, type FieldProblem } from '../domain/errors';
 import type { AppContext } from './context';
 
+/** The keys printed on documents, edited together on the settings page and through the API. */
 export const SETTING_KEYS = ['issuer', 'city'] as const;
-export type SettingKey = (typeof SETTING_KEYS)[number];
+/**
+ * Every key: the document keys and `base_url`, the public address of the resident survey (扫码评价)
+ * that the QR codes on the household letters point to (`<base_url>/s/<code>`).
+ */
+export const ALL_SETTING_KEYS = ['issuer', 'city', 'base_url'] as const;
+export type SettingKey = (typeof ALL_SETTING_KEYS)[number];
 
-export const SETTING_LABELS: Record<SettingKey, string> = { issuer: '发文单位', city: '城市名称' };
-export const SETTING_EXAMPLES: Record<SettingKey, string> = { issuer: '磐石市住房和城乡建设局', city: '磐石市' };
-const MAX_LENGTH: Record<SettingKey, number> = { issuer: 40, city: 20 };
+export const SETTING_LABELS: Record<SettingKey, string> = { issuer: '发文单位', city: '城市名称', base_url: '问卷网址' };
+export const SETTING_EXAMPLES: Record<SettingKey, string> = { issuer: '磐石市住房和城乡建设局', city: '磐石市', base_url: 'https://wuye.panshi.gov.cn' };
+const MAX_LENGTH: Record<SettingKey, number> = { issuer: 40, city: 20, base_url: 200 };
 
 export interface SettingValue {
   value: string | null;
@@ -23,7 +29,8 @@ export interface SettingValue {
   updatedAt: string | null;
 }
 
-export type Settings = Record<SettingKey, SettingValue>;
+/** The document settings (what the settings page and API show and edit). */
+export type Settings = Record<(typeof SETTING_KEYS)[number], SettingValue>;
 
 /** What every document needs, both set. */
 export interface DocumentSettings {
@@ -32,7 +39,7 @@ export interface DocumentSettings {
 }
 
 export function isSettingKey(key: string): key is SettingKey {
-  return (SETTING_KEYS as readonly string[]).includes(key);
+  return (ALL_SETTING_KEYS as readonly string[]).includes(key);
 }
 
 /** The command line that sets a key, as the messages give it. */
@@ -40,10 +47,29 @@ export function settingCommand(key: SettingKey): string {
   return `hhb settings set ${key} ${SETTING_EXAMPLES[key]}`;
 }
 
+/**
+ * The survey's public address: http(s), a host, an optional path, no query, fragment or user
+ * name; kept without a trailing slash so that `<base_url>/s/<code>` has exactly one.
+ */
+function checkBaseUrl(value: string, problem: (message: string, short: string) => DomainError): string {
+  const hint = `例如 ${SETTING_EXAMPLES.base_url}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw problem(`问卷网址（base_url）「${value}」不是完整的网址：应以 http:// 或 https:// 开头，${hint}。`, '不是网址');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw problem(`问卷网址（base_url）应以 http:// 或 https:// 开头：「${value}」，${hint}。`, '不是 http(s) 网址');
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '' || value.includes(' ')) {
+    throw problem(`问卷网址（base_url）只写协议、域名和路径，不带 ?、# 、空格或用户名：「${value}」，${hint}。`, '含多余部分');
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
 /** A setting's value as typed, trimmed and checked; a bad one names the field and says why. */
 export function checkSettingValue(key: string, raw: unknown): { key: SettingKey; value: string } {
   if (!isSettingKey(key)) {
-    throw new DomainError('INPUT_INVALID', `没有设置项「${key}」：可设置的是 issuer（发文单位）和 city（城市名称）。`, [{ row: null, column: 'key', message: '未知的设置项' }]);
+    throw new DomainError('INPUT_INVALID', `没有设置项「${key}」：可设置的是 issuer（发文单位）、city（城市名称）和 base_url（问卷网址）。`, [{ row: null, column: 'key', message: '未知的设置项' }]);
   }
   const label = SETTING_LABELS[key];
   const problem = (message: string, short: string): DomainError => new DomainError('INPUT_INVALID', message, [{ row: null, column: key, message: short }]);
@@ -53,6 +79,7 @@ export function checkSettingValue(key: string, raw: unknown): { key: SettingKey;
   if ([...value].length > MAX_LENGTH[key]) throw problem(`${label}（${key}）最多 ${MAX_LENGTH[key]} 个字：「${value}」有 ${[...value].length} 个字。`, '过长');
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(raw)) throw problem(`${label}（${key}）不能含换行或控制字符。`, '含控制字符');
+  if (key === 'base_url') return { key, value: checkBaseUrl(value, problem) };
   if (/[×xXｘＸ＊*]{2}|某市/.test(value)) throw problem(`${label}（${key}）「${value}」是占位文字，请填写真实名称，例如 ${SETTING_EXAMPLES[key]}。`, '占位文字');
   if (!/[\u4e00-\u9fff]/.test(value)) throw problem(`${label}（${key}）「${value}」应为中文名称，例如 ${SETTING_EXAMPLES[key]}。`, '不是中文名称');
   return { key, value };
@@ -124,4 +151,18 @@ export async function documentSettings(ctx: AppContext): Promise<DocumentSetting
     );
   }
   return { issuer: s.issuer.value as string, city: s.city.value as string };
+}
+
+/**
+ * The survey's public address for the QR codes. Refuses (SETTINGS_MISSING) while unset, naming the
+ * command that sets it: a letter whose QR code leads nowhere must never be printed.
+ */
+export async function surveyBaseUrl(db: Knex | Knex.Transaction): Promise<string> {
+  const row = (await readSettingRows(db)).find((r) => r.key === 'base_url');
+  if (!row) {
+    throw new DomainError('SETTINGS_MISSING', `尚未设置问卷网址，二维码无处可指。请管理员运行 ${settingCommand('base_url')}（换成居民手机能打开的本地地址）后重试。`, [
+      { row: null, column: 'base_url', message: '未设置问卷网址' },
+    ]);
+  }
+  return row.value;
 }
