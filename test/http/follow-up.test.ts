@@ -81,6 +81,16 @@ describe.each(backends())('objections, re-inspections and proposals on the web (
     const bureau = await login(app, 'bureau');
     const dash = await bureau.agent.get(`/dashboard?round=${OPEN}`);
     expect(dash.text).toMatch(new RegExp(`id="overdue-objections"[^]*${city.firms[0]?.name}[^]*6 个工作日`));
+    // The bureau opens the firm's explanation from the objection, with the objection beside it.
+    const link = `/dashboard/rounds/${OPEN}/firms/${city.firms[0]?.uscc}`;
+    expect(dash.text).toContain(`href="${link}" class="explanation-link"`);
+    const explained = await bureau.agent.get(link);
+    expect(explained.status).toBe(200);
+    expect(explained.text).toContain('第 1 号小区的居民满意度样本漏录了 12 户');
+    expect(explained.text).toMatch(/id="inputs"[^]*<tbody><tr><td>[^<]+<\/td>/);
+    expect(explained.text).toMatch(/id="rules"[^]*<li>/);
+    expect((await (await login(app, 'firm')).agent.get(link)).status).toBe(403);
+    expect((await request(app).get(link)).status).toBe(303);
     const noReason = await bureau.agent.post(`/dashboard/rounds/${OPEN}/objections/${city.firms[0]?.uscc}`).type('form').send({ _csrf: bureau.csrf, decision: 'rejected', reason: ' ' });
     expect(noReason.status).toBe(400);
     expect(noReason.text).toContain('须写明理由');
