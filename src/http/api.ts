@@ -125,7 +125,9 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   route(r, registry, { method: 'post', path: '/rounds/:code/compute', operationId: 'computeRound', response: S.ComputeResponse, summary: '计算（可重复，每次保留）；有项目缺少街道或居民评分、企业缺少行管评分时拒绝（409，details 列出），force: true 强制计算（记入审计）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.ComputeBody }, async ({ params, body }, _q, res) => {
     const out = await computeRound(ctx(res), params.code, { force: body.force });
     const counts = countLists(out.result.firms);
-    return { computation: out.computation, ranked: out.result.ranked, ...counts, changes: out.changes };
+    // Scores in points like every other answer (the use case keeps hundredths).
+    const changes = out.changes?.map((c) => ({ ...c, compositeBefore: c.compositeBefore === null ? null : c.compositeBefore / 100, compositeAfter: c.compositeAfter === null ? null : c.compositeAfter / 100 })) ?? null;
+    return { computation: out.computation, ranked: out.result.ranked, ...counts, changes };
   });
   route(r, registry, { method: 'post', path: '/rounds/:code/publicize', operationId: 'publicizeRound', response: S.PublicizeResponse, summary: '公示', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.PublicizeBody }, async ({ params, body }, _q, res) =>
     publicizeRound(ctx(res), params.code, { days: body.days }),

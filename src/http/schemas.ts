@@ -229,7 +229,7 @@ export const ComputeResponse = z.object({
   red: count,
   black: count,
   watch: count,
-  changes: z.array(resultChange.extend({ compositeBefore: z.number().nullable(), compositeAfter: z.number().nullable() })).nullable().meta({ description: '与上一次计算相比名次或榜单变化的企业；首次计算为 null' }),
+  changes: z.array(resultChange).nullable().meta({ description: '与上一次计算相比名次或榜单变化的企业；首次计算为 null' }),
 });
 export const PublicizeResponse = z.object({ noticeEndsOn: isoDate });
 export const PublishResponse = z.object({ certificates: count, rectifications: count, interviews: count, proposals: count });
