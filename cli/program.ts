@@ -14,6 +14,7 @@ import { registerServe } from './commands/serve';
 import { registerUsers } from './commands/users';
 import { registerSettings } from './commands/settings';
 import { registerHistory } from './commands/history';
+import { registerSurvey } from './commands/survey';
 
 /** Builds the whole `hhb` command tree; `runCli` parses it. */
 export function buildProgram(io: CliIo): Command {
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   registerUsers(program, io, globals);
   registerSettings(program, io, globals);
   registerHistory(program, io, globals);
+  registerSurvey(program, io, globals);
   return program;
 }
 

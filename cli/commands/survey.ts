@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { issueSurveyCodes, surveyLetterFiles } from '../../src/app/survey-codes';
+import { withApp } from '../app';
+import { type CliIo, printJson, println } from '../io';
+import type { Globals } from '../program';
+
+export const LETTERS_FILE = '户码通知.pdf';
+export const CODES_FILE = 'codes.csv';
+
+export function registerSurvey(program: Command, io: CliIo, globals: Globals): void {
+  const survey = program.command('survey').description('扫码评价：向住户发放户码，居民用手机作答');
+  survey
+    .command('codes <round>')
+    .description('为进行中周期的参评项目每户发放一个户码：写出 A4 通知书（PDF，每页两户，含二维码）和邮件合并用的 codes.csv；重新发放会作废该项目原有户码（记入审计日志）')
+    .requiredOption('--out <dir>', '输出目录（写入 户码通知.pdf 和 codes.csv）')
+    .option('--street <street>', '只发放该街道（编码或名称）的项目')
+    .option('--project <code>', '只发放该项目（项目编号）')
+    .option('--deadline <date>', '通知书上的截止日期（年-月-日，默认为本周期最后一天）')
+    .option('--json', '以 JSON 输出发放摘要（不含户码）')
+    .action(async (round: string, opts: { out: string; street?: string; project?: string; deadline?: string; json?: boolean }) => {
+      const dir = resolve(io.cwd, opts.out);
+      const issued = await withApp(io, globals(), (ctx) =>
+        issueSurveyCodes(ctx, { round, street: opts.street, project: opts.project, deadline: opts.deadline }, async (codes, trx) => {
+          const files = await surveyLetterFiles(ctx, codes, trx);
+          await mkdir(dir, { recursive: true });
+          await writeFile(join(dir, LETTERS_FILE), files.pdf);
+          await writeFile(join(dir, CODES_FILE), files.csv);
+        }),
+      );
+      const summary = { round: issued.round, deadline: issued.deadline, codes: issued.codes.length, projects: issued.projects, files: [join(dir, LETTERS_FILE), join(dir, CODES_FILE)] };
+      if (opts.json) return printJson(io, summary);
+      println(io.stdout, `已为评价周期 ${issued.round} 的 ${issued.projects.length} 个项目发放 ${issued.codes.length} 个户码（截止 ${issued.deadline}）：`);
+      for (const p of issued.projects) println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户${p.revoked > 0 ? `，原有 ${p.revoked} 个户码已作废` : ''}`);
+      println(io.stdout, `通知书：${join(dir, LETTERS_FILE)}`);
+      println(io.stdout, `邮件合并：${join(dir, CODES_FILE)}`);
+    });
+}

@@ -1,0 +1,204 @@
+/**
+ * The online survey's tables (SPEC §10): the server secret, household codes (stored only as keyed
+ * hashes) and online answers. An online answer's score is written to survey_responses, the
+ * "individual responses" form of the project, so that computing a round reads it unchanged; the
+ * answer it replaces, online or from a file, goes to survey_response_history like any replaced
+ * response.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { toDomainError } from './sqlstate';
+
+type Db = Knex | Knex.Transaction;
+type Num = number | string;
+
+/** Who entered an online answer, as survey_responses records it. */
+export const ONLINE_ENTERED_BY = 'online';
+
+/** The 32-byte server secret, created with the first code (random), read once per database handle. */
+const secrets = new WeakMap<object, Buffer>();
+export async function surveySecret(db: Db): Promise<Buffer> {
+  const cached = secrets.get(db);
+  if (cached) return cached;
+  await db.raw(`insert into survey_secret (id, secret) values (1, ?) on conflict (id) do nothing`, [randomBytes(32)]);
+  const row = (await db('survey_secret').where({ id: 1 }).first('secret')) as { secret: Buffer | Uint8Array } | undefined;
+  if (!row) throw new Error('survey_secret has no row after insert');
+  const secret = Buffer.from(row.secret);
+  // A transaction's handle dies with it; only the long-lived knex is worth remembering.
+  if (!('isTransaction' in db && db.isTransaction)) secrets.set(db, secret);
+  return secret;
+}
+
+export interface SnapshotProject {
+  projectId: number;
+  code: string;
+  name: string;
+  streetCode: string;
+  households: number;
+}
+
+/** The round's snapshotted projects (optionally of one street, or one project), by project code. */
+export async function snapshotProjects(db: Db, roundId: number, filter: { streetCode?: string; projectCode?: string }): Promise<SnapshotProject[]> {
+  const q = db('round_projects as rp')
+    .join('projects as p', 'p.id', 'rp.project_id')
+    .where('rp.round_id', roundId)
+    .select('rp.project_id', 'p.code', 'p.name', 'rp.street_code', 'rp.households')
+    .orderBy('p.code');
+  if (filter.streetCode !== undefined) void q.where('rp.street_code', filter.streetCode);
+  if (filter.projectCode !== undefined) void q.where('p.code', filter.projectCode);
+  const rows = (await q) as { project_id: Num; code: string; name: string; street_code: string; households: Num }[];
+  return rows.map((r) => ({ projectId: Number(r.project_id), code: r.code, name: r.name, streetCode: r.street_code, households: Number(r.households) }));
+}
+
+/** Revokes every live code of these projects in the round; returns how many per project. */
+export async function revokeLiveCodes(trx: Knex.Transaction, roundId: number, projectIds: readonly number[], at: Date): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (projectIds.length === 0) return out;
+  const rows = (await trx('survey_codes')
+    .where('round_id', roundId)
+    .whereIn('project_id', projectIds)
+    .whereNull('revoked_at')
+    .update({ revoked_at: at })
+    .returning('project_id')) as { project_id: Num }[];
+  for (const r of rows) out.set(Number(r.project_id), (out.get(Number(r.project_id)) ?? 0) + 1);
+  return out;
+}
+
+export interface NewCode {
+  projectId: number;
+  household: string;
+  codeHash: string;
+}
+
+export async function insertCodes(trx: Knex.Transaction, roundId: number, codes: readonly NewCode[], issuedBy: string, at: Date): Promise<void> {
+  const rows = codes.map((c) => ({ round_id: roundId, project_id: c.projectId, household: c.household, code_hash: c.codeHash, issued_by: issuedBy, issued_at: at }));
+  try {
+    for (let i = 0; i < rows.length; i += 1000) await trx('survey_codes').insert(rows.slice(i, i + 1000));
+  } catch (error) {
+    throw toDomainError(error) ?? error;
+  }
+}
+
+export interface CodeRecord {
+  id: number;
+  roundId: number;
+  roundCode: string;
+  roundStatus: string;
+  projectId: number;
+  projectCode: string;
+  projectName: string;
+  household: string;
+  revokedAt: Date | null;
+}
+
+/** The code with this keyed hash (live or revoked), with its round and project; `lock` holds it to the end of the transaction. */
+export async function findCodeByHash(db: Db, codeHash: string, { lock = false } = {}): Promise<CodeRecord | null> {
+  const q = db('survey_codes as c')
+    .join('rounds as r', 'r.id', 'c.round_id')
+    .join('projects as p', 'p.id', 'c.project_id')
+    .where('c.code_hash', codeHash)
+    .first('c.id', 'c.round_id', 'r.code as round_code', 'r.status as round_status', 'c.project_id', 'p.code as project_code', 'p.name as project_name', 'c.household', 'c.revoked_at');
+  if (lock) void q.forUpdate('c');
+  const row = (await q) as
+    | { id: Num; round_id: Num; round_code: string; round_status: string; project_id: Num; project_code: string; project_name: string; household: string; revoked_at: Date | null }
+    | undefined;
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    roundId: Number(row.round_id),
+    roundCode: row.round_code,
+    roundStatus: row.round_status,
+    projectId: Number(row.project_id),
+    projectCode: row.project_code,
+    projectName: row.project_name,
+    household: row.household,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export interface OnlineAnswer {
+  roundId: number;
+  projectId: number;
+  household: string;
+  codeId: number;
+  answers: Record<string, string>;
+  comment: string | null;
+  /** Hundredths 0..10000. */
+  score: number;
+  at: Date;
+  addressHash: string | null;
+  agentHash: string | null;
+}
+
+/**
+ * Stores a household's online answer and its score as the household's individual response,
+ * replacing the one it had (online or from a file; the replaced response goes to history).
+ * The caller holds the code's row lock, so answers with one code are stored one after another.
+ * Returns whether an earlier response of the household was replaced.
+ */
+export async function storeOnlineAnswer(trx: Knex.Transaction, a: OnlineAnswer): Promise<{ replaced: boolean }> {
+  try {
+    const key = { round_id: a.roundId, project_id: a.projectId, household: a.household };
+    const moved = (
+      await trx.raw(
+        `insert into survey_response_history (round_id, project_id, household, score, entered_by, entered_at, import_id)
+         select round_id, project_id, household, score, entered_by, entered_at, import_id
+           from survey_responses where round_id = ? and project_id = ? and household = ?
+         returning id`,
+        [a.roundId, a.projectId, a.household],
+      )
+    ).rows as unknown[];
+    await trx.raw(
+      `insert into survey_responses (round_id, project_id, household, score, entered_by, entered_at, import_id)
+       values (?, ?, ?, ?, ?, ?, null)
+       on conflict (round_id, project_id, household)
+       do update set score = excluded.score, entered_by = excluded.entered_by, entered_at = excluded.entered_at, import_id = null`,
+      [a.roundId, a.projectId, a.household, a.score, ONLINE_ENTERED_BY, a.at],
+    );
+    await trx('survey_online_answers')
+      .insert({
+        ...key,
+        code_id: a.codeId,
+        answers: JSON.stringify(a.answers),
+        comment: a.comment,
+        score: a.score,
+        answered_at: a.at,
+        address_hash: a.addressHash,
+        agent_hash: a.agentHash,
+      })
+      .onConflict(['round_id', 'project_id', 'household'])
+      .merge({
+        code_id: a.codeId,
+        answers: JSON.stringify(a.answers),
+        comment: a.comment,
+        score: a.score,
+        answered_at: a.at,
+        address_hash: a.addressHash,
+        agent_hash: a.agentHash,
+        submissions: trx.raw('survey_online_answers.submissions + 1'),
+      });
+    return { replaced: moved.length > 0 };
+  } catch (error) {
+    throw toDomainError(error) ?? error;
+  }
+}
+
+export interface IssuedCodeCount {
+  projectId: number;
+  live: number;
+  revoked: number;
+}
+
+/** Live and revoked codes per project of a round. */
+export async function codeCounts(db: Db, roundId: number): Promise<IssuedCodeCount[]> {
+  const rows = (await db('survey_codes')
+    .where({ round_id: roundId })
+    .groupBy('project_id')
+    .orderBy('project_id')
+    .select('project_id', db.raw('count(*) filter (where revoked_at is null) as live'), db.raw('count(*) filter (where revoked_at is not null) as revoked'))) as {
+    project_id: Num;
+    live: Num;
+    revoked: Num;
+  }[];
+  return rows.map((r) => ({ projectId: Number(r.project_id), live: Number(r.live), revoked: Number(r.revoked) }));
+}

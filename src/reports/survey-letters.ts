@@ -1,0 +1,152 @@
+/**
+ * The household letters of the online survey (扫码评价, SPEC §10) and their mail-merge file.
+ *
+ * Letters: A4 portrait, two households a page (one a half page, a dashed cut line between), each
+ * with its project, a QR code of `<base url>/s/<code>`, the code in large type, how to answer and
+ * the deadline — real text in the bundled CJK font (searchable, sharp on any printer), the QR code
+ * as a PNG drawn by `qrcode`.
+ * codes.csv: UTF-8 with a byte-order mark so that Excel and WPS open the Chinese headers as
+ * Chinese; every field quoted, and one starting with = + - @ (or a tab or CR) given a leading `'`
+ * so that a spreadsheet never runs it as a formula.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import { DomainError } from '../domain/errors';
+import { fontFolder } from './render-chart';
+
+export interface LetterCode {
+  projectCode: string;
+  projectName: string;
+  household: string;
+  code: string;
+  url: string;
+}
+
+export interface LettersInput {
+  /** e.g. 2025年上半年 */
+  periodLabel: string;
+  /** yyyy-mm-dd */
+  deadline: string;
+  /** The address a resident can type instead of scanning: `<base url>/s`. */
+  answerUrl: string;
+  /** The sender printed under the text (the issuing body), when set. */
+  issuer: string | null;
+  codes: readonly LetterCode[];
+}
+
+const PAGE = { width: 595.28, height: 841.89 } as const;
+const HALF = PAGE.height / 2;
+const REGULAR = 'NotoSansSC';
+const BOLD = 'NotoSansSC-Bold';
+
+let fonts: { regular: Buffer; bold: Buffer } | null = null;
+function fontFiles(): { regular: Buffer; bold: Buffer } {
+  if (fonts) return fonts;
+  const folder = fontFolder();
+  try {
+    fonts = { regular: readFileSync(join(folder, 'NotoSansHans-Regular.otf')), bold: readFileSync(join(folder, 'NotoSansHans-Bold.otf')) };
+  } catch {
+    throw new DomainError('INTERNAL', `无法读取中文字体：${folder}（请确认已安装 npm 包 @embedpdf/fonts-sc）`);
+  }
+  return fonts;
+}
+
+/** 2025-06-30 → 2025年6月30日 */
+function chineseDate(iso: string): string {
+  return `${Number(iso.slice(0, 4))}年${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+}
+
+/** The code in two groups of five, easier to read aloud and to type. */
+export function groupedCode(code: string): string {
+  return `${code.slice(0, 5)} ${code.slice(5)}`;
+}
+
+function toBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+}
+
+async function letter(doc: PDFKit.PDFDocument, input: LettersInput, c: LetterCode, top: number): Promise<void> {
+  const left = 56;
+  const width = PAGE.width - 2 * left;
+  doc.font(BOLD).fontSize(18).fillColor('#111111').text(`${input.periodLabel}物业服务居民满意度评价`, left, top + 40, { width, align: 'center', lineBreak: false });
+  doc.font(REGULAR).fontSize(12).fillColor('#222222');
+  doc.text(`小区（项目）：${c.projectName}（${c.projectCode}）`, left, top + 80, { width, lineBreak: false });
+  doc.text(`户：${c.household}`, left, top + 100, { width, lineBreak: false });
+
+  const qr = await QRCode.toBuffer(c.url, { type: 'png', errorCorrectionLevel: 'M', margin: 1, scale: 6 });
+  const qrSize = 150;
+  doc.image(qr, left, top + 130, { width: qrSize, height: qrSize });
+
+  const textLeft = left + qrSize + 24;
+  const textWidth = width - qrSize - 24;
+  doc.font(REGULAR).fontSize(11).fillColor('#444444').text('您家的户码', textLeft, top + 136, { width: textWidth, lineBreak: false });
+  doc.font(BOLD).fontSize(30).fillColor('#b22222').text(groupedCode(c.code), textLeft, top + 154, { width: textWidth, lineBreak: false, characterSpacing: 2 });
+  doc
+    .font(REGULAR)
+    .fontSize(11)
+    .fillColor('#222222')
+    .text(
+      `答题方法：用手机扫描左侧二维码；或在手机浏览器打开 ${input.answerUrl}，输入上面的户码。对 5 个方面各选一项满意程度，可留言（不超过 500 字），提交即可。无需注册，不收集姓名和电话。`,
+      textLeft,
+      top + 200,
+      { width: textWidth, lineGap: 2 },
+    );
+  doc
+    .font(BOLD)
+    .fontSize(12)
+    .fillColor('#111111')
+    .text(`请于 ${chineseDate(input.deadline)} 前作答。`, left, top + 300, { width, lineBreak: false });
+  doc
+    .font(REGULAR)
+    .fontSize(10)
+    .fillColor('#555555')
+    .text('每户一个户码，一户一票；截止前再次提交以最后一次为准。请妥善保管本户码，不要交给物业服务企业或他人代答。', left, top + 322, { width, lineGap: 2 });
+  if (input.issuer) doc.font(REGULAR).fontSize(11).fillColor('#222222').text(input.issuer, left, top + 370, { width, align: 'right', lineBreak: false });
+}
+
+/** The letters as one PDF, two households a page in the order given. */
+export async function renderSurveyLetters(input: LettersInput): Promise<Buffer> {
+  if (input.codes.length === 0) throw new DomainError('INPUT_INVALID', '没有户码可印：所选项目没有住户。');
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'portrait',
+    margin: 0,
+    autoFirstPage: false,
+    info: { Title: `${input.periodLabel}物业服务居民满意度评价 户码通知`, Creator: 'hongheibang' },
+    lang: 'zh-CN',
+    displayTitle: true,
+  });
+  const done = toBuffer(doc);
+  const { regular, bold } = fontFiles();
+  doc.registerFont(REGULAR, regular);
+  doc.registerFont(BOLD, bold);
+  for (let i = 0; i < input.codes.length; i += 1) {
+    const c = input.codes[i] as LetterCode;
+    const upper = i % 2 === 0;
+    if (upper) doc.addPage({ size: 'A4', margin: 0 });
+    else doc.save().lineWidth(0.6).dash(4, { space: 4 }).strokeColor('#999999').moveTo(24, HALF).lineTo(PAGE.width - 24, HALF).stroke().undash().restore();
+    await letter(doc, input, c, upper ? 0 : HALF);
+  }
+  doc.end();
+  return done;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const csvField = (value: string): string => {
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+};
+
+/** codes.csv for mail-merge: 项目编号, 项目名称, 户序号, 户码, 答题网址; UTF-8 with BOM, CRLF lines. */
+export function surveyCodesCsv(codes: readonly LetterCode[]): Buffer {
+  const lines = [['项目编号', '项目名称', '户序号', '户码', '答题网址'].map(csvField).join(',')];
+  for (const c of codes) lines.push([c.projectCode, c.projectName, c.household, c.code, c.url].map(csvField).join(','));
+  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
+}

@@ -1,0 +1,44 @@
+/**
+ * A small city for the online survey's tests, set up through the CLI: two firms, three projects
+ * on two streets (3, 2 and 4 households), the round 2025-H1 open, the survey's address set.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import knexFactory, { type Knex } from 'knex';
+import { makeUscc } from '../../src/domain/uscc';
+import { type Backend } from '../cli/backends';
+import { hhbOk, keptDatabase } from '../cli/cli-harness';
+
+export const uscc = (i: number): string => makeUscc(`9122028400002${String(i).padStart(3, '0')}0`);
+
+export const PROJECTS = [
+  { code: 'S1', name: '春晖苑', street: '东宁街道', firm: 1, households: 3 },
+  { code: 'S2', name: '秋实园', street: '东宁街道', firm: 2, households: 2 },
+  { code: 'S3', name: '=冬青里', street: '西岭街道', firm: 2, households: 4 },
+] as const;
+
+export const BASE_URL = 'https://wuye.example.gov.cn/pj';
+
+export const at = (isoLocal: string): Date => new Date(`${isoLocal}T10:00:00+08:00`);
+
+/** Firms, projects, the round created and opened (base URL left to the caller). */
+export async function setUpCity(db: string, dir: string): Promise<void> {
+  writeFileSync(join(dir, 'firms.csv'), stringify([['统一社会信用代码', '企业名称'], [uscc(1), '甲物业公司'], [uscc(2), '乙物业公司']]));
+  writeFileSync(
+    join(dir, 'projects.csv'),
+    stringify([['项目编号', '项目名称', '街道', '物业企业统一社会信用代码', '户数'], ...PROJECTS.map((p) => [p.code, p.name, p.street, uscc(p.firm), String(p.households)])]),
+  );
+  const ok = (...args: string[]) => hhbOk(args, { db, cwd: dir, now: at('2025-01-04') });
+  await ok('firms', 'import', join(dir, 'firms.csv'));
+  await ok('projects', 'import', join(dir, 'projects.csv'));
+  await ok('rounds', 'create', '2025-H1');
+  await ok('rounds', 'open', '2025-H1');
+}
+
+/** A knex on the test database for reading what was stored (the CLI's own for an embedded folder). */
+export async function inspect(backend: Backend, db: string): Promise<{ knex: Knex; close: () => Promise<void> }> {
+  if (backend === 'pglite') return { knex: (await keptDatabase(db)).knex, close: async () => {} };
+  const knex = knexFactory({ client: 'pg', connection: db, pool: { min: 0, max: 1 } });
+  return { knex, close: () => knex.destroy() };
+}
