@@ -28,12 +28,12 @@ function pagesOf(city: City): Record<Account | 'public', string[]> {
 
 /** How far the page is wider than the window, and the widest elements sticking out. */
 const OVERFLOW = `(() => {
-  const over = document.documentElement.scrollWidth - window.innerWidth;
+  const over = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - 390;
   const culprits = [...document.querySelectorAll('body *')]
-    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
+    .filter((e) => e.getBoundingClientRect().right > 391 && !e.closest('.scroll'))
     .slice(0, 5)
     .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') + ' ' + Math.round(e.getBoundingClientRect().right));
-  return { over, culprits };
+  return { over, culprits, width: window.innerWidth };
 })()`;
 
 describe('pages at phone width', () => {
@@ -72,17 +72,38 @@ describe('pages at phone width', () => {
     }
     const wide: string[] = [];
     for (const [who, paths] of Object.entries(pagesOf(city))) {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      // Not isMobile: a mobile viewport zooms out to fit wide content, which would hide the overflow.
+      const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
       const page = await context.newPage();
       if (who !== 'public') await logIn(page, who);
       for (const path of paths) {
         const res = await page.goto(`${base}${path}`);
         expect([who, path, res?.status()]).toEqual([who, path, 200]);
-        const { over, culprits } = (await page.evaluate(OVERFLOW)) as { over: number; culprits: string[] };
+        const { over, culprits, width } = (await page.evaluate(OVERFLOW)) as { over: number; culprits: string[]; width: number };
+        expect(width).toBe(390);
         if (over > 0) wide.push(`${who} ${path}: ${over} px too wide (${culprits.join(', ')})`);
       }
       await context.close();
     }
     expect(wide).toEqual([]);
   }, 180_000);
+
+  it('shows the public ranking at 390 px as short rows with the reason on screen', async () => {
+    if (browser === null) return;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/rounds/${PUBLISHED}`);
+    const rows = (await page.evaluate(`[...document.querySelectorAll('table.ranking tbody tr')].map((tr) => {
+      const reason = tr.querySelector('td.reason').getBoundingClientRect();
+      return { height: Math.round(tr.getBoundingClientRect().height), reasonRight: Math.round(reason.right), reasonWidth: Math.round(reason.width) };
+    })`)) as { height: number; reasonRight: number; reasonWidth: number }[];
+    expect(rows.length).toBe(city.firms.length);
+    for (const row of rows) {
+      // Three lines: rank, firm and list; the scores; the reason (a black-list reason may take two).
+      expect(row.height).toBeLessThan(130);
+      expect(row.reasonRight).toBeLessThanOrEqual(390);
+      expect(row.reasonWidth).toBeGreaterThan(300);
+    }
+    await context.close();
+  }, 60_000);
 });
