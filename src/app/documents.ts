@@ -7,7 +7,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getRound, toIsoDate } from '../db/rounds-repo';
+import { interviews as roundInterviews, rectifications as roundRectifications } from '../db/follow-up-repo';
+import { getRound } from '../db/rounds-repo';
 import type { ReportData } from '../reports/report-data';
 import { renderCertificate } from '../reports/certificate';
 import { type AnnouncementFirm, renderAnnouncement, renderInterviewNotice, renderRectificationNotice } from '../reports/notices';
@@ -37,12 +38,8 @@ export async function planDocuments(ctx: AppContext, code: string, data: ReportD
   const rules = parseRules(round.rules);
   const firms = new Map(data.result.firms.map((f) => [f.uscc, f]));
   const published = status === 'published';
-  const rectifications: { uscc: string; issued_on: string | Date; deadline: string | Date; reinspect_by: string | Date }[] = published
-    ? await ctx.knex('rectifications as r').join('firms as f', 'f.id', 'r.firm_id').where('r.round_id', round.id).select('f.uscc', 'r.issued_on', 'r.deadline', 'r.reinspect_by').orderBy('r.id')
-    : [];
-  const interviews: { uscc: string; legal_rep: string | null; scheduled_on: string | Date | null }[] = published
-    ? await ctx.knex('interviews as i').join('firms as f', 'f.id', 'i.firm_id').where('i.round_id', round.id).select('f.uscc', 'f.legal_rep', 'i.scheduled_on').orderBy('i.id')
-    : [];
+  const rectifications = published ? await roundRectifications(ctx.knex, { roundId: round.id }) : [];
+  const interviews = published ? await roundInterviews(ctx.knex, { roundId: round.id }) : [];
   const rectified = rectifications.filter((r) => firms.has(r.uscc));
   const summoned = interviews.filter((r) => firms.has(r.uscc));
   // Dates people read are the bureau's (China) dates, not the UTC date of an instant.
@@ -93,9 +90,9 @@ export async function planDocuments(ctx: AppContext, code: string, data: ReportD
           ranked: data.result.ranked,
           composite: firm.composite,
           reasons: firm.reasons,
-          issuedOn: toIsoDate(row.issued_on) as string,
-          deadline: toIsoDate(row.deadline) as string,
-          reinspectBy: toIsoDate(row.reinspect_by) as string,
+          issuedOn: row.issuedOn,
+          deadline: row.deadline,
+          reinspectBy: row.reinspectBy,
           consecutiveBlack: rules.consequences.consecutiveBlack,
         });
         await writeFile(file, docx);
@@ -114,12 +111,12 @@ export async function planDocuments(ctx: AppContext, code: string, data: ReportD
           number,
           firmName: firm.name,
           uscc: firm.uscc,
-          legalRep: row.legal_rep,
+          legalRep: row.legalRep,
           rank: firm.rank,
           ranked: data.result.ranked,
           composite: firm.composite,
           reasons: firm.reasons,
-          issuedOn: (row.scheduled_on === null ? null : toIsoDate(row.scheduled_on)) ?? publishedOn,
+          issuedOn: row.scheduledOn ?? publishedOn,
         });
         await writeFile(file, docx);
         onFile(file, `约谈通知 ${firm.name}`);

@@ -5,7 +5,19 @@
 import { DomainError } from '../domain/errors';
 import { rectificationStatus } from '../domain/rectification-status';
 import { appendAudit } from '../db/audit';
-import { getRound, toIsoDate } from '../db/rounds-repo';
+import { setFirmStatus } from '../db/firms-repo';
+import {
+  interviews,
+  lockInterview,
+  lockProposal,
+  lockRectification,
+  proposals,
+  rectifications,
+  setInterviewHeld,
+  setProposalDecision,
+  setReinspectionResult,
+} from '../db/follow-up-repo';
+import { getRound } from '../db/rounds-repo';
 import { type AppContext, isoDateCst } from './context';
 
 export async function recordReinspection(
@@ -14,17 +26,11 @@ export async function recordReinspection(
 ): Promise<{ deadline: string; result: 'passed' | 'failed' }> {
   return ctx.knex.transaction(async (trx) => {
     const round = await getRound(trx, input.round);
-    const row = await trx('rectifications as r')
-      .join('firms as f', 'f.id', 'r.firm_id')
-      .where('r.round_id', round.id)
-      .where('f.uscc', input.uscc)
-      .select('r.id', 'r.result', 'r.deadline', 'f.name')
-      .first()
-      .forUpdate();
+    const row = await lockRectification(trx, round.id, input.uscc);
     if (!row) throw new DomainError('NOT_FOUND', `${input.round} 没有向统一社会信用代码为 ${input.uscc} 的企业下发整改通知。`);
-    if (row.result) throw new DomainError('ROUND_STATE', `${row.name} 在 ${input.round} 的整改已有复查结论（${row.result === 'passed' ? '通过' : '未通过'}），不能重复录入。`);
+    if (row.result) throw new DomainError('ROUND_STATE', `${row.firmName} 在 ${input.round} 的整改已有复查结论（${row.result === 'passed' ? '通过' : '未通过'}），不能重复录入。`);
     const on = isoDateCst(ctx.now());
-    await trx('rectifications').where({ id: row.id }).update({ result: input.result, result_on: on, note: input.note ?? null });
+    await setReinspectionResult(trx, row.id, { result: input.result, on, note: input.note ?? null });
     await appendAudit(trx, {
       actor: ctx.actor,
       action: 'rectification.reinspect',
@@ -34,7 +40,7 @@ export async function recordReinspection(
       after: { result: input.result, on },
       reason: input.note ?? null,
     });
-    return { deadline: toIsoDate(row.deadline) as string, result: input.result };
+    return { deadline: row.deadline, result: input.result };
   });
 }
 
@@ -51,23 +57,16 @@ export interface ProposalView {
 }
 
 export async function listProposals(ctx: AppContext, opts: { status?: ProposalView['status'] } = {}): Promise<ProposalView[]> {
-  let q = ctx
-    .knex('proposals as p')
-    .join('rounds as r', 'r.id', 'p.round_id')
-    .join('firms as f', 'f.id', 'p.firm_id')
-    .select('p.id', 'r.code', 'f.uscc', 'f.name', 'p.kind', 'p.reason', 'p.status', 'p.decided_by', 'p.decision_reason')
-    .orderBy('p.id');
-  if (opts.status) q = q.where('p.status', opts.status);
-  return (await q).map((r: { id: number; code: string; uscc: string; name: string; kind: ProposalView['kind']; reason: string; status: ProposalView['status']; decided_by: string | null; decision_reason: string | null }) => ({
-    id: Number(r.id),
-    round: r.code,
-    uscc: r.uscc,
-    firmName: r.name,
-    kind: r.kind,
-    reason: r.reason,
-    status: r.status,
-    decidedBy: r.decided_by,
-    decisionReason: r.decision_reason,
+  return (await proposals(ctx.knex, { status: opts.status })).map((p) => ({
+    id: p.id,
+    round: p.roundCode,
+    uscc: p.uscc,
+    firmName: p.firmName,
+    kind: p.kind,
+    reason: p.reason,
+    status: p.status,
+    decidedBy: p.decidedBy,
+    decisionReason: p.decisionReason,
   }));
 }
 
@@ -83,18 +82,19 @@ export async function decideProposal(
   const reason = input.reason.trim();
   if (!reason) throw new DomainError('INPUT_INVALID', '对处置建议作出决定须写明理由。');
   await ctx.knex.transaction(async (trx) => {
-    const p = await trx('proposals as p').join('firms as f', 'f.id', 'p.firm_id').where('p.id', input.id).select('p.*', 'f.uscc', 'f.status as firm_status').first().forUpdate();
+    const p = await lockProposal(trx, input.id);
     if (!p) throw new DomainError('NOT_FOUND', `处置建议 ${input.id} 不存在。用 hhb proposals list 查看。`);
     if (p.status !== 'pending') throw new DomainError('ROUND_STATE', `处置建议 ${input.id} 已${p.status === 'approved' ? '批准' : '驳回'}，不能重复决定。`);
-    await trx('proposals').where({ id: input.id }).update({ status: input.decision, decided_by: ctx.actor, decided_at: ctx.now(), decision_reason: reason });
+    await setProposalDecision(trx, input.id, { status: input.decision, decidedBy: ctx.actor, decidedAt: ctx.now(), reason });
     await appendAudit(trx, { actor: ctx.actor, action: `proposal.${input.decision}`, entity: 'proposal', entityId: String(input.id), before: { status: 'pending' }, after: { status: input.decision, kind: p.kind }, reason });
     if (input.decision === 'approved' && p.kind === 'disqualification') {
-      await trx('firms').where({ id: p.firm_id }).update({ status: 'disqualified', updated_at: ctx.now() });
-      await appendAudit(trx, { actor: ctx.actor, action: 'firm.disqualify', entity: 'firm', entityId: p.uscc, before: { status: p.firm_status }, after: { status: 'disqualified' }, reason });
+      await setFirmStatus(trx, p.firmId, 'disqualified', ctx.now());
+      await appendAudit(trx, { actor: ctx.actor, action: 'firm.disqualify', entity: 'firm', entityId: p.uscc, before: { status: p.firmStatus }, after: { status: 'disqualified' }, reason });
     }
   });
   const view = (await listProposals(ctx)).find((x) => x.id === input.id);
-  return view as ProposalView;
+  if (!view) throw new DomainError('NOT_FOUND', `处置建议 ${input.id} 不存在。用 hhb proposals list 查看。`);
+  return view;
 }
 
 export interface RectificationView {
@@ -113,33 +113,19 @@ export interface RectificationView {
 
 /** Rectification notices, newest round first; `pending` keeps those still waiting for a re-inspection result. */
 export async function listRectifications(ctx: AppContext, opts: { round?: string | undefined; pending?: boolean } = {}): Promise<RectificationView[]> {
-  let q = ctx
-    .knex('rectifications as r')
-    .join('rounds as rd', 'rd.id', 'r.round_id')
-    .join('firms as f', 'f.id', 'r.firm_id')
-    .select('rd.code', 'f.uscc', 'f.name', 'r.issued_on', 'r.deadline', 'r.reinspect_by', 'r.result', 'r.result_on', 'r.note')
-    .orderBy([{ column: 'rd.code', order: 'desc' }, { column: 'r.id' }]);
-  if (opts.round) q = q.where('rd.code', opts.round);
-  if (opts.pending) q = q.whereNull('r.result');
   const today = isoDateCst(ctx.now());
-  return (await q).map(
-    (r: { code: string; uscc: string; name: string; issued_on: Date | string; deadline: Date | string; reinspect_by: Date | string | null; result: 'passed' | 'failed' | null; result_on: Date | string | null; note: string | null }) => {
-      const deadline = toIsoDate(r.deadline) as string;
-      const reinspectBy = toIsoDate(r.reinspect_by);
-      return {
-        round: r.code,
-        uscc: r.uscc,
-        firmName: r.name,
-        issuedOn: toIsoDate(r.issued_on) as string,
-        deadline,
-        reinspectBy,
-        result: r.result,
-        resultOn: toIsoDate(r.result_on),
-        note: r.note,
-        overdue: rectificationStatus({ result: r.result, deadline, reinspectBy }, today) === 'overdue',
-      };
-    },
-  );
+  return (await rectifications(ctx.knex, { roundCode: opts.round, pending: opts.pending })).map((r) => ({
+    round: r.roundCode,
+    uscc: r.uscc,
+    firmName: r.firmName,
+    issuedOn: r.issuedOn,
+    deadline: r.deadline,
+    reinspectBy: r.reinspectBy,
+    result: r.result,
+    resultOn: r.resultOn,
+    note: r.note,
+    overdue: rectificationStatus({ result: r.result, deadline: r.deadline, reinspectBy: r.reinspectBy }, today) === 'overdue',
+  }));
 }
 
 export interface InterviewView {
@@ -153,21 +139,13 @@ export interface InterviewView {
 
 /** Interviews (约谈) with black-listed firms' legal representatives, newest round first. */
 export async function listInterviews(ctx: AppContext, opts: { round?: string | undefined; pending?: boolean } = {}): Promise<InterviewView[]> {
-  let q = ctx
-    .knex('interviews as i')
-    .join('rounds as rd', 'rd.id', 'i.round_id')
-    .join('firms as f', 'f.id', 'i.firm_id')
-    .select('rd.code', 'f.uscc', 'f.name', 'i.scheduled_on', 'i.held_on', 'i.note')
-    .orderBy([{ column: 'rd.code', order: 'desc' }, { column: 'i.id' }]);
-  if (opts.round) q = q.where('rd.code', opts.round);
-  if (opts.pending) q = q.whereNull('i.held_on');
-  return (await q).map((r: { code: string; uscc: string; name: string; scheduled_on: Date | string | null; held_on: Date | string | null; note: string | null }) => ({
-    round: r.code,
-    uscc: r.uscc,
-    firmName: r.name,
-    scheduledOn: toIsoDate(r.scheduled_on),
-    heldOn: toIsoDate(r.held_on),
-    note: r.note,
+  return (await interviews(ctx.knex, { roundCode: opts.round, pending: opts.pending })).map((i) => ({
+    round: i.roundCode,
+    uscc: i.uscc,
+    firmName: i.firmName,
+    scheduledOn: i.scheduledOn,
+    heldOn: i.heldOn,
+    note: i.note,
   }));
 }
 
@@ -185,13 +163,15 @@ export async function recordInterview(ctx: AppContext, input: { round: string; u
   if (heldOn > today) throw new DomainError('INPUT_INVALID', `约谈日期 ${heldOn} 晚于今天（${today}）。`, [{ row: null, column: 'heldOn', message: '日期在将来' }]);
   await ctx.knex.transaction(async (trx) => {
     const round = await getRound(trx, input.round);
-    const row = await trx('interviews as i').join('firms as f', 'f.id', 'i.firm_id').where('i.round_id', round.id).where('f.uscc', input.uscc).select('i.id', 'i.held_on', 'i.scheduled_on', 'f.name').first().forUpdate();
+    const row = await lockInterview(trx, round.id, input.uscc);
     if (!row) throw new DomainError('NOT_FOUND', `${input.round} 没有安排对统一社会信用代码为 ${input.uscc} 的企业的约谈。`);
-    if (row.held_on) throw new DomainError('ROUND_STATE', `${row.name} 在 ${input.round} 的约谈已于 ${toIsoDate(row.held_on)} 记录，不能重复录入。`);
-    const scheduled = toIsoDate(row.scheduled_on);
+    if (row.heldOn) throw new DomainError('ROUND_STATE', `${row.firmName} 在 ${input.round} 的约谈已于 ${row.heldOn} 记录，不能重复录入。`);
+    const scheduled = row.scheduledOn;
     if (scheduled && heldOn < scheduled) throw new DomainError('INPUT_INVALID', `约谈日期 ${heldOn} 早于安排约谈的日期 ${scheduled}。`, [{ row: null, column: 'heldOn', message: '日期早于安排日期' }]);
-    await trx('interviews').where({ id: row.id }).update({ held_on: heldOn, note });
+    await setInterviewHeld(trx, row.id, heldOn, note);
     await appendAudit(trx, { actor: ctx.actor, action: 'interview.record', entity: 'interview', entityId: `${input.round}/${input.uscc}`, before: { heldOn: null }, after: { heldOn }, reason: note });
   });
-  return (await listInterviews(ctx, { round: input.round })).find((i) => i.uscc === input.uscc) as InterviewView;
+  const view = (await listInterviews(ctx, { round: input.round })).find((i) => i.uscc === input.uscc);
+  if (!view) throw new DomainError('NOT_FOUND', `${input.round} 没有安排对统一社会信用代码为 ${input.uscc} 的企业的约谈。`);
+  return view;
 }
