@@ -15,8 +15,10 @@ import { RouteRegistry } from './route';
 import { settingsApiRouter } from './settings-api';
 import { settingsPageRouter } from './settings-page';
 import { simulatePageRouter } from './simulate-page';
+import { surveyApiRouter } from './survey-api';
 import { accountPagesRouter, passwordChangeGate } from './pages/account';
 import { explanationPageRouter } from './pages/explanation';
+import { importsPageRouter } from './pages/imports';
 import { siteNames } from './page-locals';
 import { DomainError } from '../domain/errors';
 
@@ -70,11 +72,12 @@ export function createApp(input: HttpDeps): Express {
     if (authOf(res).user !== null) res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.use('/api/v1', surveyApiRouter(deps, registry));
   app.use('/api/v1', express.json({ limit: '1mb' }), settingsApiRouter(deps, registry), apiRouter(deps, registry, cache));
   app.use('/api', (req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(siteNames(deps), accountPagesRouter(deps, views), explanationPageRouter(deps, views), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views));
+  app.use(siteNames(deps), accountPagesRouter(deps, views), explanationPageRouter(deps, views), importsPageRouter(deps, views), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views));
   app.use((req) => {
     throw new DomainError('NOT_FOUND', `页面不存在：${req.path}`);
   });

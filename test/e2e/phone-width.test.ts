@@ -18,8 +18,8 @@ function pagesOf(city: City): Record<Account | 'public', string[]> {
   return {
     public: ['/', `/rounds/${PUBLISHED}`, `/firms/${firm}`, '/login'],
     admin: ['/dashboard', '/settings', '/password'],
-    bureau: ['/dashboard', `/dashboard?round=${OPEN}`, '/entry', '/follow-up', `/dashboard/simulate/${PUBLISHED}`],
-    regulator: ['/follow-up'],
+    bureau: ['/dashboard', `/dashboard?round=${OPEN}`, '/entry', '/follow-up', '/imports', `/dashboard/simulate/${PUBLISHED}`],
+    regulator: ['/follow-up', '/imports'],
     streetA: ['/entry'],
     streetB: ['/entry'],
     firm: ['/card', `/firms/${firm}`],

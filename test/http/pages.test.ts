@@ -50,4 +50,38 @@ describe.each(backends())('pages as their users work them (%s)', (kind) => {
     }
     expect(city.firms.length).toBeGreaterThan(0);
   });
+
+  it('lets the bureau and the regulators upload their imports on the site, with the row errors of a refused file', async () => {
+    const regulator = await login(app, 'regulator');
+    const page = await regulator.agent.get('/imports');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('value="regulator"');
+    expect(page.text).not.toContain('value="resident"');
+    expect(page.text).not.toContain('id="master-import"');
+    const [a, b] = city.firms;
+    const good = `统一社会信用代码,部门,得分\n${a?.uscc},消防,88.5\n${b?.uscc},消防,90\n`;
+    const ok = await regulator.agent.post('/imports/round').field('_csrf', regulator.csrf).field('round', OPEN).field('kind', 'regulator').attach('file', Buffer.from(good), 'regulator.csv');
+    expect(ok.status).toBe(303);
+    expect((await regulator.agent.get(ok.headers.location as string)).text).toContain(`已导入 ${OPEN} 行管部门评分 2 行`);
+    const stored = await t.knex('regulator_scores').where({ department: '消防' }).whereNull('superseded_at');
+    expect(stored).toHaveLength(2);
+
+    const bad = `统一社会信用代码,部门,得分\n${a?.uscc},住建,85%\n`;
+    const refused = await regulator.agent.post('/imports/round').field('_csrf', regulator.csrf).field('round', OPEN).field('kind', 'regulator').attach('file', Buffer.from(bad), 'regulator.csv');
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/id="round-import"[^]*第 2 行[^]*85%/);
+    expect(await t.knex('regulator_scores').where({ department: '住建' })).toHaveLength(0);
+    const notTheirs = await regulator.agent.post('/imports/round').field('_csrf', regulator.csrf).field('round', OPEN).field('kind', 'resident').attach('file', Buffer.from(good), 'r.csv');
+    expect(notTheirs.status).toBe(403);
+    const master = await regulator.agent.post('/imports/master').field('_csrf', regulator.csrf).field('kind', 'streets').attach('file', Buffer.from('街道编码,街道名称\nSX,新街道\n'), 's.csv');
+    expect(master.status).toBe(403);
+
+    const bureau = await login(app, 'bureau');
+    const streets = await bureau.agent.post('/imports/master').field('_csrf', bureau.csrf).field('kind', 'streets').attach('file', Buffer.from('街道编码,街道名称\nSX,新街道\n'), 's.csv');
+    expect(streets.status).toBe(303);
+    expect((await bureau.agent.get(streets.headers.location as string)).text).toContain('已导入街道 1 行（新增 1，更新 0）');
+    const clerk = await login(app, 'streetA');
+    expect((await clerk.agent.get('/imports')).status).toBe(403);
+  });
 });
+
