@@ -6,6 +6,8 @@
  */
 import { DomainError } from '../domain/errors';
 import { appendAudit } from '../db/audit';
+import { hasObjection, insertObjection, lockObjection, objections, type ObjectionRecord, setObjectionDecision } from '../db/objections-repo';
+import { firmInComputations } from '../db/results-repo';
 import { getRound } from '../db/rounds-repo';
 import { type AppContext, isoDateCst } from './context';
 import { statusLabel } from './labels';
@@ -42,55 +44,32 @@ export function workingDaysBetween(from: string, to: string): number {
   return days;
 }
 
-interface Row {
-  id: number;
-  code: string;
-  uscc: string;
-  name: string;
-  reason: string;
-  evidence: string[] | string;
-  filed_by: string;
-  filed_at: Date;
-  decision: 'upheld' | 'rejected' | null;
-  decision_reason: string | null;
-  decided_by: string | null;
-  decided_at: Date | null;
-}
-
-function toObjection(row: Row, today: string): Objection {
-  const filedOn = isoDateCst(new Date(row.filed_at));
-  const decidedOn = row.decided_at ? isoDateCst(new Date(row.decided_at)) : null;
+function toObjection(o: ObjectionRecord, today: string): Objection {
+  const filedOn = isoDateCst(o.filedAt);
+  const decidedOn = o.decidedAt ? isoDateCst(o.decidedAt) : null;
   const workingDays = workingDaysBetween(filedOn, decidedOn ?? today);
   return {
-    id: Number(row.id),
-    round: row.code,
-    uscc: row.uscc,
-    firmName: row.name,
-    reason: row.reason,
-    evidence: typeof row.evidence === 'string' ? (JSON.parse(row.evidence) as string[]) : row.evidence,
-    filedBy: row.filed_by,
+    id: o.id,
+    round: o.roundCode,
+    uscc: o.uscc,
+    firmName: o.firmName,
+    reason: o.reason,
+    evidence: o.evidence,
+    filedBy: o.filedBy,
     filedOn,
-    decision: row.decision,
-    decisionReason: row.decision_reason,
-    decidedBy: row.decided_by,
+    decision: o.decision,
+    decisionReason: o.decisionReason,
+    decidedBy: o.decidedBy,
     decidedOn,
     workingDays,
-    overdue: row.decision === null && workingDays > DECISION_WORKING_DAYS,
+    overdue: o.decision === null && workingDays > DECISION_WORKING_DAYS,
   };
 }
 
 export async function listObjections(ctx: AppContext, code: string, opts: { uscc?: string } = {}): Promise<Objection[]> {
   const round = await getRound(ctx.knex, code);
-  let q = ctx
-    .knex('objections as o')
-    .join('firms as f', 'f.id', 'o.firm_id')
-    .join('rounds as r', 'r.id', 'o.round_id')
-    .where('o.round_id', round.id)
-    .select('o.*', 'f.uscc', 'f.name', 'r.code')
-    .orderBy('o.filed_at');
-  if (opts.uscc) q = q.where('f.uscc', opts.uscc);
   const today = isoDateCst(ctx.now());
-  return (await q).map((r: Row) => toObjection(r, today));
+  return (await objections(ctx.knex, round.id, opts)).map((o) => toObjection(o, today));
 }
 
 export async function fileObjection(
@@ -108,20 +87,16 @@ export async function fileObjection(
     }
     const today = isoDateCst(ctx.now());
     if (round.noticeEndsOn && today > round.noticeEndsOn) throw new DomainError('ROUND_STATE', `${round.code} 的公示期已于 ${round.noticeEndsOn} 结束，不再受理异议。`);
-    const firm = await trx('results as res')
-      .join('computations as c', 'c.id', 'res.computation_id')
-      .where('c.round_id', round.id)
-      .where('res.uscc', input.uscc)
-      .select('res.firm_id', 'res.name')
-      .first();
+    const firm = await firmInComputations(trx, round.id, input.uscc);
     if (!firm) throw new DomainError('FIRM_NOT_FOUND', `${round.code} 的参评企业中没有统一社会信用代码为 ${input.uscc} 的企业。`);
-    const existing = await trx('objections').where({ round_id: round.id, firm_id: firm.firm_id }).first();
-    if (existing) throw new DomainError('ALREADY_EXISTS', `${firm.name} 已就 ${round.code} 提出过异议；每家企业每个评价周期只能提出一次。`);
-    const [row] = await trx('objections')
-      .insert({ round_id: round.id, firm_id: firm.firm_id, reason, evidence: JSON.stringify(evidence), filed_by: ctx.actor, filed_at: ctx.now() })
-      .returning('*');
+    if (await hasObjection(trx, round.id, firm.firmId)) throw new DomainError('ALREADY_EXISTS', `${firm.name} 已就 ${round.code} 提出过异议；每家企业每个评价周期只能提出一次。`);
+    const row = await insertObjection(
+      trx,
+      { roundId: round.id, firmId: firm.firmId, reason, evidence, filedBy: ctx.actor, filedAt: ctx.now() },
+      { roundCode: round.code, uscc: input.uscc, firmName: firm.name },
+    );
     await appendAudit(trx, { actor: ctx.actor, action: 'objection.file', entity: 'objection', entityId: `${round.code}/${input.uscc}`, after: { reason, evidence } });
-    return toObjection({ ...(row as Row), code: round.code, uscc: input.uscc, name: firm.name }, today);
+    return toObjection(row, today);
   });
 }
 
@@ -133,17 +108,11 @@ export async function decideObjection(
   if (!reason) throw new DomainError('INPUT_INVALID', '对异议作出决定须写明理由。');
   return ctx.knex.transaction(async (trx) => {
     const round = await getRound(trx, input.round);
-    const row = await trx('objections as o')
-      .join('firms as f', 'f.id', 'o.firm_id')
-      .where('o.round_id', round.id)
-      .where('f.uscc', input.uscc)
-      .select('o.*', 'f.uscc', 'f.name')
-      .first()
-      .forUpdate();
+    const row = await lockObjection(trx, round.id, input.uscc);
     if (!row) throw new DomainError('NOT_FOUND', `${round.code} 没有统一社会信用代码为 ${input.uscc} 的企业提出的异议。`);
-    if (row.decision) throw new DomainError('ROUND_STATE', `该异议已于 ${isoDateCst(new Date(row.decided_at))} 作出决定（${row.decision === 'upheld' ? '成立' : '不成立'}），不能重复决定。`);
+    if (row.decision) throw new DomainError('ROUND_STATE', `该异议已于 ${row.decidedAt ? isoDateCst(row.decidedAt) : ''} 作出决定（${row.decision === 'upheld' ? '成立' : '不成立'}），不能重复决定。`);
     const at = ctx.now();
-    await trx('objections').where({ id: row.id }).update({ decision: input.decision, decision_reason: reason, decided_by: ctx.actor, decided_at: at });
+    await setObjectionDecision(trx, row.id, { decision: input.decision, reason, decidedBy: ctx.actor, decidedAt: at });
     await appendAudit(trx, {
       actor: ctx.actor,
       action: 'objection.decide',
@@ -153,6 +122,6 @@ export async function decideObjection(
       after: { decision: input.decision },
       reason,
     });
-    return toObjection({ ...(row as Row), code: round.code, decision: input.decision, decision_reason: reason, decided_by: ctx.actor, decided_at: at }, isoDateCst(at));
+    return toObjection({ ...row, roundCode: round.code, decision: input.decision, decisionReason: reason, decidedBy: ctx.actor, decidedAt: at }, isoDateCst(at));
   });
 }

@@ -19,6 +19,7 @@ import { roundCompleteness, roundFormConflicts, roundScoreGaps, type ScoreGaps }
 import { requiredResponses } from '../domain/survey-sufficiency';
 import { loadAnnualInput } from '../db/annual-input';
 import { publishConsequences } from './consequences';
+import { pendingObjectionCount } from '../db/objections-repo';
 import { readRulesFile } from './rules-file';
 import { compareComputations, type ResultChange } from '../domain/result-changes';
 import { parseRoundCode, halfYearCodes } from '../domain/round-code';
@@ -257,8 +258,7 @@ export async function publishRound(
       if (!opts.early) throw new DomainError('ROUND_STATE', `${code} 的公示期至 ${round.noticeEndsOn} 才结束，不能发布；如确需提前发布，请用 --now 并以 --reason 写明理由。`);
       if (!opts.reason?.trim()) throw new DomainError('INPUT_INVALID', '提前发布须用 --reason 写明理由。');
     }
-    const pending = await trx('objections').where({ round_id: round.id }).whereNull('decision').count<{ count: string | number }[]>('* as count');
-    const n = Number(pending[0]?.count ?? 0);
+    const n = await pendingObjectionCount(trx, round.id);
     if (n > 0) throw new DomainError('OBJECTION_PENDING', `${code} 还有 ${n} 件异议未作出决定，不能发布。`);
     const computation = await latestComputation(trx, round.id);
     if (!computation) throw new DomainError('ROUND_STATE', `${code} 尚无计算结果。`);

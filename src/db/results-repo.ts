@@ -227,3 +227,14 @@ export async function latestComputation(db: Knex | Knex.Transaction, roundId: nu
         : { ranked: Number(comp.ranked), sliceSize: Number(comp.red_slice), blackSliceSize: Number(comp.black_slice), rules: json<Rules>(comp.rules) },
   };
 }
+
+/** A firm (by USCC) among the results of any computation of a round, with its name there; undefined when none. */
+export async function firmInComputations(db: Knex | Knex.Transaction, roundId: number, uscc: string): Promise<{ firmId: number; name: string } | undefined> {
+  const row: { firm_id: number | string; name: string } | undefined = await db('results as res')
+    .join('computations as c', 'c.id', 'res.computation_id')
+    .where('c.round_id', roundId)
+    .where('res.uscc', uscc)
+    .select('res.firm_id', 'res.name')
+    .first();
+  return row ? { firmId: Number(row.firm_id), name: row.name } : undefined;
+}
