@@ -1,0 +1,160 @@
+/**
+ * A household answers the online survey with its code (扫码评价, SPEC §10). No account: the code is
+ * the credential. A wrong code counts against the caller's address (at most 10 in 15 minutes, then
+ * every request from it is refused for the rest of the window); the address and user agent are
+ * kept only as keyed hashes. The answer's score becomes the household's individual response —
+ * the same form as a contractor's file, so compute reads it unchanged — and answering again with
+ * the same code while the round is open replaces it. Answers with one code are stored one after
+ * another (the code's row is locked), so fifty at once leave one answer.
+ */
+import { createHmac } from 'node:crypto';
+import type { Knex } from 'knex';
+import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
+import { type CodeRecord, findCodeByHash, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
+import { DomainError, type FieldProblem } from '../domain/errors';
+import { type Questionnaire, DEFAULT_QUESTIONNAIRE, MAX_COMMENT_LENGTH, checkAnswers } from '../domain/survey-questionnaire';
+import type { AppContext } from './context';
+import { normalizeSurveyCode, surveyCodeHash } from './survey-codes';
+
+/** Wrong codes allowed per address in the window before the address is refused (429). */
+export const WRONG_CODES_PER_ADDRESS = 10;
+export const WRONG_CODE_WINDOW_SECONDS = 15 * 60;
+
+/** Answers that do not fit the questionnaire: a 422 on the API, the form again on the page. */
+export class SurveyAnswersInvalid extends DomainError {
+  constructor(message: string, details: FieldProblem[]) {
+    super('INPUT_INVALID', message, details);
+  }
+}
+
+export interface SurveyAnswerInput {
+  code: string;
+  answers: Readonly<Record<string, unknown>>;
+  comment?: string | null;
+  /** The caller's network address (kept only as a keyed hash). */
+  address: string;
+  userAgent?: string | null;
+}
+
+export interface SurveyAnswerResult {
+  round: string;
+  project: string;
+  projectName: string;
+  replaced: boolean;
+}
+
+export interface SurveyCodeView {
+  round: string;
+  project: string;
+  projectName: string;
+  questionnaire: Questionnaire;
+  /** The household has already answered (a new answer replaces it). */
+  answered: boolean;
+}
+
+const keyed = (secret: Buffer, label: string, value: string): string => createHmac('sha256', secret).update(`${label}:${value}`).digest('hex');
+
+/** The questionnaire of a round: the rules carry none yet, so every round asks the default one. */
+export function roundQuestionnaire(): Questionnaire {
+  return DEFAULT_QUESTIONNAIRE;
+}
+
+/** The wrong-code counter of an address, or a 429 while it has run out. */
+async function refuseIfBlocked(limiter: RateLimiterPostgres, key: string): Promise<void> {
+  const res = await limiter.get(key);
+  if (res && res.consumedPoints >= WRONG_CODES_PER_ADDRESS) {
+    const minutes = Math.max(1, Math.ceil(res.msBeforeNext / 60_000));
+    throw new DomainError('RATE_LIMITED', `户码输错次数过多，请约 ${minutes} 分钟后再试。请对照通知书上的户码输入（不含数字 0、1 和字母 O、I、L）。`, {
+      retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+    });
+  }
+}
+
+async function countWrongCode(limiter: RateLimiterPostgres, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+  }
+}
+
+const wrongCode = (): DomainError =>
+  new DomainError('FORBIDDEN', '户码无效或已作废：请核对通知书上的 10 位户码；如户码已重新发放，请使用新的通知书。', [{ row: null, column: 'code', message: '户码无效或已作废' }]);
+
+/**
+ * The code's record for a resident: malformed (400) and unknown or revoked (403) codes count
+ * against the address; a code of a round that is not open is refused (409).
+ */
+async function liveCode(db: Knex | Knex.Transaction, limiter: RateLimiterPostgres, rawCode: string, address: string): Promise<{ code: CodeRecord; secret: Buffer }> {
+  const secret = await surveySecret(db);
+  const addressKey = keyed(secret, 'address', address);
+  await refuseIfBlocked(limiter, addressKey);
+  const normalized = normalizeSurveyCode(rawCode);
+  if (normalized === null) {
+    await countWrongCode(limiter, addressKey);
+    throw new DomainError('INPUT_INVALID', '户码格式不对：户码是通知书上的 10 位字母和数字（不含数字 0、1 和字母 O、I、L），请核对后重新输入。', [
+      { row: null, column: 'code', message: '不是 10 位户码' },
+    ]);
+  }
+  const code = await findCodeByHash(db, surveyCodeHash(secret, normalized));
+  if (code === null || code.revokedAt !== null) {
+    await countWrongCode(limiter, addressKey);
+    throw wrongCode();
+  }
+  if (code.roundStatus !== 'open') {
+    throw new DomainError('ROUND_STATE', `评价周期 ${code.roundCode} 的问卷已截止，不再接受作答。感谢您的关注。`, { round: code.roundCode });
+  }
+  return { code, secret };
+}
+
+/** What the page shows for a code: its project and the questionnaire (refusals as for answering). */
+export async function openSurveyCode(ctx: AppContext, limiter: RateLimiterPostgres, rawCode: string, address: string): Promise<SurveyCodeView> {
+  const { code } = await liveCode(ctx.knex, limiter, rawCode, address);
+  const answered = await ctx.knex('survey_online_answers').where({ round_id: code.roundId, project_id: code.projectId, household: code.household }).first(ctx.knex.raw('1'));
+  return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, questionnaire: roundQuestionnaire(), answered: answered !== undefined };
+}
+
+function checkComment(raw: string | null | undefined): string | null {
+  if (raw === undefined || raw === null) return null;
+  const text = raw.replace(/\r\n?/g, '\n').trim();
+  if (text === '') return null;
+  const length = [...text].length;
+  if (length > MAX_COMMENT_LENGTH) {
+    throw new SurveyAnswersInvalid(`留言最多 ${MAX_COMMENT_LENGTH} 字，您写了 ${length} 字，请删减后提交。`, [{ row: null, column: 'comment', message: `超过 ${MAX_COMMENT_LENGTH} 字` }]);
+  }
+  return text;
+}
+
+/** Stores a household's answer (replacing its earlier one) and returns the round, the project and whether it replaced one. */
+export async function submitSurveyAnswer(ctx: AppContext, limiter: RateLimiterPostgres, input: SurveyAnswerInput): Promise<SurveyAnswerResult> {
+  const { code, secret } = await liveCode(ctx.knex, limiter, input.code, input.address);
+  const checked = checkAnswers(roundQuestionnaire(), input.answers);
+  if (!checked.ok) {
+    throw new SurveyAnswersInvalid(
+      `问卷没有填完整：${checked.problems.map((p) => p.message).join('；')}。`,
+      checked.problems.map((p) => ({ row: null, column: `answers.${p.field}`, message: p.message })),
+    );
+  }
+  const comment = checkComment(input.comment);
+  return ctx.knex.transaction(async (trx) => {
+    // The code's row, locked: answers with one code are stored one after another.
+    const locked = await findCodeByHash(trx, surveyCodeHash(secret, normalizeSurveyCode(input.code) as string), { lock: true });
+    if (locked === null || locked.revokedAt !== null) throw wrongCode();
+    // The round's row, shared: closing the round waits for answers being stored, and they for it.
+    const round = (await trx('rounds').where({ id: locked.roundId }).forShare().first('status')) as { status: string } | undefined;
+    if (round?.status !== 'open') throw new DomainError('ROUND_STATE', `评价周期 ${locked.roundCode} 的问卷已截止，不再接受作答。感谢您的关注。`, { round: locked.roundCode });
+    const { replaced } = await storeOnlineAnswer(trx, {
+      roundId: locked.roundId,
+      projectId: locked.projectId,
+      household: locked.household,
+      codeId: locked.id,
+      answers: checked.answers,
+      comment,
+      score: checked.score,
+      at: ctx.now(),
+      addressHash: keyed(secret, 'address', input.address),
+      agentHash: input.userAgent ? keyed(secret, 'agent', input.userAgent) : null,
+    });
+    return { round: locked.roundCode, project: code.projectCode, projectName: code.projectName, replaced };
+  });
+}
