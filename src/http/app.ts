@@ -16,6 +16,7 @@ import { settingsApiRouter } from './settings-api';
 import { settingsPageRouter } from './settings-page';
 import { simulatePageRouter } from './simulate-page';
 import { surveyApiRouter } from './survey-api';
+import { surveyPageRouter } from './survey-page';
 import { accountPagesRouter, passwordChangeGate } from './pages/account';
 import { explanationPageRouter } from './pages/explanation';
 import { importsPageRouter } from './pages/imports';
@@ -77,7 +78,7 @@ export function createApp(input: HttpDeps): Express {
   app.use('/api', (req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(siteNames(deps), accountPagesRouter(deps, views), explanationPageRouter(deps, views), importsPageRouter(deps, views), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views));
+  app.use(siteNames(deps), accountPagesRouter(deps, views), explanationPageRouter(deps, views), importsPageRouter(deps, views), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views), surveyPageRouter(deps, views));
   app.use((req) => {
     throw new DomainError('NOT_FOUND', `页面不存在：${req.path}`);
   });
