@@ -5,6 +5,7 @@
  * embedded database and, when TEST_DATABASE_URL is set, on PostgreSQL. A damaged file, a database
  * that is not empty, and a copy cut off halfway write nothing.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,21 @@ describe('backup, restore and copy of a whole database', () => {
       expect(r.stderr).toMatch(message);
       await expectEmpty(target);
     }
+  }, 300_000);
+
+  it('refuses a whole, well-formed file taken at a migration this program does not know, writing nothing', async () => {
+    const lines = gunzipSync(readFileSync(join(dir, 'city.hhb'))).toString('utf8').split('\n');
+    const header = JSON.parse(lines[0] as string) as { migrations: string[] };
+    header.migrations.push('20991231000000_from_a_newer_hhb');
+    lines[0] = JSON.stringify(header);
+    const body = `${lines.slice(0, -2).join('\n')}\n`; // without the old trailer (and the final empty line)
+    const sha = createHash('sha256').update(body, 'utf8').digest('hex');
+    writeFileSync(join(dir, 'newer.hhb'), gzipSync(Buffer.from(`${body}@end ${sha}\n`, 'utf8')));
+    const target = await fresh('pglite', 'not-newer');
+    const r = await run(target, 'db', 'restore', 'newer.hhb');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/本程序不认识的迁移 20991231000000_from_a_newer_hhb/);
+    await expectEmpty(target);
   }, 300_000);
 
   pg('copies the embedded database to PostgreSQL, backs that up and restores it on both backends', async () => {
