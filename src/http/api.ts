@@ -108,13 +108,19 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   route(r, registry, { method: 'post', path: '/rounds', operationId: 'createRound', status: 201, response: S.RoundSummary, summary: '新建评价周期', tags: ['评价周期'], access: BUREAU, body: S.CreateRoundBody }, async ({ body }, _q, res) => {
     return createRound(ctx(res), { code: body.code, rules: body.rules });
   });
-  route(r, registry, { method: 'get', path: '/rounds/:code', operationId: 'getRound', response: S.RoundDetailResponse, summary: '一个评价周期及其红榜、黑榜和警示名单（公众只见已发布的和公示中的；公示中为拟定名单）', tags: ['评价周期'], access: 'public', params: S.RoundParams }, async ({ params, user }, _q, res) => {
+  route(r, registry, { method: 'get', path: '/rounds/:code', operationId: 'getRound', etag: true, response: S.RoundDetailResponse, summary: '一个评价周期及其红榜、黑榜和警示名单（公众只见已发布的和公示中的；公示中为拟定名单）', tags: ['评价周期'], access: 'public', params: S.RoundParams }, async ({ params, user }, req, res) => {
+    // A published round never changes: its answer is kept like its results.
+    const key = `round:${params.code}`;
+    const hit = cache.get(key);
+    if (hit) return sendCached(req, res, hit, { publicCache: true });
     const round = (await listRounds(ctx(res))).find((x) => x.code === params.code);
     if (!round || !roundVisible(user, round.status)) throw new DomainError('ROUND_NOT_FOUND', `没有评价周期 ${params.code}（或尚未公示）。`);
     if (!(['computed', 'publicized', 'published'] as string[]).includes(round.status)) return { ...round, lists: null };
     const firms = toResultsJson(await getRoundResults(ctx(res), params.code)).firms;
     const on = (list: string) => firms.filter((f) => f.list === list);
-    return { ...round, lists: { red: on('red'), black: on('black'), watch: on('watch') } };
+    const json = { ...round, lists: { red: on('red'), black: on('black'), watch: on('watch') } };
+    if (round.status !== 'published') return json;
+    return sendCached(req, res, cache.set(key, cachedBody(JSON.stringify(json), 'application/json; charset=utf-8')), { publicCache: true });
   });
   route(r, registry, { method: 'post', path: '/rounds/:code/open', operationId: 'openRound', response: S.OpenRoundResponse, summary: '开始录入（快照企业与项目）', tags: ['评价周期'], access: BUREAU, params: S.RoundParams, body: S.EmptyBody }, async ({ params }, _q, res) =>
     openRound(ctx(res), params.code),

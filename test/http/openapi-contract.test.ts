@@ -162,6 +162,9 @@ describe('the OpenAPI document as the contract (pglite)', () => {
     const round = await call('get', '/rounds/{code}', { params: { code: PUBLISHED } });
     expectStatus(round, 200);
     expect(round.body.lists.red.map((f: { uscc: string }) => f.uscc)).toEqual([city.firms[0]?.uscc]);
+    expect(round.body.lists.black.map((f: { uscc: string }) => f.uscc)).toEqual([city.firms[9]?.uscc]);
+    expectStatus(await call('get', '/rounds/{code}', { params: { code: PUBLISHED }, headers: { 'If-None-Match': String(round.headers.etag) } }), 304);
+    expect((await call('get', '/rounds/{code}', { params: { code: PUBLISHED }, as: 'firm' })).body).toEqual(round.body);
     expectStatus(await call('get', '/rounds/{code}', { params: { code: OPEN } }), 404);
     expectStatus(await call('get', '/rounds/{code}', { params: { code: '2025-H3' } }), 422);
     const open = await call('get', '/rounds/{code}', { params: { code: OPEN }, as: 'bureau' });
