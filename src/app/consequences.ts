@@ -5,20 +5,14 @@
 import type { Knex } from 'knex';
 import { decideConsequences } from '../domain/consequences';
 import { rectificationStatus } from '../domain/rectification-status';
-import type { FirmHistoryEntry, FirmResult, ListKind } from '../domain/types';
+import { DomainError } from '../domain/errors';
+import type { FirmHistoryEntry, FirmResult } from '../domain/types';
 import type { RoundRecord } from '../db/rounds-repo';
-import { toIsoDate } from '../db/rounds-repo';
+import { firmIdsByUscc } from '../db/firms-repo';
+import { insertConsequences, rectifications } from '../db/follow-up-repo';
 import { historyOfFirms } from '../db/history-repo';
+import { latestResults } from '../db/results-repo';
 import { parseRules } from '../rules';
-
-interface HistoryRow {
-  code: string;
-  uscc: string;
-  list: ListKind | null;
-  result: 'passed' | 'failed' | null;
-  deadline: string | Date | null;
-  reinspect_by: string | Date | null;
-}
 
 /**
  * Earlier published half-year rounds of the given firms, oldest first, with each round's rectification
@@ -28,25 +22,14 @@ interface HistoryRow {
 export async function firmHistories(trx: Knex | Knex.Transaction, beforeCode: string, usccs: string[], today: string): Promise<Record<string, FirmHistoryEntry[]>> {
   const history: Record<string, FirmHistoryEntry[]> = {};
   if (usccs.length === 0) return history;
-  const rows: HistoryRow[] = await trx
-    .select('r.code', 'res.uscc', 'res.list', 'rect.result', 'rect.deadline', 'rect.reinspect_by')
-    .from('rounds as r')
-    .join('computations as c', function joinLatest() {
-      this.on('c.round_id', '=', 'r.id').andOn('c.number', '=', trx.raw('(select max(number) from computations c2 where c2.round_id = r.id)'));
-    })
-    .join('results as res', 'res.computation_id', 'c.id')
-    .leftJoin('rectifications as rect', function joinRect() {
-      this.on('rect.round_id', '=', 'r.id').andOn('rect.firm_id', '=', 'res.firm_id');
-    })
-    .where('r.kind', 'half')
-    .where('r.status', 'published')
-    .where('r.code', '<', beforeCode)
-    .whereIn('res.uscc', usccs)
-    .orderBy('r.code');
+  const rows = await latestResults(trx, { kind: 'half', statuses: ['published'], codeBefore: beforeCode, usccs });
+  const notices = await rectifications(trx, { roundIds: [...new Set(rows.map((r) => r.roundId))] });
+  const noticeOf = new Map(notices.map((n) => [`${n.roundId}/${n.firmId}`, n]));
   for (const row of rows) {
-    const status = row.deadline === null ? row.result : rectificationStatus({ result: row.result, deadline: toIsoDate(row.deadline) as string, reinspectBy: toIsoDate(row.reinspect_by) }, today);
+    const notice = noticeOf.get(`${row.roundId}/${row.firmId}`);
+    const status = notice ? rectificationStatus({ result: notice.result, deadline: notice.deadline, reinspectBy: notice.reinspectBy }, today) : null;
     const rectification: FirmHistoryEntry['rectification'] = status === 'open' ? 'pending' : status;
-    (history[row.uscc] ??= []).push({ roundCode: row.code, list: row.list, rectification });
+    (history[row.uscc] ??= []).push({ roundCode: row.roundCode, list: row.list, rectification });
   }
   for (const row of await historyOfFirms(trx, usccs, beforeCode)) {
     (history[row.uscc] ??= []).push({ roundCode: row.roundCode, list: row.list, rectification: row.rectification });
@@ -69,24 +52,18 @@ export async function publishConsequences(
     rules,
     { publishedOn: today, history, halfYear: round.kind === 'half' },
   );
-  const firmIds = new Map<string, number>(
-    (await trx('firms').whereIn('uscc', firms.map((f) => f.uscc)).select('id', 'uscc')).map((r: { id: number; uscc: string }) => [r.uscc, Number(r.id)]),
-  );
-  const id = (uscc: string): number => firmIds.get(uscc) as number;
-  if (decided.certificates.length) {
-    await trx('certificates').insert(decided.certificates.map((c) => ({ round_id: round.id, firm_id: id(c.uscc), number: c.number })));
-  }
-  if (decided.rectifications.length) {
-    await trx('rectifications').insert(
-      decided.rectifications.map((r) => ({ round_id: round.id, firm_id: id(r.uscc), issued_on: r.issuedOn, deadline: r.deadline, reinspect_by: r.reinspectBy })),
-    );
-  }
-  if (decided.interviews.length) {
-    await trx('interviews').insert(decided.interviews.map((uscc) => ({ round_id: round.id, firm_id: id(uscc), scheduled_on: today, note: '列入黑榜，约谈法定代表人' })));
-  }
-  if (decided.proposals.length) {
-    await trx('proposals').insert(decided.proposals.map((p) => ({ round_id: round.id, firm_id: id(p.uscc), kind: p.kind, reason: p.reason, status: 'pending' })));
-  }
+  const firmIds = await firmIdsByUscc(trx, firms.map((f) => f.uscc));
+  const id = (uscc: string): number => {
+    const found = firmIds.get(uscc);
+    if (found === undefined) throw new DomainError('FIRM_NOT_FOUND', `结果中的企业 ${uscc} 不在企业名录中。`);
+    return found;
+  };
+  await insertConsequences(trx, round.id, {
+    certificates: decided.certificates.map((c) => ({ firmId: id(c.uscc), number: c.number })),
+    rectifications: decided.rectifications.map((r) => ({ firmId: id(r.uscc), issuedOn: r.issuedOn, deadline: r.deadline, reinspectBy: r.reinspectBy })),
+    interviews: decided.interviews.map((uscc) => ({ firmId: id(uscc), scheduledOn: today, note: '列入黑榜，约谈法定代表人' })),
+    proposals: decided.proposals.map((p) => ({ firmId: id(p.uscc), kind: p.kind, reason: p.reason })),
+  });
   return {
     certificates: decided.certificates.length,
     rectifications: decided.rectifications.length,

@@ -7,8 +7,10 @@
 import { DomainError } from '../domain/errors';
 import { COMPUTED_STATUSES } from '../domain/round-lifecycle';
 import type { FirmStatus, ListKind, RoundStatus } from '../domain/types';
-import { toIsoDate } from '../db/rounds-repo';
+import { firmByUscc } from '../db/firms-repo';
+import { certificates, interviews as followUpInterviews, proposals as followUpProposals, rectifications } from '../db/follow-up-repo';
 import { historyOfFirm } from '../db/history-repo';
+import { latestResults, rankedCounts } from '../db/results-repo';
 import type { AppContext } from './context';
 
 export interface FirmHistoryRound {
@@ -40,56 +42,39 @@ export interface FirmHistory {
 
 export async function firmHistory(ctx: AppContext, uscc: string, opts: { publishedOnly: boolean }): Promise<FirmHistory> {
   const code = uscc.trim().toUpperCase();
-  const firm = await ctx.knex('firms').where({ uscc: code }).first();
+  const firm = await firmByUscc(ctx.knex, code);
   if (!firm) throw new DomainError('FIRM_NOT_FOUND', `没有统一社会信用代码为 ${uscc} 的企业。`);
-  const k = ctx.knex;
-  let q = k
-    .select('r.id as round_id', 'r.code', 'r.status', 'res.rank', 'res.composite', 'res.resident', 'res.regulator', 'res.street', 'res.list', 'res.reasons', 'c.id as computation_id')
-    .from('rounds as r')
-    .join('computations as c', function latest() {
-      this.on('c.round_id', '=', 'r.id').andOn('c.number', '=', k.raw('(select max(number) from computations c2 where c2.round_id = r.id)'));
-    })
-    .join('results as res', function own() {
-      this.on('res.computation_id', '=', 'c.id').andOn('res.firm_id', '=', k.raw('?', [firm.id]));
-    })
-    .orderBy('r.code');
-  q = opts.publishedOnly ? q.where('r.status', 'published') : q.whereIn('r.status', [...COMPUTED_STATUSES]);
-  const rows = await q;
-  const roundIds = rows.map((r: { round_id: number }) => r.round_id);
-  const [certs, rects, interviews, proposals, counts] = await Promise.all([
-    k('certificates').where({ firm_id: firm.id }).whereIn('round_id', roundIds),
-    k('rectifications').where({ firm_id: firm.id }).whereIn('round_id', roundIds),
-    k('interviews').where({ firm_id: firm.id }).whereIn('round_id', roundIds),
-    k('proposals').where({ firm_id: firm.id }).whereIn('round_id', roundIds).orderBy('id'),
-    k('results').whereIn('computation_id', rows.map((r: { computation_id: number }) => r.computation_id)).whereNotNull('rank').groupBy('computation_id').select('computation_id').count('* as n'),
+  const db = ctx.knex;
+  const rows = await latestResults(db, { firmId: firm.id, statuses: opts.publishedOnly ? ['published'] : COMPUTED_STATUSES });
+  const scope = { firmId: firm.id, roundIds: rows.map((r) => r.roundId) };
+  const [certs, rects, interviews, proposals, ranked] = await Promise.all([
+    certificates(db, scope),
+    rectifications(db, scope),
+    followUpInterviews(db, scope),
+    followUpProposals(db, scope),
+    rankedCounts(db, rows.map((r) => r.computationId)),
   ]);
-  const ranked = new Map((counts as unknown as { computation_id: number; n: string | number }[]).map((c) => [Number(c.computation_id), Number(c.n)]));
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const run: FirmHistoryRound[] = rows.map((r: Record<string, unknown>) => {
-      const rect = rects.find((x: { round_id: number }) => x.round_id === r.round_id);
-      const iv = interviews.find((x: { round_id: number }) => x.round_id === r.round_id);
-      return {
-        round: r.code as string,
-        status: r.status as RoundStatus,
-        imported: false,
-        importedRectification: null,
-        rank: num(r.rank),
-        ranked: ranked.get(Number(r.computation_id)) ?? 0,
-        composite: num(r.composite),
-        scores: { resident: num(r.resident), regulator: num(r.regulator), street: num(r.street) },
-        list: (r.list as ListKind | null) ?? null,
-        reasons: typeof r.reasons === 'string' ? (JSON.parse(r.reasons) as string[]) : (r.reasons as string[]),
-        certificate: certs.find((c: { round_id: number }) => c.round_id === r.round_id)?.number ?? null,
-        rectification: rect
-          ? { issuedOn: toIsoDate(rect.issued_on) as string, deadline: toIsoDate(rect.deadline) as string, reinspectBy: toIsoDate(rect.reinspect_by) as string, result: rect.result, resultOn: toIsoDate(rect.result_on) }
-          : null,
-        interview: iv ? { scheduledOn: toIsoDate(iv.scheduled_on), heldOn: toIsoDate(iv.held_on), note: iv.note } : null,
-        proposals: proposals
-          .filter((p: { round_id: number }) => p.round_id === r.round_id)
-          .map((p: { kind: 'disqualification' | 'exit'; status: 'pending' | 'approved' | 'rejected'; reason: string; decision_reason: string | null }) => ({ kind: p.kind, status: p.status, reason: p.reason, decisionReason: p.decision_reason })),
-      };
-    });
-  const imported: FirmHistoryRound[] = (await historyOfFirm(k, firm.uscc)).map((h) => ({
+  const run: FirmHistoryRound[] = rows.map((r) => {
+    const rect = rects.find((x) => x.roundId === r.roundId);
+    const iv = interviews.find((x) => x.roundId === r.roundId);
+    return {
+      round: r.roundCode,
+      status: r.roundStatus,
+      imported: false,
+      importedRectification: null,
+      rank: r.rank,
+      ranked: ranked.get(r.computationId) ?? 0,
+      composite: r.composite,
+      scores: r.scores,
+      list: r.list,
+      reasons: r.reasons,
+      certificate: certs.find((c) => c.roundId === r.roundId)?.number ?? null,
+      rectification: rect ? { issuedOn: rect.issuedOn, deadline: rect.deadline, reinspectBy: rect.reinspectBy, result: rect.result, resultOn: rect.resultOn } : null,
+      interview: iv ? { scheduledOn: iv.scheduledOn, heldOn: iv.heldOn, note: iv.note } : null,
+      proposals: proposals.filter((p) => p.roundId === r.roundId).map((p) => ({ kind: p.kind, status: p.status, reason: p.reason, decisionReason: p.decisionReason })),
+    };
+  });
+  const imported: FirmHistoryRound[] = (await historyOfFirm(db, firm.uscc)).map((h) => ({
     round: h.roundCode,
     status: 'published',
     imported: true,

@@ -15,13 +15,14 @@ import { canonicalRulesJson, parseRules } from '../rules';
 import { roundCompleteness } from '../db/completeness';
 import { loadRoundInput } from '../db/round-input';
 import { findRound, getRound, type RoundRecord } from '../db/rounds-repo';
-import { latestComputation } from '../db/results-repo';
+import { latestComputation, latestResults } from '../db/results-repo';
+import { certificates as roundCertificates, rectifications as roundRectifications } from '../db/follow-up-repo';
+import { listStreets } from '../db/streets-repo';
 import { historyOfFirms, historyRound } from '../db/history-repo';
 import type { FirmHistoryPoint, PreviousRound, ReportData, ReportHalf, ReportProject } from '../reports/report-data';
 import { writeRoundWorkbook } from '../reports/workbook';
 import { renderRoundCharts, renderScoreCard } from '../reports/charts';
 import { planDocuments } from './documents';
-import { toIsoDate } from '../db/rounds-repo';
 import type { AppContext } from './context';
 import { formatScore } from './labels';
 
@@ -62,25 +63,14 @@ function regulatorDetail(reg: RegulatorInput | null): string {
 }
 
 async function history(db: Knex, round: RoundRecord): Promise<Record<string, FirmHistoryPoint[]>> {
-  const rows: { code: string; uscc: string; rank: number | null; composite: number | null; list: FirmHistoryPoint['list'] }[] = await db
-    .select('r.code', 'res.uscc', 'res.rank', 'res.composite', 'res.list')
-    .from('rounds as r')
-    .join('computations as c', function latest() {
-      this.on('c.round_id', '=', 'r.id').andOn('c.number', '=', db.raw('(select max(number) from computations c2 where c2.round_id = r.id)'));
-    })
-    .join('results as res', 'res.computation_id', 'c.id')
-    .where('r.kind', round.kind)
-    .where('r.code', '<=', round.code)
-    .orderBy('r.code');
+  const rows = await latestResults(db, { kind: round.kind, codeAtMost: round.code });
   const out: Record<string, FirmHistoryPoint[]> = {};
   // Half years imported from before the system come first in a firm's trend.
   if (round.kind === 'half') {
     const usccs = [...new Set(rows.map((r) => r.uscc))];
     for (const h of await historyOfFirms(db, usccs, round.code)) (out[h.uscc] ??= []).push({ roundCode: h.roundCode, rank: h.rank, composite: h.composite, list: h.list });
   }
-  for (const r of rows) {
-    (out[r.uscc] ??= []).push({ roundCode: r.code, rank: r.rank === null ? null : Number(r.rank), composite: r.composite === null ? null : Number(r.composite), list: r.list });
-  }
+  for (const r of rows) (out[r.uscc] ??= []).push({ roundCode: r.roundCode, rank: r.rank, composite: r.composite, list: r.list });
   return out;
 }
 
@@ -89,7 +79,7 @@ async function halfDetail(db: Knex, roundId: number, firms: readonly FirmResult[
   const projects: ReportProject[] = [];
   const regulator: ReportData['regulator'] = [];
   const input = await loadRoundInput(db, roundId);
-  const streetNames = new Map<string, string>((await db('streets').select('code', 'name')).map((s: { code: string; name: string }) => [s.code, s.name]));
+  const streetNames = new Map<string, string>((await listStreets(db)).map((s) => [s.code, s.name]));
   for (const f of input.firms) {
     regulator.push({ firmUscc: f.uscc, detail: regulatorDetail(f.regulator) });
     for (const p of f.projects) {
@@ -172,16 +162,12 @@ export async function buildReportData(ctx: AppContext, code: string): Promise<Re
     const imported = await historyRound(db, previousRoundCode(round.code));
     if (imported) previous = { code: previousRoundCode(round.code), imported: true, firms: imported.map((f) => ({ uscc: f.uscc, name: f.name, rank: f.rank, composite: f.composite, list: f.list })) };
   }
-  const certificates: Certificate[] = (
-    await db('certificates as c').join('firms as f', 'f.id', 'c.firm_id').where('c.round_id', round.id).select('f.uscc', 'c.number').orderBy('c.number')
-  ).map((c: Certificate) => ({ uscc: c.uscc, number: c.number }));
+  const certificates: Certificate[] = (await roundCertificates(db, { roundId: round.id })).map((c) => ({ uscc: c.uscc, number: c.number }));
 
-  const rectifications: ReportData['rectifications'] = (
-    await db('rectifications as r').join('firms as f', 'f.id', 'r.firm_id').where('r.round_id', round.id).select('f.uscc', 'r.deadline', 'r.reinspect_by', 'r.result').orderBy('r.id')
-  ).map((r: { uscc: string; deadline: string | Date; reinspect_by: string | Date; result: 'passed' | 'failed' | null }) => ({
+  const rectifications: ReportData['rectifications'] = (await roundRectifications(db, { roundId: round.id })).map((r) => ({
     uscc: r.uscc,
-    deadline: toIsoDate(r.deadline) as string,
-    reinspectBy: toIsoDate(r.reinspect_by) as string,
+    deadline: r.deadline,
+    reinspectBy: r.reinspectBy,
     result: r.result,
   }));
 

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DomainError } from '../domain/errors';
 import type { Rules } from '../domain/rules';
-import type { Explanation, FirmResult, Flag, ListKind, RoundResult } from '../domain/types';
+import type { Explanation, FirmResult, Flag, ListKind, RoundKind, RoundResult, RoundStatus } from '../domain/types';
 import { type PgCopyClient, isPostgres, writeChunk } from './copy-stream';
 
 interface ResultRow {
@@ -237,4 +237,93 @@ export async function firmInComputations(db: Knex | Knex.Transaction, roundId: n
     .select('res.firm_id', 'res.name')
     .first();
   return row ? { firmId: Number(row.firm_id), name: row.name } : undefined;
+}
+
+/** One firm's result in the latest computation of a round, with the round it belongs to. */
+export interface LatestResult {
+  roundId: number;
+  roundCode: string;
+  roundStatus: RoundStatus;
+  computationId: number;
+  firmId: number;
+  uscc: string;
+  rank: number | null;
+  composite: number | null;
+  scores: { resident: number | null; regulator: number | null; street: number | null };
+  list: ListKind | null;
+  reasons: string[];
+}
+
+/** Which rounds' latest results to read: by kind, status and code, of some firms. */
+export interface LatestResultsFilter {
+  kind?: RoundKind | undefined;
+  statuses?: readonly RoundStatus[] | undefined;
+  /** Rounds whose code sorts before this one. */
+  codeBefore?: string | undefined;
+  /** Rounds whose code sorts before or equals this one. */
+  codeAtMost?: string | undefined;
+  usccs?: readonly string[] | undefined;
+  firmId?: number | undefined;
+}
+
+interface LatestResultRow {
+  round_id: number | string;
+  code: string;
+  status: RoundStatus;
+  computation_id: number | string;
+  firm_id: number | string;
+  uscc: string;
+  rank: number | string | null;
+  composite: number | string | null;
+  resident: number | string | null;
+  regulator: number | string | null;
+  street: number | string | null;
+  list: ListKind | null;
+  reasons: string[] | string;
+}
+
+/**
+ * The results of the latest computation of every round the filter keeps, oldest round first (a firm's
+ * trend, its history, the consecutive-black rule all read rounds through this one query).
+ */
+export async function latestResults(db: Knex | Knex.Transaction, f: LatestResultsFilter): Promise<LatestResult[]> {
+  const q = db
+    .select('r.id as round_id', 'r.code', 'r.status', 'c.id as computation_id', 'res.firm_id', 'res.uscc', 'res.rank', 'res.composite', 'res.resident', 'res.regulator', 'res.street', 'res.list', 'res.reasons')
+    .from('rounds as r')
+    .join('computations as c', function latest() {
+      this.on('c.round_id', '=', 'r.id').andOn('c.number', '=', db.raw('(select max(number) from computations c2 where c2.round_id = r.id)'));
+    })
+    .join('results as res', 'res.computation_id', 'c.id')
+    .orderBy(['r.code', 'res.uscc']);
+  if (f.kind) q.where('r.kind', f.kind);
+  if (f.statuses) q.whereIn('r.status', [...f.statuses]);
+  if (f.codeBefore !== undefined) q.where('r.code', '<', f.codeBefore);
+  if (f.codeAtMost !== undefined) q.where('r.code', '<=', f.codeAtMost);
+  if (f.usccs) q.whereIn('res.uscc', [...f.usccs]);
+  if (f.firmId !== undefined) q.where('res.firm_id', f.firmId);
+  const rows: LatestResultRow[] = await q;
+  return rows.map((r) => ({
+    roundId: Number(r.round_id),
+    roundCode: r.code,
+    roundStatus: r.status,
+    computationId: Number(r.computation_id),
+    firmId: Number(r.firm_id),
+    uscc: r.uscc,
+    rank: num(r.rank),
+    composite: num(r.composite),
+    scores: { resident: num(r.resident), regulator: num(r.regulator), street: num(r.street) },
+    list: r.list,
+    reasons: json(r.reasons),
+  }));
+}
+
+/** How many firms each of the given computations ranked. */
+export async function rankedCounts(db: Knex | Knex.Transaction, computationIds: readonly number[]): Promise<Map<number, number>> {
+  const rows: { computation_id: number | string; n: number | string }[] = await db('results')
+    .whereIn('computation_id', [...computationIds])
+    .whereNotNull('rank')
+    .groupBy('computation_id')
+    .select('computation_id')
+    .count('* as n');
+  return new Map(rows.map((c) => [Number(c.computation_id), Number(c.n)]));
 }
