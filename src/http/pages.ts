@@ -5,13 +5,15 @@
 import { join } from 'node:path';
 import express, { type Request, type Response, Router } from 'express';
 import nunjucks from 'nunjucks';
+import { z } from 'zod';
 import { ROLE_LABELS, type Principal, type Role } from '../app/accounts';
 import { firmHistory } from '../app/firm-history';
 import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection } from '../app/follow-up';
 import { importRoundData } from '../app/import-round-data';
 import { flagLabel, formatScore, listLabel, statusLabel } from '../app/labels';
 import { type Objection, decideObjection, fileObjection, listObjections } from '../app/objections';
-import { explainFirm, getRoundResults, toResultsJson } from '../app/results';
+import { explainFirm, getRoundResults } from '../app/results';
+import { rankingView } from '../app/ranking';
 import { closeRound, computeRound, createRound, listRounds, openRound, publicizeRound, publishRound, reopenRound, roundCompletenessReport, type RoundSummary } from '../app/rounds';
 import { enterStreetScores, streetProjects } from '../app/score-entry';
 import { DomainError, type FieldProblem } from '../domain/errors';
@@ -41,6 +43,9 @@ export function viewEnvironment(): nunjucks.Environment {
 
 /** The dashboard's lifecycle buttons: the steps of the round's transition table, in its order. */
 const STEPS = ROUND_TRANSITIONS.map(({ step, label, from }) => ({ step, label, from }));
+
+/** The ranking page's query: which page, and what to search for (a bad value is just ignored). */
+const RankingQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), q: z.string().max(100).default('') });
 
 const problemsOf = (e: DomainError): FieldProblem[] =>
   Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];
@@ -103,7 +108,8 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
   };
 
   // ---- public ----
-  const publicRound = async (res: Response, code: string | null, user: Principal | null) => {
+  const publicRound = async (req: Request, res: Response, code: string | null) => {
+    const user = authOf(res).user;
     const all = await listRounds(ctx(res));
     const staff = user !== null && BUREAU.includes(user.role);
     const published = all.filter((x) => x.status === 'published').sort((a, b) => b.code.localeCompare(a.code));
@@ -114,25 +120,26 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     if (!summary || !(['published', 'publicized'].includes(summary.status) || (staff && summary.status === 'computed'))) {
       throw new DomainError('ROUND_NOT_FOUND', `评价周期 ${target} 不存在或尚未发布。`);
     }
+    const query = RankingQuery.safeParse(req.query);
+    const { page, q } = query.success ? query.data : { page: 1, q: '' };
+    const view = await rankingView(ctx(res), target, { page, search: q });
     // During the notice period the public sees the draft lists only, not the full ranking (SPEC §2, §6).
     const draftOnly = summary.status !== 'published' && !staff;
-    const json = toResultsJson(await getRoundResults(ctx(res), target));
-    const firms = json.firms.map((f) => ({ ...f, composite: f.composite === null ? null : Math.round(f.composite * 100), scores: { resident: h(f.scores.resident), regulator: h(f.scores.regulator), street: h(f.scores.street) } }));
     render(res, 'rankings.njk', {
       title: `${target} 红黑榜`,
-      round: { code: target, status: summary.status, noticeEndsOn: summary.noticeEndsOn, rulesHash: json.rulesHash, firms: draftOnly ? [] : firms, ranked: firms.length },
+      round: view,
       draftOnly,
       inNotice: inNotice.filter((x) => x.code !== target),
-      red: firms.filter((f) => f.list === 'red'),
-      black: firms.filter((f) => f.list === 'black'),
-      watch: firms.filter((f) => f.list === 'watch'),
+      red: view.red,
+      black: view.black,
+      watch: view.watch,
+      pageLink: (n: number) => `/rounds/${encodeURIComponent(target)}?${new URLSearchParams({ ...(view.page.search ? { q: view.page.search } : {}), page: String(n) }).toString()}#ranking`,
       rounds: published,
     });
   };
-  const h = (n: number | null) => (n === null ? null : Math.round(n * 100));
 
-  r.get('/', async (_req, res) => publicRound(res, null, authOf(res).user));
-  r.get('/rounds/:code', async (req, res) => publicRound(res, req.params.code, authOf(res).user));
+  r.get('/', async (req, res) => publicRound(req, res, null));
+  r.get('/rounds/:code', async (req, res) => publicRound(req, res, req.params.code));
   r.get('/firms/:uscc', async (req, res) => {
     const user = authOf(res).user;
     const history = await firmHistory(ctx(res), req.params.uscc, { publishedOnly: !(user && BUREAU.includes(user.role)) });

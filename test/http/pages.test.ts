@@ -5,7 +5,10 @@
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
 import { backends, useTestDb } from '../support/test-db';
-import { NOW, OPEN, type City, buildCity } from './city';
+import { NOW, OPEN, PUBLISHED, type City, buildCity, contextOf } from './city';
+import request from 'supertest';
+import { rankingView } from '../../src/app/ranking';
+import { getRoundResults } from '../../src/app/results';
 import { login } from './web-session';
 
 describe.each(backends())('pages as their users work them (%s)', (kind) => {
@@ -82,6 +85,33 @@ describe.each(backends())('pages as their users work them (%s)', (kind) => {
     expect((await bureau.agent.get(streets.headers.location as string)).text).toContain('已导入街道 1 行（新增 1，更新 0）');
     const clerk = await login(app, 'streetA');
     expect((await clerk.agent.get('/imports')).status).toBe(403);
+  });
+
+  it('reads the ranking a page at a time in rank order, and finds a firm by part of its name or the start of its USCC', async () => {
+    const ctx = contextOf(t.knex, t.db.kind);
+    const results = await getRoundResults(ctx, PUBLISHED);
+    const order = results.firms.map((f) => f.uscc);
+    const pages = await Promise.all([1, 2, 3, 4].map((page) => rankingView(ctx, PUBLISHED, { page, size: 3 })));
+    expect(pages.map((p) => p.page.rows.length)).toEqual([3, 3, 3, 1]);
+    expect(pages.flatMap((p) => p.page.rows.map((r) => r.uscc))).toEqual(order);
+    expect(pages[0]?.page).toMatchObject({ number: 1, pages: 4, total: 10 });
+    expect((await rankingView(ctx, PUBLISHED, { page: 99, size: 3 })).page.number).toBe(4);
+    const firm = results.firms[4];
+    const row = pages[1]?.page.rows[1];
+    expect(row).toEqual({ rank: firm?.rank, uscc: firm?.uscc, name: firm?.name, composite: firm?.composite, resident: firm?.scores.resident, regulator: firm?.scores.regulator, street: firm?.scores.street, list: firm?.list, reason: firm?.reasons[0] ?? null });
+
+    const byName = await request(app).get(`/rounds/${PUBLISHED}?q=${encodeURIComponent('第3物业')}`);
+    expect(byName.text).toContain('「第3物业」：找到 1 家');
+    expect(byName.text).toMatch(/<table class="ranking">[^]*第3物业公司[^]*<\/table>/);
+    expect(byName.text).not.toMatch(/<table class="ranking">[^]*第4物业公司[^]*<\/table>/);
+    const byUscc = await request(app).get(`/rounds/${PUBLISHED}?q=${city.firms[6]?.uscc.slice(0, 17).toLowerCase()}`);
+    expect(byUscc.text).toContain('找到 1 家');
+    expect(byUscc.text).toMatch(new RegExp(`<table class="ranking">[^]*${city.firms[6]?.name}`));
+    const wildcard = await request(app).get(`/rounds/${PUBLISHED}?q=%25`);
+    expect(wildcard.text).toContain('找到 0 家');
+    const bad = await request(app).get(`/rounds/${PUBLISHED}?page=abc`);
+    expect(bad.status).toBe(200);
+    expect(bad.text).toMatch(/<table class="ranking">[^]*第1物业公司/);
   });
 });
 

@@ -1,0 +1,53 @@
+/**
+ * A round's ranking as the public pages show it: its lists whole, and the full ranking a page at a
+ * time (100 firms a page by default), searchable by name or USCC (SPEC §7).
+ */
+import { DomainError } from '../domain/errors';
+import { getRound } from '../db/rounds-repo';
+import { type RankingRow, latestComputationId, listedFirms, rankingPage } from '../db/ranking-repo';
+import type { RoundStatus } from '../domain/types';
+import type { AppContext } from './context';
+
+export const RANKING_PAGE_SIZE = 100;
+export const RANKING_PAGE_SIZE_MAX = 1000;
+
+export interface RankingView {
+  code: string;
+  status: RoundStatus;
+  noticeEndsOn: string | null;
+  rulesHash: string;
+  /** Firms in the computation (ranked or not). */
+  firms: number;
+  red: RankingRow[];
+  black: RankingRow[];
+  watch: RankingRow[];
+  page: { number: number; size: number; pages: number; total: number; search: string; rows: RankingRow[] };
+}
+
+export async function rankingView(ctx: AppContext, code: string, opts: { page?: number; size?: number; search?: string | undefined } = {}): Promise<RankingView> {
+  const round = await getRound(ctx.knex, code);
+  const computationId = await latestComputationId(ctx.knex, round.id);
+  if (computationId === null) throw new DomainError('ROUND_NOT_FOUND', `评价周期 ${code} 尚无计算结果。`);
+  const size = Math.min(Math.max(1, Math.trunc(opts.size ?? RANKING_PAGE_SIZE)), RANKING_PAGE_SIZE_MAX);
+  const search = (opts.search ?? '').trim().slice(0, 100);
+  let number = Math.max(1, Math.trunc(opts.page ?? 1));
+  let page = await rankingPage(ctx.knex, computationId, { offset: (number - 1) * size, limit: size, search });
+  const pages = Math.max(1, Math.ceil(page.total / size));
+  if (number > pages) {
+    number = pages;
+    page = await rankingPage(ctx.knex, computationId, { offset: (number - 1) * size, limit: size, search });
+  }
+  const firms = search ? (await rankingPage(ctx.knex, computationId, { offset: 0, limit: 0 })).total : page.total;
+  const listed = await listedFirms(ctx.knex, computationId);
+  return {
+    code: round.code,
+    status: round.status,
+    noticeEndsOn: round.noticeEndsOn,
+    rulesHash: round.rulesHash,
+    firms,
+    red: listed.filter((f) => f.list === 'red'),
+    black: listed.filter((f) => f.list === 'black'),
+    watch: listed.filter((f) => f.list === 'watch'),
+    page: { number, size, pages, total: page.total, search, rows: page.rows },
+  };
+}
