@@ -12,6 +12,7 @@ import * as summaryMeanExact from './20261201000200_summary_mean_exact';
 import * as accountSecurity from './20261202000100_account_security';
 import * as importedHistory from './20261202000200_imported_history';
 import * as surveyOnline from './20261202000300_survey_online';
+import * as rectificationReport from './20261202000400_rectification_report';
 
 export interface MigrationModule {
   name: string;
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly MigrationModule[] = [
   { name: '20261202000100_account_security', up: accountSecurity.up, down: accountSecurity.down },
   { name: '20261202000200_imported_history', up: importedHistory.up, down: importedHistory.down },
   { name: '20261202000300_survey_online', up: surveyOnline.up, down: surveyOnline.down },
+  { name: '20261202000400_rectification_report', up: rectificationReport.up, down: rectificationReport.down },
 ];

@@ -15,7 +15,9 @@ import {
   rectifications,
   setInterviewHeld,
   setProposalDecision,
+  setRectificationReport,
   setReinspectionResult,
+  type RectificationReport,
 } from '../db/follow-up-repo';
 import { getRound } from '../db/rounds-repo';
 import { type AppContext, isoDateCst } from './context';
@@ -109,6 +111,8 @@ export interface RectificationView {
   note: string | null;
   /** Not re-inspected and past its re-inspection date (or deadline): counts as not passed (SPEC §5.9). */
   overdue: boolean;
+  /** The firm's own report of its rectification, for the regulator who re-inspects. */
+  report: RectificationReport | null;
 }
 
 /** Rectification notices, newest round first; `pending` keeps those still waiting for a re-inspection result. */
@@ -124,6 +128,7 @@ export async function listRectifications(ctx: AppContext, opts: { round?: string
     result: r.result,
     resultOn: r.resultOn,
     note: r.note,
+    report: r.report,
     overdue: rectificationStatus({ result: r.result, deadline: r.deadline, reinspectBy: r.reinspectBy }, today) === 'overdue',
   }));
 }
@@ -175,3 +180,38 @@ export async function recordInterview(ctx: AppContext, input: { round: string; u
   if (!view) throw new DomainError('NOT_FOUND', `${input.round} 没有安排对统一社会信用代码为 ${input.uscc} 的企业的约谈。`);
   return view;
 }
+
+/**
+ * A firm reports its rectification (SPEC §2): what it did and the names of its evidence files. It may
+ * report again until the re-inspection (the latest report stands; the audit log keeps each one).
+ */
+export async function reportRectification(
+  ctx: AppContext,
+  input: { round: string; uscc: string; text: string; evidence: string[] },
+): Promise<{ firmName: string; replaced: boolean }> {
+  const text = input.text.trim();
+  if ([...text].length < 10) throw new DomainError('INPUT_INVALID', '整改情况至少写 10 个字：做了什么、何时完成、如何核验。', { field: 'report' });
+  if ([...text].length > 5000) throw new DomainError('INPUT_INVALID', `整改情况最多 5000 字（现在 ${[...text].length} 字）。`, { field: 'report' });
+  const evidence = input.evidence.map((e) => e.trim()).filter(Boolean);
+  if (evidence.length > 50) throw new DomainError('INPUT_INVALID', `证明材料最多列 50 项（现在 ${evidence.length} 项）。`, { field: 'evidence' });
+  const long = evidence.find((e) => [...e].length > 200);
+  if (long) throw new DomainError('INPUT_INVALID', `证明材料名称最多 200 字：「${long.slice(0, 20)}…」`, { field: 'evidence' });
+  return ctx.knex.transaction(async (trx) => {
+    const round = await getRound(trx, input.round);
+    const row = await lockRectification(trx, round.id, input.uscc);
+    if (!row) throw new DomainError('NOT_FOUND', `${input.round} 没有向本企业下发整改通知，无需报告整改。`);
+    if (row.result) throw new DomainError('ROUND_STATE', `${row.firmName} 在 ${input.round} 的整改已复查（${row.result === 'passed' ? '通过' : '未通过'}），不能再报告。`);
+    const before = (await rectifications(trx, { roundCode: input.round })).find((r) => r.uscc === input.uscc)?.report ?? null;
+    await setRectificationReport(trx, row.id, { text, evidence, at: ctx.now(), by: ctx.actor });
+    await appendAudit(trx, {
+      actor: ctx.actor,
+      action: 'rectification.report',
+      entity: 'rectification',
+      entityId: `${input.round}/${input.uscc}`,
+      before: before ? { text: before.text, evidence: before.evidence } : null,
+      after: { text, evidence },
+    });
+    return { firmName: row.firmName, replaced: before !== null };
+  });
+}
+

@@ -41,6 +41,16 @@ export interface RectificationRecord {
   result: RectificationResult | null;
   resultOn: string | null;
   note: string | null;
+  /** What the firm reported of its rectification, if it has. */
+  report: RectificationReport | null;
+}
+
+export interface RectificationReport {
+  text: string;
+  /** Names of the evidence files the firm hands in. */
+  evidence: string[];
+  at: Date;
+  by: string;
 }
 
 export interface InterviewRecord {
@@ -101,6 +111,10 @@ interface RectificationRow {
   result: RectificationResult | null;
   result_on: DateValue | null;
   note: string | null;
+  report: string | null;
+  report_evidence: string[] | string;
+  reported_at: Date | null;
+  reported_by: string | null;
 }
 
 /** Rectification notices, newest round first and in the order issued; `pending`: no re-inspection result yet. */
@@ -108,7 +122,7 @@ export async function rectifications(db: Db, f: FollowUpFilter = {}): Promise<Re
   const q = db('rectifications as r')
     .join('rounds as rd', 'rd.id', 'r.round_id')
     .join('firms as f', 'f.id', 'r.firm_id')
-    .select('r.id', 'r.round_id', 'rd.code', 'r.firm_id', 'f.uscc', 'f.name', 'r.issued_on', 'r.deadline', 'r.reinspect_by', 'r.result', 'r.result_on', 'r.note')
+    .select('r.id', 'r.round_id', 'rd.code', 'r.firm_id', 'f.uscc', 'f.name', 'r.issued_on', 'r.deadline', 'r.reinspect_by', 'r.result', 'r.result_on', 'r.note', 'r.report', 'r.report_evidence', 'r.reported_at', 'r.reported_by')
     .orderBy([{ column: 'rd.code', order: 'desc' }, { column: 'r.id' }]);
   const rows: RectificationRow[] = await filtered(q, 'r', f, 'result');
   return rows.map((r) => ({
@@ -124,6 +138,10 @@ export async function rectifications(db: Db, f: FollowUpFilter = {}): Promise<Re
     result: r.result,
     resultOn: toIsoDate(r.result_on),
     note: r.note,
+    report:
+      r.report === null || r.reported_at === null
+        ? null
+        : { text: r.report, evidence: typeof r.report_evidence === 'string' ? (JSON.parse(r.report_evidence) as string[]) : r.report_evidence, at: new Date(r.reported_at), by: r.reported_by ?? '' },
   }));
 }
 
@@ -137,6 +155,11 @@ export async function lockRectification(trx: Knex.Transaction, roundId: number, 
     .first()
     .forUpdate();
   return row ? { id: Number(row.id), firmName: row.name, deadline: isoDate(row.deadline), result: row.result } : undefined;
+}
+
+/** The firm's report of its rectification (the latest replaces an earlier one; the audit log keeps both). */
+export async function setRectificationReport(trx: Knex.Transaction, id: number, r: { text: string; evidence: string[]; at: Date; by: string }): Promise<void> {
+  await trx('rectifications').where({ id }).update({ report: r.text, report_evidence: JSON.stringify(r.evidence), reported_at: r.at, reported_by: r.by });
 }
 
 export async function setReinspectionResult(trx: Knex.Transaction, id: number, r: { result: RectificationResult; on: string; note: string | null }): Promise<void> {

@@ -8,7 +8,7 @@ import nunjucks from 'nunjucks';
 import { z } from 'zod';
 import { ROLE_LABELS, type Principal, type Role } from '../app/accounts';
 import { firmHistory } from '../app/firm-history';
-import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection } from '../app/follow-up';
+import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection, reportRectification } from '../app/follow-up';
 import { importRoundData } from '../app/import-round-data';
 import { flagLabel, formatScore, listLabel, statusLabel } from '../app/labels';
 import { type Objection, decideObjection, fileObjection, listObjections } from '../app/objections';
@@ -19,7 +19,7 @@ import { enterStreetScores, streetProjects } from '../app/score-entry';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { ROUND_TRANSITIONS, acceptsEntries, canTake, hasResults } from '../domain/round-lifecycle';
 import type { RoundStatus } from '../domain/types';
-import { ROUND_KIND_LABELS } from '../reports/labels';
+import { ROUND_KIND_LABELS, chinaDateTime } from '../reports/labels';
 import { completenessFor } from './api';
 import { authOf, checkCsrf } from './auth';
 import type { ResolvedDeps } from './deps';
@@ -37,6 +37,7 @@ export function viewEnvironment(): nunjucks.Environment {
   env.addGlobal('listLabel', (l: 'red' | 'black' | 'watch' | null) => (l ? listLabel(l) : '—'));
   env.addGlobal('flagLabel', flagLabel);
   env.addGlobal('roleLabel', (r: Role) => ROLE_LABELS[r] ?? r);
+  env.addFilter('chinaTime', (at: Date | string) => chinaDateTime(at instanceof Date ? at.toISOString() : at));
   env.addGlobal('kindLabel', (k: 'half' | 'annual') => ROUND_KIND_LABELS[k] ?? k);
   return env;
 }
@@ -46,6 +47,9 @@ const STEPS = ROUND_TRANSITIONS.map(({ step, label, from }) => ({ step, label, f
 
 /** The ranking page's query: which page, and what to search for (a bad value is just ignored). */
 const RankingQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), q: z.string().max(100).default('') });
+
+/** A firm's rectification report form. */
+const RectificationForm = z.object({ report: z.string().max(20_000).default(''), evidence: z.string().max(20_000).default('') });
 
 const problemsOf = (e: DomainError): FieldProblem[] =>
   Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];
@@ -403,7 +407,8 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       try {
         const firm = await explainFirm(ctx(res), round.code, uscc);
         const objection = (await listObjections(ctx(res), round.code, { uscc }))[0] ?? null;
-        cards.push({ round: round.code, status: round.status, noticeEndsOn: round.noticeEndsOn, firm, objection });
+        const rectification = (await listRectifications(ctx(res), { round: round.code })).find((x) => x.uscc === uscc) ?? null;
+        cards.push({ round: round.code, status: round.status, noticeEndsOn: round.noticeEndsOn, firm, objection, rectification });
       } catch (e) {
         if (!(e instanceof DomainError && e.code === 'FIRM_NOT_FOUND')) throw e;
       }
@@ -420,6 +425,18 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       const evidence = (body.evidence ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
       await fileObjection(ctx(res), { round: code, uscc: user.firmUscc as string, reason: body.reason ?? '', evidence });
       return `/card?${doneQuery(res, `已就 ${code} 提出异议，住建局将在 5 个工作日内作出决定`)}`;
+    },
+    (req, res, _user, error, status) => card(req, res, { error, status }),
+  );
+  formPost(
+    '/card/:code/rectification',
+    ['firm'],
+    async (req, res, user) => {
+      const code = String(req.params.code);
+      const body = RectificationForm.parse(req.body ?? {});
+      const evidence = body.evidence.split(/\r?\n/);
+      const out = await reportRectification(ctx(res), { round: code, uscc: user.firmUscc as string, text: body.report, evidence });
+      return `/card?${doneQuery(res, `已${out.replaced ? '更新' : '提交'} ${code} 的整改报告，行管部门复查时将看到`)}`;
     },
     (req, res, _user, error, status) => card(req, res, { error, status }),
   );

@@ -8,7 +8,8 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
 import { backends, useTestDb } from '../support/test-db';
-import { NOW, OPEN, PUBLISHED, XSS_NAME, type City, buildCity, contextOf, enterAllScores } from './city';
+import { NOW, OPEN, PASSWORD, PUBLISHED, XSS_NAME, type City, buildCity, contextOf, enterAllScores } from './city';
+import { addUser } from '../../src/app/accounts';
 import { closeRound, computeRound } from '../../src/app/rounds';
 import { login } from './web-session';
 
@@ -103,6 +104,28 @@ describe.each(backends())('objections, re-inspections and proposals on the web (
     expect(audit.body.entries.find((e: { action: string }) => e.action === 'objection.decide')).toMatchObject({ actor: 'bureau', reason: '经核查样本无误', after: { decision: 'rejected' } });
   });
 
+  it('lets a black-listed firm report its rectification, which the regulator sees when re-inspecting', async () => {
+    const black = city.firms[9] as City['firms'][number];
+    await addUser(contextOf(t.knex, t.db.kind), { name: 'black-firm', role: 'firm', firm: black.uscc, password: PASSWORD });
+    const firm = await login(app, 'black-firm');
+    const card = await firm.agent.get('/card');
+    expect(card.text).toContain(`action="/card/${PUBLISHED}/rectification"`);
+    const short = await firm.agent.post(`/card/${PUBLISHED}/rectification`).type('form').send({ _csrf: firm.csrf, report: '已整改', evidence: '' });
+    expect(short.status).toBe(400);
+    expect(short.text).toContain('至少写 10 个字');
+    const report = { _csrf: firm.csrf, report: '电梯已由维保单位全面检修并取得检验合格证，消防通道杂物已清理。', evidence: '电梯检验报告.pdf\r\n整改前后照片.zip\r\n' };
+    const sent = await firm.agent.post(`/card/${PUBLISHED}/rectification`).type('form').send(report);
+    expect(sent.status).toBe(303);
+    expect((await firm.agent.get(sent.headers.location as string)).text).toContain(`已提交 ${PUBLISHED} 的整改报告`);
+    const regulator = await login(app, 'regulator');
+    const page = await regulator.agent.get('/follow-up');
+    expect(page.text).toMatch(new RegExp(`data-uscc="${black.uscc}"[^]*电梯已由维保单位全面检修[^]*材料：电梯检验报告.pdf、整改前后照片.zip`));
+    const other = await login(app, 'firm');
+    expect((await other.agent.post(`/card/${PUBLISHED}/rectification`).type('form').send({ ...report, _csrf: other.csrf })).status).toBe(404);
+    const audit = await t.knex('audit_log').where({ action: 'rectification.report', entity_id: `${PUBLISHED}/${black.uscc}` });
+    expect(audit).toHaveLength(1);
+  });
+
   it("takes a regulator's failed re-inspection, proposes disqualification at publication, and the bureau approves it", async () => {
     const black = city.firms[9] as City['firms'][number];
     const regulator = await login(app, 'regulator');
@@ -115,6 +138,10 @@ describe.each(backends())('objections, re-inspections and proposals on the web (
     const done = await regulator.agent.post(`/follow-up/rectifications/${PUBLISHED}/${black.uscc}`).type('form').send({ _csrf: regulator.csrf, result: 'failed', note: '电梯隐患未整改' });
     expect(done.status).toBe(303);
     expect((await regulator.agent.get('/follow-up')).text).toMatch(/未通过（2025-07-09）：电梯隐患未整改/);
+    const firm = await login(app, 'black-firm');
+    expect((await firm.agent.get('/card')).text).not.toContain(`action="/card/${PUBLISHED}/rectification"`);
+    const late = await firm.agent.post(`/card/${PUBLISHED}/rectification`).type('form').send({ _csrf: firm.csrf, report: '复查之后再补充一份整改说明材料', evidence: '' });
+    expect(late.status).toBe(409);
     expect((await regulator.agent.get('/dashboard')).status).toBe(403);
 
     const publish = await request(app).post(`/api/v1/rounds/${OPEN}/publish`).set('Authorization', bearer('bureau')).send({});
