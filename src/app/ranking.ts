@@ -51,3 +51,38 @@ export async function rankingView(ctx: AppContext, code: string, opts: { page?: 
     page: { number, size, pages, total: page.total, search, rows: page.rows },
   };
 }
+
+/** Hundredths → a JSON number with at most 2 decimals, as `hhb results --json` gives it. */
+const points = (h: number | null): number | null => (h === null ? null : h / 100);
+
+/**
+ * A page of the results API (SPEC §7): `{round, status, rulesHash, total, page, size, firms}`, the
+ * firms as in `hhb results --json`, in rank order.
+ */
+export async function resultsPage(ctx: AppContext, code: string, opts: { page: number; size: number }) {
+  const round = await getRound(ctx.knex, code);
+  const computationId = await latestComputationId(ctx.knex, round.id);
+  if (computationId === null) throw new DomainError('ROUND_NOT_FOUND', `评价周期 ${code} 尚无计算结果。`);
+  const size = Math.min(Math.max(1, Math.trunc(opts.size)), RANKING_PAGE_SIZE_MAX);
+  const page = Math.max(1, Math.trunc(opts.page));
+  const out = await rankingPage(ctx.knex, computationId, { offset: (page - 1) * size, limit: size });
+  return {
+    round: round.code,
+    status: round.status,
+    rulesHash: round.rulesHash,
+    total: out.total,
+    page,
+    size,
+    firms: out.rows.map((f) => ({
+      uscc: f.uscc,
+      name: f.name,
+      rank: f.rank,
+      composite: points(f.composite),
+      scores: { resident: points(f.resident), regulator: points(f.regulator), street: points(f.street) },
+      list: f.list,
+      flags: f.flags,
+      reasons: f.reasons,
+    })),
+  };
+}
+

@@ -1,6 +1,6 @@
 /**
  * The published ranking read a page at a time: the rows a ranking page or the paged results API
- * shows (rank, firm, composite, the three sources, list and the first reason), never the firms'
+ * shows (rank, firm, composite, the three sources, list, flags and reasons), never the firms'
  * explanations, so a 20,000-firm round reads as fast as a city's. Search by part of the name or
  * the start of the USCC.
  */
@@ -20,6 +20,8 @@ export interface RankingRow {
   list: 'red' | 'black' | 'watch' | null;
   /** The first of the firm's reasons (why it is where it is), or null. */
   reason: string | null;
+  flags: string[];
+  reasons: string[];
 }
 
 interface Row {
@@ -31,8 +33,11 @@ interface Row {
   regulator: number | null;
   street: number | null;
   list: 'red' | 'black' | 'watch' | null;
-  reason: string | null;
+  flags: string[] | string;
+  reasons: string[] | string;
 }
+
+const fromJson = (v: string[] | string): string[] => (typeof v === 'string' ? (JSON.parse(v) as string[]) : v);
 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 const toRow = (r: Row): RankingRow => ({
@@ -44,7 +49,9 @@ const toRow = (r: Row): RankingRow => ({
   regulator: num(r.regulator),
   street: num(r.street),
   list: r.list,
-  reason: r.reason,
+  reason: fromJson(r.reasons)[0] ?? null,
+  flags: fromJson(r.flags),
+  reasons: fromJson(r.reasons),
 });
 
 /** The id of the round's latest computation, or null before the first. */
@@ -56,7 +63,7 @@ export async function latestComputationId(db: Db, roundId: number): Promise<numb
 function rows(db: Db, computationId: number) {
   return db('results')
     .where({ computation_id: computationId })
-    .select('rank', 'uscc', 'name', 'composite', 'resident', 'regulator', 'street', 'list', db.raw("reasons->>0 as reason"))
+    .select('rank', 'uscc', 'name', 'composite', 'resident', 'regulator', 'street', 'list', 'flags', 'reasons')
     .orderByRaw('rank is null, rank, composite desc nulls last, uscc');
 }
 

@@ -7,8 +7,8 @@ import { createApp } from '../../src/http/app';
 import { backends, useTestDb } from '../support/test-db';
 import { NOW, OPEN, PUBLISHED, type City, buildCity, contextOf } from './city';
 import request from 'supertest';
-import { rankingView } from '../../src/app/ranking';
-import { getRoundResults } from '../../src/app/results';
+import { rankingView, resultsPage } from '../../src/app/ranking';
+import { getRoundResults, toResultsJson } from '../../src/app/results';
 import { login } from './web-session';
 
 describe.each(backends())('pages as their users work them (%s)', (kind) => {
@@ -98,7 +98,14 @@ describe.each(backends())('pages as their users work them (%s)', (kind) => {
     expect((await rankingView(ctx, PUBLISHED, { page: 99, size: 3 })).page.number).toBe(4);
     const firm = results.firms[4];
     const row = pages[1]?.page.rows[1];
-    expect(row).toEqual({ rank: firm?.rank, uscc: firm?.uscc, name: firm?.name, composite: firm?.composite, resident: firm?.scores.resident, regulator: firm?.scores.regulator, street: firm?.scores.street, list: firm?.list, reason: firm?.reasons[0] ?? null });
+    expect(row).toEqual({ rank: firm?.rank, uscc: firm?.uscc, name: firm?.name, composite: firm?.composite, resident: firm?.scores.resident, regulator: firm?.scores.regulator, street: firm?.scores.street, list: firm?.list, reason: firm?.reasons[0] ?? null, flags: firm?.flags, reasons: firm?.reasons });
+
+    // The results API's pages, put together, are `hhb results --json`'s firms.
+    const whole = toResultsJson(results);
+    const apiPages = await Promise.all([1, 2, 3, 4].map((page) => resultsPage(ctx, PUBLISHED, { page, size: 3 })));
+    expect(apiPages.flatMap((p) => p.firms)).toEqual(whole.firms);
+    expect(apiPages[3]).toMatchObject({ round: whole.round, status: whole.status, rulesHash: whole.rulesHash, total: 10, page: 4, size: 3 });
+    expect((await resultsPage(ctx, PUBLISHED, { page: 5, size: 3 })).firms).toEqual([]);
 
     const byName = await request(app).get(`/rounds/${PUBLISHED}?q=${encodeURIComponent('第3物业')}`);
     expect(byName.text).toContain('「第3物业」：找到 1 家');
