@@ -3,7 +3,7 @@
  * deduction sheets, street scores, events and complaints. The round must be open. All-or-nothing:
  * every problem of the file is reported by row and column and nothing is written.
  *
- * A corrected entry supersedes the current one, which is kept (superseded_at / superseded_by).
+ * A corrected entry supersedes the current one, which is kept (src/db/entries-repo.ts).
  */
 import type { Knex } from 'knex';
 import { readImport, streamImport, type DeductionRow, type ImportContext, type RoundPeriod } from '../imports';
@@ -13,6 +13,18 @@ import { formatHundredths } from '../domain/rounding';
 import { appendAudit } from '../db/audit';
 import { getRound, type RoundRecord } from '../db/rounds-repo';
 import { loadSurveyResponses } from '../db/survey-bulk';
+import {
+  type EntryMeta,
+  type RoundScope,
+  insertEvents,
+  loadRoundScope,
+  replaceComplaints,
+  replaceDeductionSheets,
+  replaceRegulatorScores,
+  replaceStreetScores,
+  replaceSurveySummaries,
+} from '../db/entries-repo';
+import { setImportRows } from '../db/imports-repo';
 import { fileSha256, recordImport } from './import-master-data';
 import type { AppContext } from './context';
 import { statusLabel } from './labels';
@@ -37,29 +49,7 @@ export interface RoundImportSummary {
   replaced: number;
 }
 
-/** The round's snapshot, as the checks of an import need it. */
-export interface RoundScope {
-  projects: Map<string, { id: number; street: string; firmUscc: string; firmId: number; households: number }>;
-  firms: Map<string, number>;
-}
-
-export async function loadRoundScope(db: Knex | Knex.Transaction, roundId: number): Promise<RoundScope> {
-  const projects = new Map<string, { id: number; street: string; firmUscc: string; firmId: number; households: number }>();
-  const rows: { id: number; code: string; street_code: string; uscc: string; firm_id: number; households: number }[] = await db('round_projects as rp')
-    .join('projects as p', 'p.id', 'rp.project_id')
-    .join('firms as f', 'f.id', 'rp.firm_id')
-    .where('rp.round_id', roundId)
-    .select('p.id', 'p.code', 'rp.street_code', 'f.uscc', 'rp.firm_id', 'rp.households');
-  for (const r of rows) {
-    projects.set(r.code, { id: Number(r.id), street: r.street_code, firmUscc: r.uscc, firmId: Number(r.firm_id), households: Number(r.households) });
-  }
-  const firms = new Map<string, number>(
-    (await db('round_firms as rf').join('firms as f', 'f.id', 'rf.firm_id').where('rf.round_id', roundId).select('f.id', 'f.uscc')).map(
-      (r: { id: number; uscc: string }) => [r.uscc, Number(r.id)],
-    ),
-  );
-  return { projects, firms };
-}
+export { loadRoundScope, type RoundScope };
 
 export function importContextOf(scope: RoundScope, streetScope?: string, period?: RoundPeriod): ImportContext {
   const projects = new Map<string, { street: string; firmUscc: string; households: number }>();
@@ -81,48 +71,6 @@ function requireOpen(round: RoundRecord): void {
   }
 }
 
-/**
- * Marks the current entries with the given keys superseded, inserts the new ones, and links each old
- * entry to its successor. Returns how many were replaced.
- *
- * Keys are matched through `unnest` of one array per key column, 5,000 rows a statement, and the
- * successor links are set in one statement per batch: the province benchmark took 27 s for 100,000
- * street scores with a 500-term row-value IN list per batch (38 ms to plan each) and one UPDATE per
- * replaced row.
- */
-export async function supersedeAndInsert(
-  trx: Knex.Transaction,
-  table: string,
-  keyColumns: string[],
-  rows: Record<string, unknown>[],
-  at: Date,
-): Promise<number> {
-  let replaced = 0;
-  const keyOf = (r: Record<string, unknown>) => keyColumns.map((k) => String(r[k] ?? '')).join('\u0000');
-  for (let i = 0; i < rows.length; i += 5000) {
-    const batch = rows.slice(i, i + 5000);
-    const types = keyColumns.map((k) => (batch.every((r) => typeof r[k] === 'number') ? 'int' : 'text'));
-    const columns = keyColumns.map((k) => `"${k}"`).join(', ');
-    const old: Record<string, unknown>[] = await trx(table)
-      .whereNull('superseded_at')
-      .whereRaw(`(${columns}) in (select * from unnest(${types.map((t) => `?::${t}[]`).join(', ')}))`, keyColumns.map((k, j) => batch.map((r) => (types[j] === 'int' ? r[k] : String(r[k])))) as unknown as readonly Knex.RawBinding[])
-      .update({ superseded_at: at })
-      .returning(['id', ...keyColumns]);
-    replaced += old.length;
-    const inserted: Record<string, unknown>[] = await trx(table).insert(batch).returning(['id', ...keyColumns]);
-    if (old.length) {
-      const newId = new Map(inserted.map((r) => [keyOf(r), Number(r.id)]));
-      const pairs = old.map((o) => [Number(o.id), newId.get(keyOf(o)) ?? null] as const);
-      await trx.raw(`update ?? t set superseded_by = l.new_id from unnest(?::bigint[], ?::bigint[]) as l(old_id, new_id) where t.id = l.old_id`, [
-        table,
-        pairs.map((p) => p[0]),
-        pairs.map((p) => p[1]),
-      ] as unknown as readonly Knex.RawBinding[]);
-    }
-  }
-  return replaced;
-}
-
 export async function importRoundData(
   ctx: AppContext,
   code: string,
@@ -136,9 +84,18 @@ export async function importRoundData(
   const check = importContextOf(scope, opts.streetScope, roundPeriod(round.code));
   const sha256 = await fileSha256(file);
   const at = ctx.now();
-  const entry = { round_id: round.id, entered_by: ctx.actor, entered_at: at };
-  const projectId = (c: string) => (scope.projects.get(c) as { id: number }).id;
-  const firmId = (u: string) => scope.firms.get(u) as number;
+  const meta: EntryMeta = { roundId: round.id, enteredBy: ctx.actor, enteredAt: at };
+  // The rows were checked against the scope: every project and firm they name is in it.
+  const projectId = (c: string): number => {
+    const project = scope.projects.get(c);
+    if (!project) throw new DomainError('INPUT_INVALID', `评价周期 ${code} 中没有项目「${c}」。`);
+    return project.id;
+  };
+  const firmId = (u: string): number => {
+    const id = scope.firms.get(u);
+    if (id === undefined) throw new DomainError('FIRM_NOT_FOUND', `评价周期 ${code} 中没有统一社会信用代码为「${u}」的企业。`);
+    return id;
+  };
 
   const write = async (rows: number, fn: (trx: Knex.Transaction) => Promise<number>): Promise<RoundImportSummary> =>
     ctx.knex.transaction(async (trx) => {
@@ -172,7 +129,7 @@ export async function importRoundData(
         }
         const loaded = await loadSurveyResponses(trx, { roundId: round.id, enteredBy: ctx.actor, importId }, batches());
         replaced = loaded.replaced;
-        await trx('imports').where({ id: importId }).update({ rows: count });
+        await setImportRows(trx, importId, count);
         await appendAudit(trx, { actor: ctx.actor, action: 'scores.import.resident', entity: 'round', entityId: code, after: { file: file.split(/[\\/]/).pop(), rows: count, replaced, sha256 } });
       });
       return { label: LABELS[kind], rows: count, replaced };
@@ -180,46 +137,40 @@ export async function importRoundData(
     case 'resident-summary': {
       const { rows } = await readImport('survey-summary', file, check);
       return write(rows.length, (trx) =>
-        supersedeAndInsert(trx, 'survey_summaries', ['round_id', 'project_id'], rows.map((r) => ({ ...entry, project_id: projectId(r.projectCode), responses: r.responses, mean: meanToStoredHundredths(r.mean.decimal) })), at),
+        replaceSurveySummaries(trx, meta, rows.map((r) => ({ projectId: projectId(r.projectCode), responses: r.responses, mean: meanToStoredHundredths(r.mean.decimal) }))),
       );
     }
     case 'regulator': {
       const { rows } = await readImport('regulator-scores', file, check);
-      return write(rows.length, (trx) =>
-        supersedeAndInsert(trx, 'regulator_scores', ['round_id', 'firm_id', 'department'], rows.map((r) => ({ ...entry, firm_id: firmId(r.firmUscc), department: r.department, score: r.score })), at),
-      );
+      return write(rows.length, (trx) => replaceRegulatorScores(trx, meta, rows.map((r) => ({ firmId: firmId(r.firmUscc), department: r.department, score: r.score }))));
     }
     case 'deductions': {
       const { rows } = await readImport('deductions', file, check);
       checkDeductionItems(round, rows);
-      return write(rows.length, async (trx) => {
-        if (rows.length === 0) return 0;
-        // A firm's deduction sheet is replaced as a whole by a new one.
-        const firmIds = [...new Set(rows.map((r) => firmId(r.firmUscc)))];
-        const old = await trx('deductions').where({ round_id: round.id }).whereIn('firm_id', firmIds).whereNull('superseded_at').update({ superseded_at: at }).returning('id');
-        await trx('deductions').insert(
-          rows.map((r) => ({ ...entry, firm_id: firmId(r.firmUscc), project_id: r.projectCode ? projectId(r.projectCode) : null, item: r.item, points: r.points, note: r.note ?? null })),
-        );
-        return old.length;
-      });
+      // A firm's deduction sheet is replaced as a whole by a new one.
+      return write(rows.length, (trx) =>
+        replaceDeductionSheets(
+          trx,
+          meta,
+          rows.map((r) => ({ firmId: firmId(r.firmUscc), projectId: r.projectCode ? projectId(r.projectCode) : null, item: r.item, points: r.points, note: r.note ?? null })),
+        ),
+      );
     }
     case 'street': {
       const { rows } = await readImport('street-scores', file, check);
-      return write(rows.length, (trx) =>
-        supersedeAndInsert(trx, 'street_scores', ['round_id', 'project_id'], rows.map((r) => ({ ...entry, project_id: projectId(r.projectCode), score: r.score, note: r.note ?? null })), at),
-      );
+      return write(rows.length, (trx) => replaceStreetScores(trx, meta, rows.map((r) => ({ projectId: projectId(r.projectCode), score: r.score, note: r.note ?? null }))));
     }
     case 'events': {
       const { rows } = await readImport('events', file, check);
       return write(rows.length, async (trx) => {
         // a half year without violations: the file has its header and no rows
-        if (rows.length === 0) return 0;
-        await trx('events').insert(
+        await insertEvents(
+          trx,
+          meta,
           rows.map((r) => ({
-            ...entry,
-            firm_id: firmId(r.firmUscc),
-            project_id: r.projectCode ? projectId(r.projectCode) : null,
-            occurred_on: r.date,
+            firmId: firmId(r.firmUscc),
+            projectId: r.projectCode ? projectId(r.projectCode) : null,
+            occurredOn: r.date,
             type: r.type,
             veto: r.veto,
             severity: r.severity,
@@ -231,9 +182,7 @@ export async function importRoundData(
     }
     case 'complaints': {
       const { rows } = await readImport('complaints', file, check);
-      return write(rows.length, (trx) =>
-        supersedeAndInsert(trx, 'complaints', ['round_id', 'project_id'], rows.map((r) => ({ ...entry, project_id: projectId(r.projectCode), count: r.count })), at),
-      );
+      return write(rows.length, (trx) => replaceComplaints(trx, meta, rows.map((r) => ({ projectId: projectId(r.projectCode), count: r.count }))));
     }
   }
 }

@@ -20,6 +20,7 @@ import { requiredResponses } from '../domain/survey-sufficiency';
 import { loadAnnualInput } from '../db/annual-input';
 import { publishConsequences } from './consequences';
 import { pendingObjectionCount } from '../db/objections-repo';
+import { analyzeRoundInput } from '../db/entries-repo';
 import { readRulesFile } from './rules-file';
 import { compareComputations, type ResultChange } from '../domain/result-changes';
 import { parseRoundCode, halfYearCodes } from '../domain/round-code';
@@ -28,9 +29,6 @@ import { addDays } from '../domain/dates';
 import { countLists } from '../domain/list-counts';
 import { type AppContext, isoDateCst } from './context';
 import { CHANGE_WORDS, statusLabel } from './labels';
-
-/** Tables a round's inputs live in (analysed when a round closes). */
-const ROUND_INPUT_TABLES = ['round_firms', 'round_projects', 'projects', 'firms', 'street_scores', 'regulator_scores', 'survey_summaries', 'survey_responses', 'complaints', 'deductions', 'events'];
 
 export interface RoundSummary {
   code: string;
@@ -173,7 +171,7 @@ export async function closeRound(ctx: AppContext, code: string): Promise<Complet
   return step(ctx, code, 'close', async (trx, round) => {
     await setRoundStatus(trx, round.id, 'closed', ctx.now());
     // Imports just loaded these tables: fresh statistics keep the planner off nested loops over them.
-    await trx.raw(`analyze ${ROUND_INPUT_TABLES.join(', ')}`);
+    await analyzeRoundInput(trx);
     await appendAudit(trx, { actor: ctx.actor, action: 'round.close', entity: 'round', entityId: code, before: { status: 'open' }, after: { status: 'closed' } });
     return completenessOf(trx, round);
   });

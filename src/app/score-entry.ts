@@ -2,7 +2,7 @@
  * Scores entered one by one (the street's web form, the API): a street score per project, a
  * regulator score per firm and department. The same rules as an import (SPEC §4): the round must
  * be open, a street account enters scores for its own street's projects only, and a correction
- * supersedes the current entry, which is kept (supersedeAndInsert of import-round-data).
+ * supersedes the current entry, which is kept (src/db/entries-repo.ts).
  * All-or-nothing: a batch with one bad entry writes nothing and names every bad entry.
  */
 import { DomainError, type FieldProblem } from '../domain/errors';
@@ -11,7 +11,7 @@ import { acceptsEntries } from '../domain/round-lifecycle';
 import { parseScore } from '../imports/values';
 import { appendAudit } from '../db/audit';
 import { getRound, type RoundRecord } from '../db/rounds-repo';
-import { loadRoundScope, supersedeAndInsert } from './import-round-data';
+import { type StreetProjectRecord, loadRoundScope, replaceRegulatorScores, replaceStreetScores, streetProjectScores } from '../db/entries-repo';
 import type { AppContext } from './context';
 import { statusLabel } from './labels';
 
@@ -60,7 +60,7 @@ export async function enterStreetScores(ctx: AppContext, code: string, entries: 
   const scope = await loadRoundScope(ctx.knex, round.id);
   const problems: FieldProblem[] = [];
   const foreign: string[] = [];
-  const rows: Record<string, unknown>[] = [];
+  const rows: { projectId: number; score: Hundredths; note: string | null }[] = [];
   const seen = new Set<string>();
   const at = ctx.now();
   entries.forEach((e, i) => {
@@ -82,7 +82,7 @@ export async function enterStreetScores(ctx: AppContext, code: string, entries: 
     seen.add(projectCode);
     const score = scoreOf(e.score, `得分（${projectCode}）`, problems, row);
     if (score === null) return;
-    rows.push({ round_id: round.id, project_id: project.id, score, note: e.note?.trim() || null, entered_by: ctx.actor, entered_at: at });
+    rows.push({ projectId: project.id, score, note: e.note?.trim() || null });
   });
   if (foreign.length) {
     throw new DomainError('FORBIDDEN', `项目 ${foreign.join('、')} 不属于本账号所在的街道（${opts.street}），不能录入其评分。`, { projects: foreign, street: opts.street });
@@ -90,7 +90,7 @@ export async function enterStreetScores(ctx: AppContext, code: string, entries: 
   if (problems.length) throw new DomainError('INPUT_INVALID', `有 ${problems.length} 处错误，未录入任何评分。`, problems);
   return ctx.knex.transaction(async (trx) => {
     requireOpen(await getRound(trx, code, { forUpdate: true }));
-    const replaced = await supersedeAndInsert(trx, 'street_scores', ['round_id', 'project_id'], rows, at);
+    const replaced = await replaceStreetScores(trx, { roundId: round.id, enteredBy: ctx.actor, enteredAt: at }, rows);
     await appendAudit(trx, {
       actor: ctx.actor,
       action: 'scores.enter.street',
@@ -118,62 +118,16 @@ export async function enterRegulatorScore(ctx: AppContext, code: string, entry: 
   const at = ctx.now();
   return ctx.knex.transaction(async (trx) => {
     requireOpen(await getRound(trx, code, { forUpdate: true }));
-    const replaced = await supersedeAndInsert(
-      trx,
-      'regulator_scores',
-      ['round_id', 'firm_id', 'department'],
-      [{ round_id: round.id, firm_id: firmId, department, score, note: entry.note?.trim() || null, entered_by: ctx.actor, entered_at: at }],
-      at,
-    );
+    const replaced = await replaceRegulatorScores(trx, { roundId: round.id, enteredBy: ctx.actor, enteredAt: at }, [{ firmId, department, score, note: entry.note?.trim() || null }]);
     await appendAudit(trx, { actor: ctx.actor, action: 'scores.enter.regulator', entity: 'round', entityId: code, after: { firm: uscc, department, score: String(entry.score).trim(), replaced } });
     return { entered: 1, replaced };
   });
 }
 
-export interface StreetProjectRow {
-  code: string;
-  name: string;
-  street: string;
-  streetName: string;
-  community: string | null;
-  firmName: string;
-  households: number;
-  /** Current street score in hundredths; null when not entered yet. */
-  score: Hundredths | null;
-  note: string | null;
-  enteredBy: string | null;
-  enteredAt: Date | null;
-}
+export type StreetProjectRow = StreetProjectRecord;
 
 /** A round's projects (of one street, or all) with their current street scores, for the entry form. */
 export async function streetProjects(ctx: AppContext, code: string, opts: { street?: string | null | undefined } = {}): Promise<StreetProjectRow[]> {
   const round = await getRound(ctx.knex, code);
-  let q = ctx
-    .knex('round_projects as rp')
-    .join('projects as p', 'p.id', 'rp.project_id')
-    .join('streets as s', 's.code', 'rp.street_code')
-    .join('round_firms as rf', function firm() {
-      this.on('rf.round_id', '=', 'rp.round_id').andOn('rf.firm_id', '=', 'rp.firm_id');
-    })
-    .leftJoin('street_scores as ss', function current() {
-      this.on('ss.round_id', '=', 'rp.round_id').andOn('ss.project_id', '=', 'rp.project_id').andOnNull('ss.superseded_at');
-    })
-    .where('rp.round_id', round.id)
-    .select('p.code', 'p.name', 'rp.street_code', 's.name as street_name', 'rp.community', 'rf.name as firm_name', 'rp.households', 'ss.score', 'ss.note', 'ss.entered_by', 'ss.entered_at')
-    .orderBy('p.code');
-  if (opts.street) q = q.where('rp.street_code', opts.street);
-  const rows = (await q) as Record<string, unknown>[];
-  return rows.map((r) => ({
-    code: r.code as string,
-    name: r.name as string,
-    street: r.street_code as string,
-    streetName: r.street_name as string,
-    community: (r.community as string | null) ?? null,
-    firmName: r.firm_name as string,
-    households: Number(r.households),
-    score: r.score === null || r.score === undefined ? null : Number(r.score),
-    note: (r.note as string | null) ?? null,
-    enteredBy: (r.entered_by as string | null) ?? null,
-    enteredAt: (r.entered_at as Date | null) ?? null,
-  }));
+  return streetProjectScores(ctx.knex, round.id, opts.street);
 }

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { DomainError } from '../domain/errors';
 import { writeTemplate, type ImportKind } from '../imports';
 import type { TemplateRow } from '../imports/template';
+import { roundFirmNames, roundProjectNames } from '../db/entries-repo';
 import { getRound } from '../db/rounds-repo';
 import { resolveStreet } from '../db/streets-repo';
 import type { AppContext } from './context';
@@ -34,26 +35,14 @@ export async function templateRows(ctx: AppContext, kind: TemplateKind, scope: {
   const round = await getRound(ctx.knex, scope.round);
   if (round.kind !== 'half') throw new DomainError('INPUT_INVALID', `年度综合评价 ${round.code} 由两个半年度结果生成，不需要录入模板。`);
   if (prefill === 'projects') {
-    let q = ctx
-      .knex('round_projects as rp')
-      .join('projects as p', 'p.id', 'rp.project_id')
-      .where('rp.round_id', round.id)
-      .select('p.code', 'p.name')
-      .orderBy('p.code');
     // The street is named by its code or its name (SPEC §7).
     const street = scope.street ? await resolveStreet(ctx.knex, scope.street) : null;
-    if (street) q = q.where('rp.street_code', street.code);
-    const rows: { code: string; name: string }[] = await q;
+    const rows = await roundProjectNames(ctx.knex, round.id, street?.code);
     if (street && rows.length === 0) throw new DomainError('NOT_FOUND', `评价周期 ${round.code} 中没有${street.name}（${street.code}）的项目。`);
     return rows.map((r) => ({ projectCode: r.code, projectName: r.name }));
   }
   if (scope.street) throw new DomainError('INPUT_INVALID', '行管部门评分模板按企业预填，不按街道划分。');
-  const firms: { uscc: string; name: string }[] = await ctx
-    .knex('round_firms as rf')
-    .join('firms as f', 'f.id', 'rf.firm_id')
-    .where('rf.round_id', round.id)
-    .select('f.uscc', 'rf.name')
-    .orderBy('f.uscc');
+  const firms = await roundFirmNames(ctx.knex, round.id);
   return firms.map((f) => ({ firmUscc: f.uscc, firmName: f.name }));
 }
 
