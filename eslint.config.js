@@ -30,11 +30,8 @@ const appForbidden = {
   ],
 };
 
-/** Use cases not yet moved onto repositories (each leaves this list with its repository). */
-const appWithSql = [
-  'src/app/import-round-data.ts', 'src/app/score-entry.ts',
-  'src/app/import-master-data.ts', 'src/app/templates.ts', 'src/app/audit-log.ts', 'src/app/rounds.ts',
-  'src/app/simulate.ts', 'src/app/demo/run-demo.ts', 'src/app/survey-answers.ts'];
+/** Use cases still building queries, written by other work in progress (each leaves this list with its repository). */
+const appWithSql = ['src/app/demo/run-demo.ts', 'src/app/survey-answers.ts'];
 
 module.exports = tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'reports/**', 'coverage/**', 'eslint.config.js', 'jest.config.js', 'bin/**', '.tmp/**'] },

@@ -25,6 +25,7 @@ import { latestComputation } from '../db/results-repo';
 import { loadRoundInput } from '../db/round-input';
 import { loadAnnualInput } from '../db/annual-input';
 import { roundFormConflicts, roundScoreGaps } from '../db/completeness';
+import { readOnlySnapshot } from '../db/transactions';
 import { type AppContext, isoDateCst } from './context';
 import { CHANGE_WORDS, statusLabel } from './labels';
 import { roundRules } from './rounds';
@@ -98,7 +99,7 @@ export async function simulateRound(ctx: AppContext, code: string, input: Simula
   // The rules are checked before the database is read: a bad document is refused naming its key.
   const rules = 'rulesFile' in input ? await readRulesFile(input.rulesFile) : parseRules(input.rules);
   return ctx.knex.transaction(async (trx) => {
-    await trx.raw('set transaction isolation level repeatable read, read only');
+    await readOnlySnapshot(trx);
     const round = await getRound(trx, code);
     if (!SIMULATABLE.includes(round.status)) {
       throw new DomainError(

@@ -97,3 +97,48 @@ export async function verifyAudit(knex: Knex | Knex.Transaction): Promise<AuditV
     if (page.length < PAGE) return { ok: true, rows };
   }
 }
+
+/** One audit row as read back (newest first in `auditRecords`). */
+export interface AuditLogRecord {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
+
+interface AuditLogRow {
+  id: number | string;
+  at: Date | string;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
+
+const parsed = (v: unknown): unknown => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
+
+/** The newest audit records first; `entityIdPrefix` keeps those whose entity id starts with it (a round code). */
+export async function auditRecords(db: Knex | Knex.Transaction, opts: { limit: number; entityIdPrefix?: string | undefined }): Promise<AuditLogRecord[]> {
+  const q = db('audit_log').orderBy('id', 'desc').limit(opts.limit);
+  if (opts.entityIdPrefix) q.where('entity_id', 'like', `${opts.entityIdPrefix}%`);
+  const rows: AuditLogRow[] = await q;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: new Date(r.at).toISOString(),
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id ?? null,
+    before: parsed(r.before),
+    after: parsed(r.after),
+    reason: r.reason ?? null,
+  }));
+}
