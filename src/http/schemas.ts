@@ -341,6 +341,10 @@ export const Rectification = z.object({
   result: z.enum(['passed', 'failed']).nullable(),
   resultOn: isoDate.nullable(),
   note: z.string().nullable(),
+  report: z
+    .object({ text: z.string(), evidence: z.array(z.string()).meta({ description: '证明材料的文件名' }), at: isoDateTime, by: z.string() })
+    .nullable()
+    .meta({ description: '企业报告的整改情况（最新一次）；尚未报告为 null' }),
   overdue: z.boolean(),
 });
 export const RectificationsResponse = z.object({ rectifications: z.array(Rectification) });
