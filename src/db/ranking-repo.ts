@@ -24,31 +24,14 @@ export interface RankingRow {
   reasons: string[];
 }
 
-interface Row {
-  rank: number | null;
-  uscc: string;
-  name: string;
-  composite: number | null;
-  resident: number | null;
-  regulator: number | null;
-  street: number | null;
-  list: 'red' | 'black' | 'watch' | null;
-  flags: string[] | string;
-  reasons: string[] | string;
-}
+/** A row as the drivers return it: the JSON columns parsed (PostgreSQL) or as text (some drivers). */
+type Row = Omit<RankingRow, 'reason' | 'flags' | 'reasons'> & { flags: string[] | string; reasons: string[] | string };
 
 const fromJson = (v: string[] | string): string[] => (typeof v === 'string' ? (JSON.parse(v) as string[]) : v);
 
-const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 const toRow = (r: Row): RankingRow => ({
-  rank: num(r.rank),
+  ...r,
   uscc: r.uscc.trim(),
-  name: r.name,
-  composite: num(r.composite),
-  resident: num(r.resident),
-  regulator: num(r.regulator),
-  street: num(r.street),
-  list: r.list,
   reason: fromJson(r.reasons)[0] ?? null,
   flags: fromJson(r.flags),
   reasons: fromJson(r.reasons),
