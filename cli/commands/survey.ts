@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { surveyAnomalyReport } from '../../src/app/survey-anomalies';
 import { issueSurveyCodes, surveyLetterFiles } from '../../src/app/survey-codes';
 import { withApp } from '../app';
 import { type CliIo, printJson, println } from '../io';
@@ -35,5 +36,19 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
       for (const p of issued.projects) println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户${p.revoked > 0 ? `，原有 ${p.revoked} 个户码已作废` : ''}`);
       println(io.stdout, `通知书：${join(dir, LETTERS_FILE)}`);
       println(io.stdout, `邮件合并：${join(dir, CODES_FILE)}`);
+    });
+  survey
+    .command('anomalies <round>')
+    .description('列出扫码评价中疑似刷票的项目：10 分钟内集中提交 ≥ 20 份、答案雷同远高于全市、同一网络地址 ≥ 5 户')
+    .option('--json', '以 JSON 输出')
+    .action(async (round: string, opts: { json?: boolean }) => {
+      const report = await withApp(io, globals(), (ctx) => surveyAnomalyReport(ctx, round));
+      if (opts.json) return printJson(io, report);
+      if (report.projects.length === 0) return println(io.stdout, `评价周期 ${report.round} 的 ${report.answers} 份网上问卷未发现异常。`);
+      println(io.stdout, `评价周期 ${report.round} 的 ${report.answers} 份网上问卷中，${report.projects.length} 个项目有异常：`);
+      for (const p of report.projects) {
+        println(io.stdout, `  ${p.projectCode}（${p.answers} 份）：`);
+        for (const a of p.anomalies) println(io.stdout, `    - ${a.reason}`);
+      }
     });
 }

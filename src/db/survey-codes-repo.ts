@@ -202,3 +202,25 @@ export async function codeCounts(db: Db, roundId: number): Promise<IssuedCodeCou
   }[];
   return rows.map((r) => ({ projectId: Number(r.project_id), live: Number(r.live), revoked: Number(r.revoked) }));
 }
+
+export interface OnlineAnswerRow {
+  projectCode: string;
+  answeredAt: Date;
+  answers: Record<string, string>;
+  addressHash: string | null;
+}
+
+/** Every current online answer of a round with its project's code (for the anomaly report). */
+export async function onlineAnswerRows(db: Db, roundId: number): Promise<OnlineAnswerRow[]> {
+  const rows = (await db('survey_online_answers as a')
+    .join('projects as p', 'p.id', 'a.project_id')
+    .where('a.round_id', roundId)
+    .orderBy(['p.code', 'a.answered_at'])
+    .select('p.code', 'a.answered_at', 'a.answers', 'a.address_hash')) as { code: string; answered_at: Date | string; answers: unknown; address_hash: string | null }[];
+  return rows.map((r) => ({
+    projectCode: r.code,
+    answeredAt: new Date(r.answered_at),
+    answers: (typeof r.answers === 'string' ? JSON.parse(r.answers) : r.answers) as Record<string, string>,
+    addressHash: r.address_hash,
+  }));
+}

@@ -12,22 +12,30 @@ import { hhbOk, keptDatabase } from '../cli/cli-harness';
 
 export const uscc = (i: number): string => makeUscc(`9122028400002${String(i).padStart(3, '0')}0`);
 
-export const PROJECTS = [
+export interface CityProject {
+  code: string;
+  name: string;
+  street: string;
+  firm: number;
+  households: number;
+}
+
+export const PROJECTS: readonly CityProject[] = [
   { code: 'S1', name: '春晖苑', street: '东宁街道', firm: 1, households: 3 },
   { code: 'S2', name: '秋实园', street: '东宁街道', firm: 2, households: 2 },
   { code: 'S3', name: '=冬青里', street: '西岭街道', firm: 2, households: 4 },
-] as const;
+];
 
 export const BASE_URL = 'https://wuye.example.gov.cn/pj';
 
 export const at = (isoLocal: string): Date => new Date(`${isoLocal}T10:00:00+08:00`);
 
 /** Firms, projects, the round created and opened (base URL left to the caller). */
-export async function setUpCity(db: string, dir: string): Promise<void> {
+export async function setUpCity(db: string, dir: string, projects: readonly CityProject[] = PROJECTS): Promise<void> {
   writeFileSync(join(dir, 'firms.csv'), stringify([['统一社会信用代码', '企业名称'], [uscc(1), '甲物业公司'], [uscc(2), '乙物业公司']]));
   writeFileSync(
     join(dir, 'projects.csv'),
-    stringify([['项目编号', '项目名称', '街道', '物业企业统一社会信用代码', '户数'], ...PROJECTS.map((p) => [p.code, p.name, p.street, uscc(p.firm), String(p.households)])]),
+    stringify([['项目编号', '项目名称', '街道', '物业企业统一社会信用代码', '户数'], ...projects.map((p) => [p.code, p.name, p.street, uscc(p.firm), String(p.households)])]),
   );
   const ok = (...args: string[]) => hhbOk(args, { db, cwd: dir, now: at('2025-01-04') });
   await ok('firms', 'import', join(dir, 'firms.csv'));

@@ -1,0 +1,81 @@
+/**
+ * `hhb survey anomalies`: residents answer with their letters' codes (read from codes.csv) at set
+ * times and from set addresses; the report flags the project answered in a burst, the one answered
+ * all alike, and the one answered from one address, and leaves the ordinary one out.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { submitSurveyAnswer } from '../../src/app/survey-answers';
+import { databaseLimiter } from '../../src/db/login-throttle-store';
+import { backends, testDatabase } from '../cli/backends';
+import { hhbOk } from '../cli/cli-harness';
+import { type CityProject, at, inspect, setUpCity } from './world';
+
+const ITEMS = ['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'];
+const LEVELS = ['非常满意', '满意', '一般', '不满意', '非常不满意'];
+const PROJECTS: CityProject[] = [
+  { code: 'BURST', name: '快答苑', street: '东宁街道', firm: 1, households: 22 },
+  { code: 'ALIKE', name: '同答园', street: '东宁街道', firm: 1, households: 12 },
+  { code: 'ONEIP', name: '一址居', street: '西岭街道', firm: 2, households: 6 },
+  { code: 'CALM', name: '平常里', street: '西岭街道', firm: 2, households: 30 },
+];
+
+describe.each(backends())('hhb survey anomalies on %s', (backend) => {
+  let dir: string;
+  let db: string;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hhb-survey-anomalies-'));
+    ({ url: db, drop } = await testDatabase(backend, dir));
+    await setUpCity(db, dir, PROJECTS);
+    const ok = (...args: string[]) => hhbOk(args, { db, cwd: dir, now: at('2025-03-01') });
+    await ok('settings', 'set', 'base_url', 'https://wuye.example.gov.cn');
+    await ok('survey', 'codes', '2025-H1', '--out', 'letters');
+  });
+  afterAll(async () => {
+    await drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('flags the burst, the identical answers and the shared address, with their figures, and not the ordinary project', async () => {
+    const rows = parse(readFileSync(join(dir, 'letters', 'codes.csv')).subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+    const { knex, close } = await inspect(backend, db);
+    try {
+      const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });
+      const start = Date.parse('2025-03-02T01:00:00Z');
+      let n = 0;
+      for (const row of rows) {
+        n += 1;
+        const i = Number(row['户序号']);
+        const project = row['项目编号'] as string;
+        // Varied answers, an hour apart, each from its own address — except where a project is stuffed.
+        let when = start + n * 3_600_000;
+        let answers = Object.fromEntries(ITEMS.map((item, k) => [item, LEVELS[(i + k * n) % 4] as string]));
+        let address = `10.0.${n}.1`;
+        if (project === 'BURST') when = start + i * 20_000;
+        if (project === 'ALIKE') answers = Object.fromEntries(ITEMS.map((item) => [item, '非常满意']));
+        if (project === 'ONEIP') address = '10.8.8.8';
+        const ctx = { knex, dbKind: backend, actor: 'public', now: () => new Date(when) };
+        await submitSurveyAnswer(ctx, limiter, { code: row['户码'] as string, answers, address });
+      }
+    } finally {
+      await close();
+    }
+    const text = await hhbOk(['survey', 'anomalies', '2025-H1'], { db, cwd: dir, now: at('2025-03-05') });
+    expect(text.stdout).toContain('70 份网上问卷中，3 个项目有异常');
+    expect(text.stdout).toContain('2025-03-02 09:00 起 10 分钟内集中提交 22 份');
+    expect(text.stdout).toContain('12 / 12 份（100%）答案完全相同');
+    expect(text.stdout).toContain('6 户从同一网络地址作答');
+    const json = JSON.parse((await hhbOk(['survey', 'anomalies', '2025-H1', '--json'], { db, cwd: dir, now: at('2025-03-05') })).stdout) as {
+      answers: number;
+      projects: { projectCode: string; anomalies: { kind: string; value: number }[] }[];
+    };
+    expect(json.projects.map((p) => [p.projectCode, p.anomalies.map((a) => `${a.kind}:${a.value}`)])).toEqual([
+      ['ALIKE', ['identical_patterns:100']],
+      ['BURST', ['burst:22']],
+      ['ONEIP', ['same_address:6']],
+    ]);
+  });
+});
