@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { surveyAnomalyReport } from '../../src/app/survey-anomalies';
 import { issueSurveyCodes, surveyLetterFiles } from '../../src/app/survey-codes';
+import { surveyProgress } from '../../src/app/survey-progress';
 import { withApp } from '../app';
 import { type CliIo, printJson, println } from '../io';
 import type { Globals } from '../program';
@@ -50,5 +51,18 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
         println(io.stdout, `  ${p.projectCode}（${p.answers} 份）：`);
         for (const a of p.anomalies) println(io.stdout, `    - ${a.reason}`);
       }
+    });
+  survey
+    .command('progress <round>')
+    .description('扫码评价进度：各项目已发户码、网上作答户数和逐户问卷数；各企业有效问卷数与所需样本量')
+    .option('--street <street>', '只看该街道（编码或名称）的项目')
+    .option('--json', '以 JSON 输出')
+    .action(async (round: string, opts: { street?: string; json?: boolean }) => {
+      const progress = await withApp(io, globals(), (ctx) => surveyProgress(ctx, round, { street: opts.street }));
+      if (opts.json) return printJson(io, progress);
+      println(io.stdout, `评价周期 ${progress.round} 扫码评价进度：`);
+      for (const p of progress.projects) println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户，户码 ${p.codes}，网上作答 ${p.online} 户，逐户问卷共 ${p.responses} 份`);
+      println(io.stdout, '企业有效问卷与所需样本：');
+      for (const f of progress.firms) println(io.stdout, `  ${f.name}（${f.uscc}）：${f.responses} / ${f.required} 份${f.missing > 0 ? `，尚差 ${f.missing} 份` : '，已达到'}`);
     });
 }

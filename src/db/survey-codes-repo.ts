@@ -224,3 +224,45 @@ export async function onlineAnswerRows(db: Db, roundId: number): Promise<OnlineA
     addressHash: r.address_hash,
   }));
 }
+
+export interface ProjectSurveyProgress {
+  code: string;
+  name: string;
+  streetCode: string;
+  firmUscc: string;
+  households: number;
+  /** Live household codes. */
+  codes: number;
+  /** Households that answered online. */
+  online: number;
+  /** Individual responses of every origin (online and files). */
+  responses: number;
+}
+
+/** Per snapshotted project of the round: codes issued, online answers, individual responses. */
+export async function projectSurveyProgress(db: Db, roundId: number): Promise<ProjectSurveyProgress[]> {
+  const rows = (
+    await db.raw(
+      `select p.code, p.name, rp.street_code, f.uscc, rp.households,
+              (select count(*) from survey_codes c where c.round_id = rp.round_id and c.project_id = rp.project_id and c.revoked_at is null) as codes,
+              (select count(*) from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id) as online,
+              (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id) as responses
+         from round_projects rp
+         join projects p on p.id = rp.project_id
+         join firms f on f.id = rp.firm_id
+        where rp.round_id = ?
+        order by p.code`,
+      [roundId],
+    )
+  ).rows as { code: string; name: string; street_code: string; uscc: string; households: Num; codes: Num; online: Num; responses: Num }[];
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    streetCode: r.street_code,
+    firmUscc: r.uscc,
+    households: Number(r.households),
+    codes: Number(r.codes),
+    online: Number(r.online),
+    responses: Number(r.responses),
+  }));
+}

@@ -1,5 +1,5 @@
 /**
- * `hhb survey anomalies`: residents answer with their letters' codes (read from codes.csv) at set
+ * `hhb survey progress` and `hhb survey anomalies`: residents answer with their letters' codes (read from codes.csv) at set
  * times and from set addresses; the report flags the project answered in a burst, the one answered
  * all alike, and the one answered from one address, and leaves the ordinary one out.
  */
@@ -22,7 +22,7 @@ const PROJECTS: CityProject[] = [
   { code: 'CALM', name: '平常里', street: '西岭街道', firm: 2, households: 30 },
 ];
 
-describe.each(backends())('hhb survey anomalies on %s', (backend) => {
+describe.each(backends())('hhb survey progress and anomalies on %s', (backend) => {
   let dir: string;
   let db: string;
   let drop: () => Promise<void>;
@@ -37,6 +37,26 @@ describe.each(backends())('hhb survey anomalies on %s', (backend) => {
   afterAll(async () => {
     await drop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  const progress = async (...extra: string[]) =>
+    JSON.parse((await hhbOk(['survey', 'progress', '2025-H1', '--json', ...extra], { db, cwd: dir, now: at('2025-03-05') })).stdout) as {
+      projects: { code: string; households: number; codes: number; online: number; responses: number }[];
+      firms: { name: string; households: number; responses: number; required: number; missing: number }[];
+    };
+
+  it('shows progress before anyone answers: codes issued, no answers, each firm short of its whole sample', async () => {
+    const west = await progress('--street', '西岭街道');
+    expect(west.projects.map((p) => [p.code, p.households, p.codes, p.online, p.responses])).toEqual([
+      ['CALM', 30, 30, 0, 0],
+      ['ONEIP', 6, 6, 0, 0],
+    ]);
+    // 36 households need 33 answers (SPEC §5.5: 384.16 × 36 / (36 + 383.16), rounded up).
+    expect(west.firms).toEqual([{ uscc: expect.any(String), name: '乙物业公司', households: 36, responses: 0, required: 33, missing: 33 }]);
+    const text = await hhbOk(['survey', 'progress', '2025-H1'], { db, cwd: dir, now: at('2025-03-05') });
+    expect(text.stdout).toContain('BURST 快答苑：22 户，户码 22，网上作答 0 户，逐户问卷共 0 份');
+    expect(text.stdout).toContain('甲物业公司');
+    expect(text.stdout).toContain('0 / 32 份，尚差 32 份');
   });
 
   it('flags the burst, the identical answers and the shared address, with their figures, and not the ordinary project', async () => {
@@ -77,5 +97,8 @@ describe.each(backends())('hhb survey anomalies on %s', (backend) => {
       ['BURST', ['burst:22']],
       ['ONEIP', ['same_address:6']],
     ]);
+    const after = await progress();
+    expect(after.projects.map((p) => `${p.code}:${p.online}/${p.responses}`)).toEqual(['ALIKE:12/12', 'BURST:22/22', 'CALM:30/30', 'ONEIP:6/6']);
+    expect(after.firms.map((f) => `${f.name}:${f.responses}/${f.required}:${f.missing}`)).toEqual(['甲物业公司:34/32:0', '乙物业公司:36/33:0']);
   });
 });
