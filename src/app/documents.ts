@@ -43,7 +43,7 @@ export async function planDocuments(ctx: AppContext, code: string, data: ReportD
   const rectified = rectifications.filter((r) => firms.has(r.uscc));
   const summoned = interviews.filter((r) => firms.has(r.uscc));
   // Dates people read are the bureau's (China) dates, not the UTC date of an instant.
-  const generatedOn = cstDate(data.generatedAt) as string;
+  const generatedOn = isoDateCst(new Date(data.generatedAt));
   const publishedOn = cstDate(data.round.publishedAt) ?? generatedOn;
   const publicizedOn = round.publicizedAt ? isoDateCst(new Date(round.publicizedAt)) : generatedOn;
   const w = rules.weights;
