@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { surveyAnomalyReport } from '../../src/app/survey-anomalies';
+import { surveyComments } from '../../src/app/survey-comments';
 import { issueSurveyCodes, surveyLetterFiles } from '../../src/app/survey-codes';
 import { surveyProgress } from '../../src/app/survey-progress';
 import { withApp } from '../app';
@@ -64,5 +65,21 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
       for (const p of progress.projects) println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户，户码 ${p.codes}，网上作答 ${p.online} 户，逐户问卷共 ${p.responses} 份`);
       println(io.stdout, '企业有效问卷与所需样本：');
       for (const f of progress.firms) println(io.stdout, `  ${f.name}（${f.uscc}）：${f.responses} / ${f.required} 份${f.missing > 0 ? `，尚差 ${f.missing} 份` : '，已达到'}`);
+    });
+  survey
+    .command('comments <round>')
+    .description('居民留言（按项目，不含户号等任何住户信息）')
+    .option('--project <code>', '只看该项目（项目编号）')
+    .option('--json', '以 JSON 输出')
+    .action(async (round: string, opts: { project?: string; json?: boolean }) => {
+      const out = await withApp(io, globals(), (ctx) => surveyComments(ctx, round, { project: opts.project }));
+      if (opts.json) return printJson(io, out);
+      if (out.comments.length === 0) return println(io.stdout, `评价周期 ${out.round} 暂无居民留言。`);
+      let project = '';
+      for (const c of out.comments) {
+        if (c.projectCode !== project) println(io.stdout, `${c.projectCode} ${c.projectName}：`);
+        project = c.projectCode;
+        println(io.stdout, `  [${c.day}] ${c.comment.replace(/\n/g, ' ')}`);
+      }
     });
 }

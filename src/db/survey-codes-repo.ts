@@ -266,3 +266,27 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
     responses: Number(r.responses),
   }));
 }
+
+export interface ResidentComment {
+  projectCode: string;
+  projectName: string;
+  /** The day it was (last) answered, yyyy-mm-dd in China time. */
+  day: string;
+  comment: string;
+}
+
+/**
+ * The residents' comments of a round (optionally of one project), without any household
+ * identifier: no household number, code, address or time of day.
+ */
+export async function residentComments(db: Db, roundId: number, projectCode?: string): Promise<ResidentComment[]> {
+  const q = db('survey_online_answers as a')
+    .join('projects as p', 'p.id', 'a.project_id')
+    .where('a.round_id', roundId)
+    .whereNotNull('a.comment')
+    .orderBy([{ column: 'p.code' }, { column: 'day' }, { column: 'a.comment' }])
+    .select('p.code', 'p.name', db.raw(`to_char(a.answered_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day`), 'a.comment');
+  if (projectCode !== undefined) void q.where('p.code', projectCode);
+  const rows = (await q) as { code: string; name: string; day: string; comment: string }[];
+  return rows.map((r) => ({ projectCode: r.code, projectName: r.name, day: r.day, comment: r.comment }));
+}

@@ -78,7 +78,8 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
         if (project === 'ALIKE') answers = Object.fromEntries(ITEMS.map((item) => [item, '非常满意']));
         if (project === 'ONEIP') address = '10.8.8.8';
         const ctx = { knex, dbKind: backend, actor: 'public', now: () => new Date(when) };
-        await submitSurveyAnswer(ctx, limiter, { code: row['户码'] as string, answers, address });
+        const comment = project === 'CALM' && i <= 2 ? `第${i}条意见：垃圾清运要及时` : undefined;
+        await submitSurveyAnswer(ctx, limiter, { code: row['户码'] as string, answers, address, comment });
       }
     } finally {
       await close();
@@ -100,5 +101,16 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
     const after = await progress();
     expect(after.projects.map((p) => `${p.code}:${p.online}/${p.responses}`)).toEqual(['ALIKE:12/12', 'BURST:22/22', 'CALM:30/30', 'ONEIP:6/6']);
     expect(after.firms.map((f) => `${f.name}:${f.responses}/${f.required}:${f.missing}`)).toEqual(['甲物业公司:34/32:0', '乙物业公司:36/33:0']);
+  });
+
+  it('lists the residents’ comments per project for the bureau, with no household identifier', async () => {
+    const text = await hhbOk(['survey', 'comments', '2025-H1'], { db, cwd: dir, now: at('2025-03-05') });
+    expect(text.stdout).toContain('CALM 平常里：');
+    expect(text.stdout).toMatch(/\[2025-03-\d\d\] 第1条意见：垃圾清运要及时/);
+    const json = JSON.parse((await hhbOk(['survey', 'comments', '2025-H1', '--project', 'CALM', '--json'], { db, cwd: dir, now: at('2025-03-05') })).stdout) as { comments: Record<string, string>[] };
+    expect(json.comments).toHaveLength(2);
+    for (const c of json.comments) expect(Object.keys(c).sort()).toEqual(['comment', 'day', 'projectCode', 'projectName']);
+    const none = await hhbOk(['survey', 'comments', '2025-H1', '--project', 'ALIKE'], { db, cwd: dir, now: at('2025-03-05') });
+    expect(none.stdout).toContain('暂无居民留言');
   });
 });
