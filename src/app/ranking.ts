@@ -4,7 +4,8 @@
  */
 import { DomainError } from '../domain/errors';
 import { getRound } from '../db/rounds-repo';
-import { type RankingRow, latestComputationId, listedFirms, rankingPage } from '../db/ranking-repo';
+import { type RankingRow, latestComputationHead, listedFirms, rankingPage } from '../db/ranking-repo';
+import type { RoundRecord } from '../db/rounds-repo';
 import type { RoundStatus } from '../domain/types';
 import type { AppContext } from './context';
 
@@ -24,10 +25,16 @@ export interface RankingView {
   page: { number: number; size: number; pages: number; total: number; search: string; rows: RankingRow[] };
 }
 
-export async function rankingView(ctx: AppContext, code: string, opts: { page?: number; size?: number; search?: string | undefined } = {}): Promise<RankingView> {
+/** The round and its latest computation; refused (ROUND_STATE) before the first computation. */
+async function computedRound(ctx: AppContext, code: string): Promise<{ round: RoundRecord; computationId: number; rulesHash: string }> {
   const round = await getRound(ctx.knex, code);
-  const computationId = await latestComputationId(ctx.knex, round.id);
-  if (computationId === null) throw new DomainError('ROUND_NOT_FOUND', `评价周期 ${code} 尚无计算结果。`);
+  const head = await latestComputationHead(ctx.knex, round.id);
+  if (!head) throw new DomainError('ROUND_STATE', `评价周期 ${code} 尚未计算（当前状态：${round.status}）。先运行 hhb rounds close ${code} 和 hhb rounds compute ${code}。`);
+  return { round, computationId: head.id, rulesHash: head.rulesHash };
+}
+
+export async function rankingView(ctx: AppContext, code: string, opts: { page?: number; size?: number; search?: string | undefined } = {}): Promise<RankingView> {
+  const { round, computationId, rulesHash } = await computedRound(ctx, code);
   const size = Math.min(Math.max(1, Math.trunc(opts.size ?? RANKING_PAGE_SIZE)), RANKING_PAGE_SIZE_MAX);
   const search = (opts.search ?? '').trim().slice(0, 100);
   let number = Math.max(1, Math.trunc(opts.page ?? 1));
@@ -43,7 +50,7 @@ export async function rankingView(ctx: AppContext, code: string, opts: { page?: 
     code: round.code,
     status: round.status,
     noticeEndsOn: round.noticeEndsOn,
-    rulesHash: round.rulesHash,
+    rulesHash,
     firms,
     red: listed.filter((f) => f.list === 'red'),
     black: listed.filter((f) => f.list === 'black'),
@@ -60,16 +67,14 @@ const points = (h: number | null): number | null => (h === null ? null : h / 100
  * firms as in `hhb results --json`, in rank order.
  */
 export async function resultsPage(ctx: AppContext, code: string, opts: { page: number; size: number }) {
-  const round = await getRound(ctx.knex, code);
-  const computationId = await latestComputationId(ctx.knex, round.id);
-  if (computationId === null) throw new DomainError('ROUND_NOT_FOUND', `评价周期 ${code} 尚无计算结果。`);
+  const { round, computationId, rulesHash } = await computedRound(ctx, code);
   const size = Math.min(Math.max(1, Math.trunc(opts.size)), RANKING_PAGE_SIZE_MAX);
   const page = Math.max(1, Math.trunc(opts.page));
   const out = await rankingPage(ctx.knex, computationId, { offset: (page - 1) * size, limit: size });
   return {
     round: round.code,
     status: round.status,
-    rulesHash: round.rulesHash,
+    rulesHash,
     total: out.total,
     page,
     size,

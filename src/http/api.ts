@@ -11,6 +11,7 @@ import { importMasterData } from '../app/import-master-data';
 import { importRoundData } from '../app/import-round-data';
 import { decideObjection, fileObjection, listObjections } from '../app/objections';
 import { buildReportData } from '../app/report';
+import { resultsPage } from '../app/ranking';
 import { explainFirm, getRoundResults, toFirmJson, toResultsJson } from '../app/results';
 import {
   closeRound,
@@ -195,16 +196,37 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   });
 
   // ---- results ----
-  route(r, registry, { method: 'get', path: '/rounds/:code/results', operationId: 'getRoundResults', etag: true, summary: '一个周期的结果（公众只见已发布的）', tags: ['结果'], access: 'public', params: S.RoundParams, response: S.ResultsResponse }, async ({ params, user }, req, res) => {
-    const key = `results:${params.code}`;
-    const hit = cache.get(key);
-    if (hit) return sendCached(req, res, hit, { publicCache: true });
-    const round = await getRound(deps.knex, params.code);
-    requireResultsAccess(user, params.code, round.status);
-    const json = toResultsJson(await getRoundResults(ctx(res), params.code));
-    if (round.status !== 'published') return json;
-    return sendCached(req, res, cache.set(key, cachedBody(JSON.stringify(json), 'application/json; charset=utf-8')), { publicCache: true });
-  });
+  route(
+    r,
+    registry,
+    { method: 'get', path: '/rounds/:code/results', operationId: 'getRoundResults', etag: true, summary: '一个周期的结果，分页、按名次（公众只见已发布的）；全部结果见 results.json', tags: ['结果'], access: 'public', params: S.RoundParams, query: S.ResultsPageQuery, response: S.ResultsPageResponse },
+    async ({ params, query, user }, req, res) => {
+      const key = `results:${params.code}:${query.page}:${query.size}`;
+      const hit = cache.get(key);
+      if (hit) return sendCached(req, res, hit, { publicCache: true });
+      const round = await getRound(deps.knex, params.code);
+      requireResultsAccess(user, params.code, round.status);
+      const json = await resultsPage(ctx(res), params.code, query);
+      if (round.status !== 'published') return json;
+      return sendCached(req, res, cache.set(key, cachedBody(JSON.stringify(json), 'application/json; charset=utf-8')), { publicCache: true });
+    },
+  );
+  route(
+    r,
+    registry,
+    { method: 'get', path: '/rounds/:code/results.json', operationId: 'downloadRoundResults', etag: true, summary: '一个周期的全部结果（一次下载，已发布的缓存并 gzip 压缩）', tags: ['结果'], access: 'public', params: S.RoundParams, response: S.ResultsResponse },
+    async ({ params, user }, req, res) => {
+      const key = `results:${params.code}`;
+      res.setHeader('Content-Disposition', contentDisposition(`${params.code}-results.json`));
+      const hit = cache.get(key);
+      if (hit) return sendCached(req, res, hit, { publicCache: true });
+      const round = await getRound(deps.knex, params.code);
+      requireResultsAccess(user, params.code, round.status);
+      const json = toResultsJson(await getRoundResults(ctx(res), params.code));
+      if (round.status !== 'published') return json;
+      return sendCached(req, res, cache.set(key, cachedBody(JSON.stringify(json), 'application/json; charset=utf-8')), { publicCache: true });
+    },
+  );
   route(r, registry, { method: 'get', path: '/rounds/:code/firms/:uscc', operationId: 'explainFirm', response: S.FirmResultResponse, summary: '一家企业的结果与说明（住建局；企业只见本企业）', tags: ['结果'], access: ANY_ACCOUNT, params: S.RoundFirmParams }, async ({ params, user }, _q, res) => {
     const round = await getRound(deps.knex, params.code);
     requireFirmAccess(user, params.code, round.status, params.uscc);

@@ -278,6 +278,15 @@ export const RoundImportResponse = z.object({ label: z.string(), rows: count, re
 export const MasterImportResponse = z.object({ rows: count, created: count, updated: count, newStreets: z.array(z.string()).optional() });
 
 export const ResultsResponse = z.object({ round: z.string(), status: roundStatus, rulesHash: z.string(), firms: z.array(ResultFirm) });
+export const ResultsPageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: '第几页（从 1 开始）' }),
+  size: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: '每页企业数（默认 100，最多 1000）' }),
+});
+export const ResultsPageResponse = ResultsResponse.extend({
+  total: count.meta({ description: '本周期结果中的企业总数' }),
+  page: z.number().int().min(1),
+  size: z.number().int().min(1).max(1000),
+});
 export const FirmResultResponse = ResultFirm.extend({
   compositeExact: z.string().nullable().meta({ description: '精确值（分数 n/d）' }),
   households: count,

@@ -178,6 +178,15 @@ describe('the OpenAPI document as the contract (pglite)', () => {
     expectStatus(await call('get', '/rounds/{code}/results', { params: { code: OPEN } }), 401);
     expectStatus(await call('get', '/rounds/{code}/results', { params: { code: OPEN }, as: 'firm' }), 403);
     expectStatus(await call('get', '/rounds/{code}/results', { params: { code: '2019-H1' } }), 404);
+    const second = await call('get', '/rounds/{code}/results', { params: { code: PUBLISHED }, query: { page: '2', size: '3' } });
+    expectStatus(second, 200);
+    expect(second.body).toMatchObject({ page: 2, size: 3, total: results.body.total });
+    expectStatus(await call('get', '/rounds/{code}/results', { params: { code: PUBLISHED }, query: { size: '1001' } }), 422);
+    const whole = await call('get', '/rounds/{code}/results.json', { params: { code: PUBLISHED } });
+    expectStatus(whole, 200);
+    expect(whole.body.firms).toHaveLength(results.body.total);
+    expectStatus(await call('get', '/rounds/{code}/results.json', { params: { code: PUBLISHED }, headers: { 'If-None-Match': String(whole.headers.etag) } }), 304);
+    expectStatus(await call('get', '/rounds/{code}/results.json', { params: { code: OPEN } }), 401);
     const uscc = city.firms[0]?.uscc as string;
     expectStatus(await call('get', '/rounds/{code}/firms/{uscc}', { params: { code: PUBLISHED, uscc }, as: 'bureau' }), 200);
     expectStatus(await call('get', '/rounds/{code}/firms/{uscc}', { params: { code: PUBLISHED, uscc: city.firms[1]?.uscc as string }, as: 'firm' }), 403);

@@ -179,6 +179,24 @@ describe.each(backends())('roles on every route (%s)', (kind) => {
     expect(again.status).toBe(304);
   });
 
+  it('pages the results (100 a page by default, at most 1,000) and offers the whole ranking as one download', async () => {
+    const all = await request(app).get(`/api/v1/rounds/${PUBLISHED}/results.json`).set('Accept-Encoding', 'gzip');
+    expect(all.status).toBe(200);
+    expect(all.headers['content-encoding']).toBe('gzip');
+    expect(all.headers['content-disposition']).toContain(`${PUBLISHED}-results.json`);
+    expect(all.body.firms).toHaveLength(city.firms.length);
+    const first = await request(app).get(`/api/v1/rounds/${PUBLISHED}/results`);
+    expect(first.body).toMatchObject({ round: PUBLISHED, status: 'published', total: city.firms.length, page: 1, size: 100 });
+    expect(first.body.firms).toEqual(all.body.firms);
+    const pages = [];
+    for (let page = 1; page <= 4; page += 1) pages.push((await request(app).get(`/api/v1/rounds/${PUBLISHED}/results?page=${page}&size=3`)).body);
+    expect(pages.flatMap((p) => p.firms)).toEqual(all.body.firms);
+    expect(pages.map((p) => p.firms.length)).toEqual([3, 3, 3, 1]);
+    const tooBig = await request(app).get(`/api/v1/rounds/${PUBLISHED}/results?size=5000`);
+    expect(tooBig.status).toBe(422);
+    expect(tooBig.body.error.message).toContain('size');
+  });
+
   it('serves the cached published results gzipped to clients that accept it, each representation with its own ETag', async () => {
     const raw = (r: request.Test) => r.buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
