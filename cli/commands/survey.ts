@@ -62,7 +62,11 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
       const progress = await withApp(io, globals(), (ctx) => surveyProgress(ctx, round, { street: opts.street }));
       if (opts.json) return printJson(io, progress);
       println(io.stdout, `评价周期 ${progress.round} 扫码评价进度：`);
-      for (const p of progress.projects) println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户，户码 ${p.codes}，网上作答 ${p.online} 户，逐户问卷共 ${p.responses} 份`);
+      for (const p of progress.projects) {
+        println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户，户码 ${p.codes}，网上作答 ${p.online} 户，逐户问卷共 ${p.responses} 份`);
+        // Letters number households 1…户数; a contractor's file names them its own way: the two cannot be matched.
+        if (p.online > 0 && p.fromFiles > 0) println(io.stdout, `    注意：本项目同时有网上作答和文件导入的逐户问卷（${p.fromFiles} 份），户序号与户号无法对应，请只保留一种来源。`);
+      }
       println(io.stdout, '企业有效问卷与所需样本：');
       for (const f of progress.firms) println(io.stdout, `  ${f.name}（${f.uscc}）：${f.responses} / ${f.required} 份${f.missing > 0 ? `，尚差 ${f.missing} 份` : '，已达到'}`);
     });

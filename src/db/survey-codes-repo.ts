@@ -237,6 +237,8 @@ export interface ProjectSurveyProgress {
   online: number;
   /** Individual responses of every origin (online and files). */
   responses: number;
+  /** Individual responses from files (not online). */
+  fromFiles: number;
 }
 
 /** Per snapshotted project of the round: codes issued, online answers, individual responses. */
@@ -246,15 +248,16 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
       `select p.code, p.name, rp.street_code, f.uscc, rp.households,
               (select count(*) from survey_codes c where c.round_id = rp.round_id and c.project_id = rp.project_id and c.revoked_at is null) as codes,
               (select count(*) from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id) as online,
-              (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id) as responses
+              (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id) as responses,
+              (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id and r.entered_by <> ?) as from_files
          from round_projects rp
          join projects p on p.id = rp.project_id
          join firms f on f.id = rp.firm_id
         where rp.round_id = ?
         order by p.code`,
-      [roundId],
+      [ONLINE_ENTERED_BY, roundId],
     )
-  ).rows as { code: string; name: string; street_code: string; uscc: string; households: Num; codes: Num; online: Num; responses: Num }[];
+  ).rows as { code: string; name: string; street_code: string; uscc: string; households: Num; codes: Num; online: Num; responses: Num; from_files: Num }[];
   return rows.map((r) => ({
     code: r.code,
     name: r.name,
@@ -264,6 +267,7 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
     codes: Number(r.codes),
     online: Number(r.online),
     responses: Number(r.responses),
+    fromFiles: Number(r.from_files),
   }));
 }
 

@@ -3,7 +3,7 @@
  * times and from set addresses; the report flags the project answered in a burst, the one answered
  * all alike, and the one answered from one address, and leaves the ordinary one out.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -112,5 +112,14 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
     for (const c of json.comments) expect(Object.keys(c).sort()).toEqual(['comment', 'day', 'projectCode', 'projectName']);
     const none = await hhbOk(['survey', 'comments', '2025-H1', '--project', 'ALIKE'], { db, cwd: dir, now: at('2025-03-05') });
     expect(none.stdout).toContain('暂无居民留言');
+  });
+
+  it('warns in the progress report when a project has both online answers and answers from a file', async () => {
+    writeFileSync(join(dir, 'survey.csv'), '项目编号,户号,得分\nONEIP,3-2-201,90\n');
+    await hhbOk(['scores', 'import', '2025-H1', '--source', 'resident', 'survey.csv'], { db, cwd: dir, now: at('2025-03-05') });
+    const text = (await hhbOk(['survey', 'progress', '2025-H1'], { db, cwd: dir, now: at('2025-03-05') })).stdout;
+    expect(text).toContain('ONEIP 一址居：6 户，户码 6，网上作答 6 户，逐户问卷共 7 份');
+    expect(text).toContain('注意：本项目同时有网上作答和文件导入的逐户问卷（1 份）');
+    expect(text.match(/注意/g)).toHaveLength(1);
   });
 });
