@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { addUser, createToken, listUsers, type Principal, setUserDisabled, resetPassword } from '../app/accounts';
 import { readAuditLog } from '../app/audit-log';
 import { firmHistory } from '../app/firm-history';
-import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection } from '../app/follow-up';
+import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection, reportRectification } from '../app/follow-up';
 import { importMasterData } from '../app/import-master-data';
 import { importRoundData } from '../app/import-round-data';
 import { decideObjection, fileObjection, listObjections } from '../app/objections';
@@ -294,6 +294,10 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   route(r, registry, { method: 'post', path: '/rounds/:code/rectifications/:uscc/reinspection', operationId: 'recordReinspection', response: S.ReinspectionResponse, summary: '录入整改复查结论（通过或未通过）', tags: ['异议与处置'], access: REGULATOR_WRITERS, params: S.RoundFirmParams, body: S.ReinspectionBody }, async ({ params, body }, _q, res) =>
     recordReinspection(ctx(res), { round: params.code, uscc: params.uscc, result: body.result, note: body.note }),
   );
+  route(r, registry, { method: 'post', path: '/rounds/:code/rectifications/:uscc/report', operationId: 'reportRectification', response: S.RectificationReportResponse, summary: '企业报告本企业的整改情况（复查前可再次提交，以最新的为准）', tags: ['异议与处置'], access: ['firm'], params: S.RoundFirmParams, body: S.RectificationReportBody }, async ({ params, body, user }, _q, res) => {
+    if ((user as Principal).firmUscc !== params.uscc) throw new DomainError('FORBIDDEN', `企业账号只能报告本企业（${(user as Principal).firmUscc}）的整改。`);
+    return reportRectification(ctx(res), { round: params.code, uscc: params.uscc, text: body.report, evidence: body.evidence });
+  });
   route(r, registry, { method: 'get', path: '/interviews', operationId: 'listInterviews', response: S.InterviewsResponse, summary: '约谈记录（pending=true 只列尚未约谈的）', tags: ['异议与处置'], access: BUREAU, query: S.RectificationsQuery }, async ({ query }, _q, res) => ({
     interviews: await listInterviews(ctx(res), { round: query.round, pending: query.pending === 'true' }),
   }));

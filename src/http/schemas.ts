@@ -357,6 +357,11 @@ export const Rectification = z.object({
   overdue: z.boolean(),
 });
 export const RectificationsResponse = z.object({ rectifications: z.array(Rectification) });
+export const RectificationReportBody = z.strictObject({
+  report: z.string().trim().min(10, '整改情况至少写 10 个字').max(5000).meta({ description: '整改情况：做了什么、何时完成、如何核验' }),
+  evidence: z.array(z.string().trim().min(1).max(200)).max(50).default([]).meta({ description: '证明材料名称（原件交行管部门）' }),
+});
+export const RectificationReportResponse = z.object({ firmName: z.string(), replaced: z.boolean().meta({ description: '替换了此前提交的报告' }) });
 export const ReinspectionResponse = z.object({ deadline: isoDate, result: z.enum(['passed', 'failed']) });
 export const Interview = z.object({ round: z.string(), uscc: z.string(), firmName: z.string(), scheduledOn: isoDate.nullable(), heldOn: isoDate.nullable(), note: z.string().nullable() });
 export const InterviewsResponse = z.object({ interviews: z.array(Interview) });

@@ -12,12 +12,13 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Express } from 'express';
 import request from 'supertest';
+import { addUser, createToken } from '../../src/app/accounts';
 import { setSetting } from '../../src/app/settings';
 import { issueSurveyCodes } from '../../src/app/survey-codes';
 import { DEFAULT_QUESTIONNAIRE, SURVEY_LEVELS } from '../../src/domain/survey-questionnaire';
 import { createApp } from '../../src/http/app';
 import { useTestDb } from '../support/test-db';
-import { type Account, type City, NOW, OPEN, PUBLISHED, buildCity, contextOf, enterAllScores } from './city';
+import { type Account, type City, NOW, OPEN, PASSWORD, PUBLISHED, buildCity, contextOf, enterAllScores } from './city';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 interface Operation {
@@ -71,13 +72,14 @@ describe('the OpenAPI document as the contract (pglite)', () => {
   async function call(
     method: Method,
     template: string,
-    opts: { params?: Record<string, string | number>; as?: Account; body?: unknown; query?: Record<string, string>; file?: [string, string]; headers?: Record<string, string>; raw?: string } = {},
+    opts: { params?: Record<string, string | number>; as?: Account; token?: string; body?: unknown; query?: Record<string, string>; file?: [string, string]; headers?: Record<string, string>; raw?: string } = {},
   ): Promise<request.Response> {
     const op = doc.paths[`/api/v1${template}`]?.[method];
     if (!op) throw new Error(`文档中没有 ${method.toUpperCase()} /api/v1${template}`);
     const url = `/api/v1${template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(String(opts.params?.[name])))}`;
     let req = request(app)[method](url);
     if (opts.as) req = req.set('Authorization', `Bearer ${city.tokens[opts.as]}`);
+    if (opts.token) req = req.set('Authorization', `Bearer ${opts.token}`);
     for (const [k, v] of Object.entries(opts.headers ?? {})) req = req.set(k, v);
     if (opts.query) req = req.query(opts.query);
     if (opts.file) req = req.attach('file', Buffer.from(opts.file[1]), opts.file[0]);
@@ -274,7 +276,17 @@ describe('the OpenAPI document as the contract (pglite)', () => {
     const rectifications = await call('get', '/rectifications', { as: 'regulator', query: { round: OPEN } });
     expectStatus(rectifications, 200);
     expect(rectifications.body.rectifications.length).toBeGreaterThan(0);
+    const ctx = contextOf(t.knex, t.db.kind);
+    await addUser(ctx, { name: 'black-firm', role: 'firm', firm: black, password: PASSWORD });
+    const blackToken = (await createToken(ctx, 'black-firm')).token;
+    const report = { report: '消防通道已清理，电梯已检修并取得检验合格证。', evidence: ['电梯检验报告.pdf'] };
+    expectStatus(await call('post', '/rounds/{code}/rectifications/{uscc}/report', { token: blackToken, params: { ...code, uscc: black }, body: report }), 200);
+    expectStatus(await call('post', '/rounds/{code}/rectifications/{uscc}/report', { token: blackToken, params: { ...code, uscc: black }, body: { report: '太短' } }), 422);
+    expectStatus(await call('post', '/rounds/{code}/rectifications/{uscc}/report', { as: 'firm', params: { ...code, uscc: black }, body: report }), 403);
+    const reported = await call('get', '/rectifications', { as: 'regulator', query: { round: OPEN } });
+    expect(reported.body.rectifications.find((x: { uscc: string }) => x.uscc === black).report).toMatchObject({ text: report.report, evidence: report.evidence, by: 'black-firm' });
     expectStatus(await call('post', '/rounds/{code}/rectifications/{uscc}/reinspection', { as: 'regulator', params: { ...code, uscc: black }, body: { result: 'passed', note: '已整改' } }), 200);
+    expectStatus(await call('post', '/rounds/{code}/rectifications/{uscc}/report', { token: blackToken, params: { ...code, uscc: black }, body: report }), 409);
     expectStatus(await call('get', '/rectifications', { as: 'regulator', query: { pending: 'true' } }), 200);
     expectStatus(await call('get', '/interviews', { as: 'bureau', query: { round: OPEN } }), 200);
     expectStatus(await call('post', '/rounds/{code}/interviews/{uscc}', { as: 'bureau', params: { ...code, uscc: black }, body: { heldOn: '2025-07-01', note: '已约谈法定代表人' } }), 200);
