@@ -161,7 +161,7 @@ describe.each(backends())('roles on every route (%s)', (kind) => {
     expect(full.body.detail.byStreet.map((s: { street: string }) => s.street)).toEqual(['SA', 'SB']);
   });
 
-  it('lists only published rounds to the public', async () => {
+  it('lists to the public only the rounds it may read (published, and publicized during the notice period)', async () => {
     const anon = await request(app).get('/api/v1/rounds');
     expect(anon.body.rounds.map((r: { code: string }) => r.code)).toEqual([PUBLISHED]);
     const bureau = await request(app).get('/api/v1/rounds').set('Authorization', `Bearer ${city.tokens.bureau}`);
