@@ -1,10 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { surveyAnomalyReport } from '../../src/app/survey-anomalies';
 import { surveyComments } from '../../src/app/survey-comments';
 import { issueSurveyCodes, surveyLetterFiles } from '../../src/app/survey-codes';
 import { surveyProgress } from '../../src/app/survey-progress';
+import { type Roster, readRoster } from '../../src/app/survey-roster';
+import { DomainError } from '../../src/domain/errors';
 import { withApp } from '../app';
 import { type CliIo, printJson, println } from '../io';
 import type { Globals } from '../program';
@@ -21,11 +23,20 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
     .option('--street <street>', '只发放该街道（编码或名称）的项目')
     .option('--project <code>', '只发放该项目（项目编号）')
     .option('--deadline <date>', '通知书上的截止日期（年-月-日，默认为本周期最后一天）')
+    .option('--roster <file>', '住户名册 CSV（项目编号、户号，如 3-2-201）：每个户码对应一个户号并印在通知书上；不用名册时按 1…户数 编号')
     .option('--json', '以 JSON 输出发放摘要（不含户码）')
-    .action(async (round: string, opts: { out: string; street?: string; project?: string; deadline?: string; json?: boolean }) => {
+    .action(async (round: string, opts: { out: string; street?: string; project?: string; deadline?: string; roster?: string; json?: boolean }) => {
       const dir = resolve(io.cwd, opts.out);
+      let roster: { fileName: string; households: Roster } | undefined;
+      if (opts.roster !== undefined) {
+        const file = resolve(io.cwd, opts.roster);
+        const bytes = await readFile(file).catch(() => {
+          throw new DomainError('INPUT_INVALID', `无法读取住户名册：${file}`, [{ row: null, column: 'roster', message: '文件不存在或无法读取' }]);
+        });
+        roster = { fileName: basename(file), households: await readRoster(bytes, basename(file)) };
+      }
       const issued = await withApp(io, globals(), (ctx) =>
-        issueSurveyCodes(ctx, { round, street: opts.street, project: opts.project, deadline: opts.deadline }, async (codes, trx) => {
+        issueSurveyCodes(ctx, { round, street: opts.street, project: opts.project, deadline: opts.deadline, roster }, async (codes, trx) => {
           const files = await surveyLetterFiles(ctx, codes, trx);
           await mkdir(dir, { recursive: true });
           await writeFile(join(dir, LETTERS_FILE), files.pdf);
@@ -64,8 +75,8 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
       println(io.stdout, `评价周期 ${progress.round} 扫码评价进度：`);
       for (const p of progress.projects) {
         println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户，户码 ${p.codes}，网上作答 ${p.online} 户，逐户问卷共 ${p.responses} 份`);
-        // Letters number households 1…户数; a contractor's file names them its own way: the two cannot be matched.
-        if (p.online > 0 && p.fromFiles > 0) println(io.stdout, `    注意：本项目同时有网上作答和文件导入的逐户问卷（${p.fromFiles} 份），户序号与户号无法对应，请只保留一种来源。`);
+        // Letters without a roster number households 1…户数; a contractor's file names them by 户号: the two cannot be matched.
+        if (p.numberedOnline > 0 && p.fromFiles > 0) println(io.stdout, `    注意：本项目同时有网上作答和文件导入的逐户问卷（${p.fromFiles} 份），户序号与户号无法对应，请只保留一种来源。`);
       }
       println(io.stdout, '企业有效问卷与所需样本：');
       for (const f of progress.firms) println(io.stdout, `  ${f.name}（${f.uscc}）：${f.responses} / ${f.required} 份${f.missing > 0 ? `，尚差 ${f.missing} 份` : '，已达到'}`);

@@ -10,7 +10,7 @@
 import { createHmac } from 'node:crypto';
 import type { Knex } from 'knex';
 import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
-import { type CodeRecord, findCodeByHash, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
+import { type CodeRecord, findCodeByHash, hasOnlineAnswer, lockRoundShared, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Questionnaire, DEFAULT_QUESTIONNAIRE, MAX_COMMENT_LENGTH, checkAnswers } from '../domain/survey-questionnaire';
 import type { AppContext } from './context';
@@ -110,8 +110,8 @@ async function liveCode(db: Knex | Knex.Transaction, limiter: RateLimiterPostgre
 /** What the page shows for a code: its project and the questionnaire (refusals as for answering). */
 export async function openSurveyCode(ctx: AppContext, limiter: RateLimiterPostgres, rawCode: string, address: string): Promise<SurveyCodeView> {
   const { code } = await liveCode(ctx.knex, limiter, rawCode, address);
-  const answered = await ctx.knex('survey_online_answers').where({ round_id: code.roundId, project_id: code.projectId, household: code.household }).first(ctx.knex.raw('1'));
-  return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, questionnaire: roundQuestionnaire(), answered: answered !== undefined };
+  const answered = await hasOnlineAnswer(ctx.knex, { roundId: code.roundId, projectId: code.projectId, household: code.household });
+  return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, questionnaire: roundQuestionnaire(), answered };
 }
 
 function checkComment(raw: string | null | undefined): string | null {
@@ -141,8 +141,7 @@ export async function submitSurveyAnswer(ctx: AppContext, limiter: RateLimiterPo
     const locked = await findCodeByHash(trx, surveyCodeHash(secret, normalizeSurveyCode(input.code) as string), { lock: true });
     if (locked === null || locked.revokedAt !== null) throw wrongCode();
     // The round's row, shared: closing the round waits for answers being stored, and they for it.
-    const round = (await trx('rounds').where({ id: locked.roundId }).forShare().first('status')) as { status: string } | undefined;
-    if (round?.status !== 'open') throw new DomainError('ROUND_STATE', `评价周期 ${locked.roundCode} 的问卷已截止，不再接受作答。感谢您的关注。`, { round: locked.roundCode });
+    if ((await lockRoundShared(trx, locked.roundId)) !== 'open') throw new DomainError('ROUND_STATE', `评价周期 ${locked.roundCode} 的问卷已截止，不再接受作答。感谢您的关注。`, { round: locked.roundCode });
     const { replaced } = await storeOnlineAnswer(trx, {
       roundId: locked.roundId,
       projectId: locked.projectId,

@@ -13,16 +13,24 @@ import { getRound } from '../db/rounds-repo';
 import { readSettingRows } from '../db/settings-repo';
 import { resolveStreet } from '../db/streets-repo';
 import { type SnapshotProject, insertCodes, revokeLiveCodes, snapshotProjects, surveySecret } from '../db/survey-codes-repo';
-import { DomainError } from '../domain/errors';
+import { DomainError, type FieldProblem } from '../domain/errors';
 import { roundPeriod } from '../domain/round-code';
 import { renderSurveyLetters, surveyCodesCsv } from '../reports/survey-letters';
 import type { AppContext } from './context';
 import { surveyBaseUrl } from './settings';
+import { type Roster, rosterProblems } from './survey-roster';
 
 /** 31 characters: digits 2–9 and the capital letters without I, L and O. */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const CODE_LENGTH = 10;
 const CODE_PATTERN = new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`);
+
+/** 户序号 1…户数, for letters without a roster. */
+function numberedHouseholds(count: number): string[] {
+  const out: string[] = [];
+  for (let i = 1; i <= count; i += 1) out.push(String(i));
+  return out;
+}
 
 /** A fresh random code. */
 export function newSurveyCode(): string {
@@ -63,10 +71,14 @@ export interface IssueCodesInput {
   project?: string;
   /** The answering deadline printed on the letters (yyyy-mm-dd); default the last day of the round's half year. */
   deadline?: string;
+  /** A household roster (项目编号, 户号): codes for its 户号 instead of households numbered 1…户数. */
+  roster?: { fileName: string; households: Roster };
 }
 
 export interface IssueCodesResult {
   round: string;
+  /** What identifies a household on the letters: 户号 from a roster, or 户序号 1…户数. */
+  householdLabel: '户号' | '户序号';
   deadline: string;
   baseUrl: string;
   projects: { code: string; name: string; households: number; revoked: number }[];
@@ -96,6 +108,34 @@ async function chooseProjects(trx: Knex.Transaction, roundId: number, input: Iss
 }
 
 /**
+ * The 户号 of each chosen project from the roster. Refuses (naming the rows) a project the round's
+ * snapshot does not have, a chosen project the roster leaves out, and a project with more 户号 than
+ * its snapshotted households; rows of snapshot projects not chosen (another street) are left aside.
+ */
+function rosterHouseholds(roster: { fileName: string; households: Roster }, chosen: readonly SnapshotProject[], snapshot: readonly SnapshotProject[]): Map<string, string[]> {
+  const problems: FieldProblem[] = [];
+  const known = new Map(snapshot.map((p) => [p.code, p]));
+  for (const [code, list] of roster.households) {
+    if (!known.has(code)) problems.push({ row: list[0]?.row ?? null, column: '项目编号', message: `项目 ${code} 不在本评价周期的项目快照中` });
+  }
+  const out = new Map<string, string[]>();
+  for (const p of chosen) {
+    const list = roster.households.get(p.code);
+    if (!list) {
+      problems.push({ row: null, column: '项目编号', message: `名册中没有项目 ${p.code}（${p.name}）的住户` });
+      continue;
+    }
+    if (list.length > p.households) problems.push({ row: list[p.households]?.row ?? null, column: '户号', message: `项目 ${p.code} 名册有 ${list.length} 户，多于快照户数 ${p.households} 户` });
+    out.set(
+      p.code,
+      list.map((h) => h.household),
+    );
+  }
+  if (problems.length > 0) throw rosterProblems(roster.fileName, problems);
+  return out;
+}
+
+/**
  * Issues one code per snapshotted household of each chosen project of an open round, revoking the
  * projects' earlier codes. Refuses a round that is not open (ROUND_STATE) and an unset base URL.
  * `deliver` (writing the letters) runs before the transaction commits: codes nobody can print are
@@ -117,31 +157,33 @@ export async function issueSurveyCodes(ctx: AppContext, input: IssueCodesInput, 
       projects.map((p) => p.projectId),
       at,
     );
+    const households = input.roster ? rosterHouseholds(input.roster, projects, await snapshotProjects(trx, round.id, {})) : null;
     const secret = await surveySecret(trx);
     const codes: IssuedCode[] = [];
     const rows: { projectId: number; household: string; codeHash: string }[] = [];
     const seen = new Set<string>();
     for (const p of projects) {
-      for (let h = 1; h <= p.households; h += 1) {
+      const names = households?.get(p.code) ?? numberedHouseholds(p.households);
+      for (const household of names) {
         let code = newSurveyCode();
         // 31^10 ≈ 8·10^14 codes: a repeat is all but impossible, but a repeat must not be issued twice.
         while (seen.has(code)) code = newSurveyCode();
         seen.add(code);
-        codes.push({ projectCode: p.code, projectName: p.name, household: String(h), code, url: `${baseUrl}/s/${code}` });
-        rows.push({ projectId: p.projectId, household: String(h), codeHash: surveyCodeHash(secret, code) });
+        codes.push({ projectCode: p.code, projectName: p.name, household, code, url: `${baseUrl}/s/${code}` });
+        rows.push({ projectId: p.projectId, household, codeHash: surveyCodeHash(secret, code) });
       }
     }
     await insertCodes(trx, round.id, rows, ctx.actor, at);
-    const summary = projects.map((p) => ({ code: p.code, name: p.name, households: p.households, revoked: revoked.get(p.projectId) ?? 0 }));
+    const summary = projects.map((p) => ({ code: p.code, name: p.name, households: households?.get(p.code)?.length ?? p.households, revoked: revoked.get(p.projectId) ?? 0 }));
     await appendAudit(trx, {
       actor: ctx.actor,
       action: 'survey.codes.issue',
       entity: 'round',
       entityId: round.code,
       before: summary.some((p) => p.revoked > 0) ? { revoked: summary.filter((p) => p.revoked > 0).map((p) => ({ project: p.code, codes: p.revoked })) } : null,
-      after: { deadline, projects: summary.map((p) => ({ project: p.code, codes: p.households })) },
+      after: { deadline, ...(input.roster ? { roster: input.roster.fileName } : {}), projects: summary.map((p) => ({ project: p.code, codes: p.households })) },
     });
-    const issued = { round: round.code, deadline, baseUrl, projects: summary, codes };
+    const issued: IssueCodesResult = { round: round.code, householdLabel: households ? '户号' : '户序号', deadline, baseUrl, projects: summary, codes };
     await deliver(issued, trx);
     return issued;
   });
@@ -157,6 +199,6 @@ export interface SurveyLetterFiles {
 /** The letters and codes.csv of issued codes, with the issuing body under the text when it is set. */
 export async function surveyLetterFiles(ctx: AppContext, issued: IssueCodesResult, db: Knex | Knex.Transaction = ctx.knex): Promise<SurveyLetterFiles> {
   const issuer = ((await readSettingRows(db)).find((r) => r.key === 'issuer')?.value ?? null);
-  const pdf = await renderSurveyLetters({ periodLabel: roundPeriod(issued.round).label, deadline: issued.deadline, answerUrl: `${issued.baseUrl}/s`, issuer, codes: issued.codes });
-  return { pdf, csv: surveyCodesCsv(issued.codes) };
+  const pdf = await renderSurveyLetters({ periodLabel: roundPeriod(issued.round).label, deadline: issued.deadline, answerUrl: `${issued.baseUrl}/s`, issuer, householdLabel: issued.householdLabel, codes: issued.codes });
+  return { pdf, csv: surveyCodesCsv(issued.codes, issued.householdLabel) };
 }

@@ -239,6 +239,8 @@ export interface ProjectSurveyProgress {
   responses: number;
   /** Individual responses from files (not online). */
   fromFiles: number;
+  /** Online answers of households numbered 1…户数 (codes issued without a roster). */
+  numberedOnline: number;
 }
 
 /** Per snapshotted project of the round: codes issued, online answers, individual responses. */
@@ -249,7 +251,8 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
               (select count(*) from survey_codes c where c.round_id = rp.round_id and c.project_id = rp.project_id and c.revoked_at is null) as codes,
               (select count(*) from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id) as online,
               (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id) as responses,
-              (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id and r.entered_by <> ?) as from_files
+              (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id and r.entered_by <> ?) as from_files,
+              (select count(*) from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id and a.household ~ '^[0-9]+$') as numbered_online
          from round_projects rp
          join projects p on p.id = rp.project_id
          join firms f on f.id = rp.firm_id
@@ -257,7 +260,7 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
         order by p.code`,
       [ONLINE_ENTERED_BY, roundId],
     )
-  ).rows as { code: string; name: string; street_code: string; uscc: string; households: Num; codes: Num; online: Num; responses: Num; from_files: Num }[];
+  ).rows as { code: string; name: string; street_code: string; uscc: string; households: Num; codes: Num; online: Num; responses: Num; from_files: Num; numbered_online: Num }[];
   return rows.map((r) => ({
     code: r.code,
     name: r.name,
@@ -268,6 +271,7 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
     online: Number(r.online),
     responses: Number(r.responses),
     fromFiles: Number(r.from_files),
+    numberedOnline: Number(r.numbered_online),
   }));
 }
 
@@ -293,4 +297,19 @@ export async function residentComments(db: Db, roundId: number, projectCode?: st
   if (projectCode !== undefined) void q.where('p.code', projectCode);
   const rows = (await q) as { code: string; name: string; day: string; comment: string }[];
   return rows.map((r) => ({ projectCode: r.code, projectName: r.name, day: r.day, comment: r.comment }));
+}
+
+/** Whether the household has an online answer in the round. */
+export async function hasOnlineAnswer(db: Db, key: { roundId: number; projectId: number; household: string }): Promise<boolean> {
+  const row = await db('survey_online_answers').where({ round_id: key.roundId, project_id: key.projectId, household: key.household }).first(db.raw('1'));
+  return row !== undefined;
+}
+
+/**
+ * The round's status, its row share-locked to the end of the transaction: closing the round (which
+ * locks it for update) waits for answers being stored, and answers wait for a close under way.
+ */
+export async function lockRoundShared(trx: Knex.Transaction, roundId: number): Promise<string | null> {
+  const row = (await trx('rounds').where({ id: roundId }).forShare().first('status')) as { status: string } | undefined;
+  return row?.status ?? null;
 }

@@ -33,6 +33,8 @@ export interface LettersInput {
   answerUrl: string;
   /** The sender printed under the text (the issuing body), when set. */
   issuer: string | null;
+  /** 户号 (from a roster) or 户序号 (households numbered 1…户数). */
+  householdLabel: '户号' | '户序号';
   codes: readonly LetterCode[];
 }
 
@@ -109,7 +111,7 @@ async function letter(doc: PDFKit.PDFDocument, input: LettersInput, c: LetterCod
   doc.font(BOLD).fontSize(18).fillColor('#111111').text(`${input.periodLabel}物业服务居民满意度评价`, left, top + 40, { width, align: 'center', lineBreak: false });
   doc.font(REGULAR).fontSize(12).fillColor('#222222');
   doc.text(`小区（项目）：${c.projectName}（${c.projectCode}）`, left, top + 80, { width, lineBreak: false });
-  doc.text(`户：${c.household}`, left, top + 100, { width, lineBreak: false });
+  doc.text(`${input.householdLabel}：${c.household}`, left, top + 100, { width, lineBreak: false });
 
   const qrSize = 150;
   drawQr(doc, c.url, left, top + 130, qrSize);
@@ -174,9 +176,9 @@ const csvField = (value: string): string => {
   return `"${safe.replace(/"/g, '""')}"`;
 };
 
-/** codes.csv for mail-merge: 项目编号, 项目名称, 户序号, 户码, 答题网址; UTF-8 with BOM, CRLF lines. */
-export function surveyCodesCsv(codes: readonly LetterCode[]): Buffer {
-  const lines = [['项目编号', '项目名称', '户序号', '户码', '答题网址'].map(csvField).join(',')];
+/** codes.csv for mail-merge: 项目编号, 项目名称, 户序号 (or 户号), 户码, 答题网址; UTF-8 with BOM, CRLF lines. */
+export function surveyCodesCsv(codes: readonly LetterCode[], householdLabel: '户号' | '户序号' = '户序号'): Buffer {
+  const lines = [['项目编号', '项目名称', householdLabel, '户码', '答题网址'].map(csvField).join(',')];
   for (const c of codes) lines.push([c.projectCode, c.projectName, c.household, c.code, c.url].map(csvField).join(','));
   return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
 }

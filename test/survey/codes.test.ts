@@ -3,10 +3,11 @@
  * stored only as keyed hashes; codes.csv (UTF-8 with BOM) and the A4 letters read back with
  * pdftotext; a reissue revokes the project's earlier codes and is audited; refusals write nothing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 import type { Knex } from 'knex';
 import { CODE_ALPHABET } from '../../src/app/survey-codes';
 import { backends, testDatabase } from '../cli/backends';
@@ -131,6 +132,40 @@ describe.each(backends())('hhb survey codes on %s', (backend) => {
     const draft = await run('survey', 'codes', '2025-H2', '--out', 'bad');
     expect(draft.code).toBe(3);
     expect(draft.stderr).toContain('只有进行中（open）的周期才能发放户码');
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+    expect(await live()).toBe(before);
+  });
+
+  it('ties codes to the 户号 of a roster (GBK as Excel saves it), printed on the letters, revoking the numbered ones', async () => {
+    writeFileSync(join(dir, 'roster.csv'), iconv.encode('住户名册\r\n项目编号,户号\r\nS2,1-1-101\r\nS2,1-1-102\r\nS3,2-1-101\r\n', 'gb18030'));
+    await ok('survey', 'codes', '2025-H1', '--project', 'S2', '--roster', 'roster.csv', '--out', 'rostered');
+    const rows = readCodes(join(dir, 'rostered', 'codes.csv'));
+    expect(Object.keys(rows[0] ?? {})).toEqual(['项目编号', '项目名称', '户号', '户码', '答题网址']);
+    expect(rows.map((x) => x['户号'])).toEqual(['1-1-101', '1-1-102']);
+    expect(pdfText(join(dir, 'rostered', '户码通知.pdf'))).toContain('户号：1-1-102');
+    const live = (await knex('survey_codes as c').join('projects as p', 'p.id', 'c.project_id').where('p.code', 'S2').whereNull('c.revoked_at').orderBy('c.household').select('c.household')) as { household: string }[];
+    expect(live.map((l) => l.household)).toEqual(['1-1-101', '1-1-102']);
+  });
+
+  it('refuses a roster with a repeated 户号, an unknown project or more households than the snapshot, naming the rows, and issues nothing', async () => {
+    const live = async () => Number(((await knex('survey_codes').whereNull('revoked_at').count({ n: '*' })) as { n: unknown }[])[0]?.n);
+    const before = await live();
+    writeFileSync(join(dir, 'dup.csv'), '项目编号,户号\nS2,1-1-101\nS2,1-1-101\n');
+    const dup = await run('survey', 'codes', '2025-H1', '--project', 'S2', '--roster', 'dup.csv', '--out', 'bad');
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain('第 3 行「户号」：项目 S2 的户号 1-1-101 与第 2 行重复');
+    writeFileSync(join(dir, 'unknown.csv'), '项目编号,户号\nS2,1-1-101\nS2,1-1-102\nS2,1-1-103\nNOPE,1\n');
+    const unknown = await run('survey', 'codes', '2025-H1', '--project', 'S2', '--roster', 'unknown.csv', '--out', 'bad');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('第 5 行「项目编号」：项目 NOPE 不在本评价周期的项目快照中');
+    expect(unknown.stderr).toContain('第 4 行「户号」：项目 S2 名册有 3 户，多于快照户数 2 户');
+    const missing = await run('survey', 'codes', '2025-H1', '--project', 'S1', '--roster', 'roster.csv', '--out', 'bad');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('名册中没有项目 S1（春晖苑）的住户');
+    writeFileSync(join(dir, 'roster.xlsx'), Buffer.from('PK\u0003\u0004'));
+    const xlsx = await run('survey', 'codes', '2025-H1', '--roster', 'roster.xlsx', '--out', 'bad');
+    expect(xlsx.code).toBe(2);
+    expect(xlsx.stderr).toContain('须为 CSV 文件');
     expect(existsSync(join(dir, 'bad'))).toBe(false);
     expect(await live()).toBe(before);
   });

@@ -15,12 +15,13 @@ const PT = DPI / 72;
 
 describe('survey letters', () => {
   it('draws each QR code module for module as qrcode encodes the letter’s URL', async () => {
-    const codes = ['K7M4Q9TXA2', 'ZZ23456789'].map((code, i) => ({ projectCode: 'P9', projectName: '明湖小区', household: String(i + 1), code, url: `https://wuye.example.gov.cn/s/${code}` }));
-    const pdf = await renderSurveyLetters({ periodLabel: '2025年上半年', deadline: '2025-06-30', answerUrl: 'https://wuye.example.gov.cn/s', issuer: '磐石市住房和城乡建设局', codes });
+    const codes = ['K7M4Q9TXA2', 'ZZ23456789'].map((code, i) => ({ projectCode: 'P9', projectName: '明湖小区', household: `3-2-20${i + 1}`, code, url: `https://wuye.example.gov.cn/s/${code}` }));
+    const pdf = await renderSurveyLetters({ periodLabel: '2025年上半年', deadline: '2025-06-30', answerUrl: 'https://wuye.example.gov.cn/s', issuer: '磐石市住房和城乡建设局', householdLabel: '户号', codes });
     const { dir, remove } = tempDir();
     try {
       writeFileSync(join(dir, 'l.pdf'), pdf);
       expect(pdfText(join(dir, 'l.pdf'))).toContain('磐石市住房和城乡建设局');
+      expect(pdfText(join(dir, 'l.pdf'))).toContain('户号：3-2-202');
       execFileSync('pdftoppm', ['-r', String(DPI), '-png', '-singlefile', join(dir, 'l.pdf'), join(dir, 'page')]);
       const image = await loadImage(readFileSync(join(dir, 'page.png')));
       const canvas = createCanvas(image.width, image.height);
