@@ -121,6 +121,13 @@ describe.each(backends())('the survey answering API on %s', (kind) => {
     expect((await responses()).filter((r) => r.household === '2')).toEqual([]);
   });
 
+  it('is in the OpenAPI document with its success and error statuses', async () => {
+    const doc = (await request(app).get('/api/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, unknown>; operationId: string }>> };
+    const op = doc.paths['/api/v1/survey/responses']?.['post'];
+    expect(op?.operationId).toBe('answerSurvey');
+    expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining(['201', '400', '403', '409', '413', '422', '429']));
+  });
+
   it('refuses a 10 MB body with 413', async () => {
     const res = await request(app)
       .post('/api/v1/survey/responses')

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import type { Knex } from 'knex';
+import { submitSurveyAnswer } from '../../src/app/survey-answers';
 import { CODE_ALPHABET } from '../../src/app/survey-codes';
+import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
 import { hhb, hhbOk } from '../cli/cli-harness';
 import { pdfInfo, pdfText } from '../unit/reports/office-files';
@@ -145,6 +147,17 @@ describe.each(backends())('hhb survey codes on %s', (backend) => {
     expect(pdfText(join(dir, 'rostered', '户码通知.pdf'))).toContain('户号：1-1-102');
     const live = (await knex('survey_codes as c').join('projects as p', 'p.id', 'c.project_id').where('p.code', 'S2').whereNull('c.revoked_at').orderBy('c.household').select('c.household')) as { household: string }[];
     expect(live.map((l) => l.household)).toEqual(['1-1-101', '1-1-102']);
+
+    // An online answer and a contractor's file answer of the same 户号 replace each other: the later stands.
+    const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });
+    const ctx = { knex, dbKind: backend, actor: 'public', now: () => at('2025-03-02') };
+    const answers = Object.fromEntries(['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'].map((i) => [i, '满意']));
+    expect(await submitSurveyAnswer(ctx, limiter, { code: rows[0]?.['户码'] as string, answers, address: '10.3.0.1' })).toMatchObject({ project: 'S2', replaced: false });
+    writeFileSync(join(dir, 'survey.csv'), '项目编号,户号,得分\nS2,1-1-101,50\n');
+    await ok('scores', 'import', '2025-H1', '--source', 'resident', 'survey.csv');
+    const s2 = (await knex('survey_responses as r').join('projects as p', 'p.id', 'r.project_id').where('p.code', 'S2').select('r.household', 'r.score', 'r.entered_by')) as unknown[];
+    expect(s2).toEqual([{ household: '1-1-101', score: 5000, entered_by: expect.not.stringMatching(/^online$/) }]);
+    expect((await knex('survey_response_history').select('household', 'score', 'entered_by')) as unknown[]).toEqual([{ household: '1-1-101', score: 8000, entered_by: 'online' }]);
   });
 
   it('refuses a roster with a repeated 户号, an unknown project or more households than the snapshot, naming the rows, and issues nothing', async () => {
