@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SETTING_KEYS, SETTING_LABELS, readSettings, setSetting, settingCommand } from '../../src/app/settings';
+import { SETTING_KEYS, SETTING_LABELS, readSettings, setSetting, settingCommand, surveyBaseUrlSetting } from '../../src/app/settings';
 import { withApp } from '../app';
 import { type CliIo, printJson, println } from '../io';
 import type { Globals } from '../program';
@@ -14,7 +14,7 @@ export function registerSettings(program: Command, io: CliIo, globals: Globals):
   const settings = program.command('settings').description('系统设置：发文单位（issuer）和城市名称（city），印在每份通知书和证书上');
   settings
     .command('set <key> <value>')
-    .description('设置 issuer（发文单位，如 磐石市住房和城乡建设局）或 city（城市名称，如 磐石市）；记入审计日志')
+    .description('设置 issuer（发文单位，如 磐石市住房和城乡建设局）、city（城市名称，如 磐石市）或 base_url（扫码评价网址，如 https://wuye.panshi.gov.cn）；记入审计日志')
     .action(async (key: string, value: string) => {
       const out = await withApp(io, globals(), (ctx) => setSetting(ctx, key, value));
       const label = SETTING_LABELS[out.key];
@@ -26,7 +26,7 @@ export function registerSettings(program: Command, io: CliIo, globals: Globals):
     .description('显示当前设置')
     .option('--json', '以 JSON 输出')
     .action(async (opts: { json?: boolean }) => {
-      const s = await withApp(io, globals(), (ctx) => readSettings(ctx));
+      const { s, url } = await withApp(io, globals(), async (ctx) => ({ s: await readSettings(ctx), url: await surveyBaseUrlSetting(ctx) }));
       if (opts.json) return printJson(io, s);
       for (const key of SETTING_KEYS) {
         const v = s[key];
@@ -34,5 +34,9 @@ export function registerSettings(program: Command, io: CliIo, globals: Globals):
         if (v.value === null) println(io.stdout, `${label}：未设置（运行 ${settingCommand(key)}）`);
         else println(io.stdout, `${label}：${v.value}（${v.updatedBy} 于 ${chinaDateTime(v.updatedAt as string)} 设置）`);
       }
+      // The survey's address is not printed on documents: shown here, kept out of the JSON of the document settings.
+      const label = `${SETTING_LABELS.base_url}（base_url，扫码评价）`;
+      if (url.value === null) println(io.stdout, `${label}：未设置（运行 ${settingCommand('base_url')}）`);
+      else println(io.stdout, `${label}：${url.value}（${url.updatedBy} 于 ${chinaDateTime(url.updatedAt as string)} 设置）`);
     });
 }

@@ -166,3 +166,9 @@ export async function surveyBaseUrl(db: Knex | Knex.Transaction): Promise<string
   }
   return row.value;
 }
+
+/** The survey address as stored, with who set it and when (all null while unset). */
+export async function surveyBaseUrlSetting(ctx: AppContext): Promise<SettingValue> {
+  const row = (await readSettingRows(ctx.knex)).find((r) => r.key === 'base_url');
+  return row ? { value: row.value, updatedBy: row.updatedBy, updatedAt: row.updatedAt } : { value: null, updatedBy: null, updatedAt: null };
+}

@@ -57,7 +57,10 @@ describe.each(backends())('hhb survey codes on %s', (backend) => {
     const r = await run('settings', 'set', 'base_url', 'wuye.example.gov.cn');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('问卷网址（base_url）');
+    expect((await ok('settings', 'show')).stdout).toContain('问卷网址（base_url，扫码评价）：未设置（运行 hhb settings set base_url https://wuye.panshi.gov.cn）');
     await ok('settings', 'set', 'base_url', `${BASE_URL}/`);
+    // Kept without the trailing slash, so that <base_url>/s/<code> has one.
+    expect((await ok('settings', 'show')).stdout).toMatch(new RegExp(`问卷网址（base_url，扫码评价）：${BASE_URL.replace(/\./g, '\\.')}（cli:`));
   });
 
   it('issues one code per household, writes codes.csv and two letters a page, and stores only keyed hashes', async () => {
