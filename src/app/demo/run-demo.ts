@@ -15,6 +15,7 @@ import { recordReinspection } from '../follow-up';
 import { writeRoundReport, type ReportProgress } from '../report';
 import { generateSampleCity, type DemoFile } from './sample-city';
 import { readSettings, setSettings } from '../settings';
+import { proposals as listProposalRecords } from '../../db/follow-up-repo';
 
 export interface DemoRound {
   code: string;
@@ -149,14 +150,11 @@ export async function runDemo(
     r.reportFiles = await writeRoundReport(ctx, r.code, join(opts.outDir, r.code), opts.progress);
   }
 
-  const proposals = (
-    await ctx
-      .knex('proposals as p')
-      .join('rounds as r', 'r.id', 'p.round_id')
-      .join('firms as f', 'f.id', 'p.firm_id')
-      .select('r.code as round', 'f.name as firm', 'p.kind', 'p.reason')
-      .orderBy(['r.code', 'p.kind', 'f.name'])
-  ).map((p: { round: string; firm: string; kind: string; reason: string }) => p);
+  // Code-unit order, as the embedded database's C collation sorts them.
+  const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const proposals = (await listProposalRecords(ctx.knex))
+    .map((p) => ({ round: p.roundCode, firm: p.firmName, kind: p.kind as string, reason: p.reason }))
+    .sort((a, b) => byText(a.round, b.round) || byText(a.kind, b.kind) || byText(a.firm, b.firm));
 
   return { inputsDir, reportsDir: opts.outDir, rounds, proposals, story: city.story };
 }
