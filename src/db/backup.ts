@@ -219,10 +219,19 @@ async function exportTable(trx: Knex.Transaction, table: TableShape, sink: Sink)
     const client = (await trx.client.acquireConnection()) as { query(stream: Readable): Readable };
     const stream = client.query(copyTo(`copy ${q(table.name)} (${columnList(table)}) to stdout`));
     let rows = 0;
+    // A COPY TO left halfway holds its connection (pg-copy-streams pauses the socket and waits to
+    // be read): after a failure the rest is read and dropped, so that the transaction can roll back.
+    let failure: { error: unknown } | null = null;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (failure !== null) continue;
       rows += countLines(chunk);
-      await sink(chunk);
+      try {
+        await sink(chunk);
+      } catch (error) {
+        failure = { error };
+      }
     }
+    if (failure !== null) throw failure.error;
     return rows;
   }
   const conn = (await trx.client.acquireConnection()) as PgliteConnection;

@@ -155,6 +155,20 @@ describe('backup, restore and copy of a whole database', () => {
     const embedded = await fresh('pglite', 'restored-from-pg');
     await ok(embedded, 'db', 'restore', 'from-postgres.hhb');
     await expectSameDatabase(embedded);
+
+    // PostgreSQL to PostgreSQL, stopped in the middle of the source's COPY: the target stays empty
+    // and both connections go on working.
+    const from = await createDb({ kind: 'postgres', url: copied }, { migrate: false });
+    const to = await withTestDb('postgres');
+    try {
+      await expect(copyDatabase(from.knex, to.knex, { actor: 'test', createdAt: new Date(0).toISOString(), failAfterRows: 5000 })).rejects.toThrow(/stopped on purpose/);
+      expect(await nonEmptyTables(to.knex)).toEqual([]);
+      const again = await copyDatabase(from.knex, to.knex, { actor: 'test', createdAt: new Date(0).toISOString() });
+      expect(again.rows).toBeGreaterThan(5000);
+    } finally {
+      await to.close();
+      await from.close();
+    }
   }, 300_000);
 
   it.each(process.env.TEST_DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const))(
