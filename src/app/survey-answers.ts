@@ -10,7 +10,7 @@
 import { createHmac } from 'node:crypto';
 import type { Knex } from 'knex';
 import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
-import { type CodeRecord, findCodeByHash, hasOnlineAnswer, lockRoundShared, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
+import { type CodeRecord, findCodeByHash, hasOnlineAnswer, lockCodeAndRound, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Questionnaire, DEFAULT_QUESTIONNAIRE, MAX_COMMENT_LENGTH, checkAnswers } from '../domain/survey-questionnaire';
 import type { AppContext } from './context';
@@ -81,11 +81,10 @@ async function countWrongCode(limiter: RateLimiterPostgres, key: string): Promis
 const wrongCode = (): DomainError =>
   new DomainError('FORBIDDEN', '户码无效或已作废：请核对通知书上的 10 位户码；如户码已重新发放，请使用新的通知书。', [{ row: null, column: 'code', message: '户码无效或已作废' }]);
 
-/**
- * The code's record for a resident: malformed (400) and unknown or revoked (403) codes count
- * against the address; a code of a round that is not open is refused (409).
- */
-async function liveCode(db: Knex | Knex.Transaction, limiter: RateLimiterPostgres, rawCode: string, address: string): Promise<{ code: CodeRecord; secret: Buffer }> {
+const roundClosed = (round: string): DomainError => new DomainError('ROUND_STATE', `评价周期 ${round} 的问卷已截止，不再接受作答。感谢您的关注。`, { round });
+
+/** The address not blocked (else 429) and the code well formed (else 400, counted against the address). */
+async function wellFormedCode(db: Knex | Knex.Transaction, limiter: RateLimiterPostgres, rawCode: string, address: string): Promise<{ secret: Buffer; addressKey: string; normalized: string }> {
   const secret = await surveySecret(db);
   const addressKey = keyed(secret, 'address', address);
   await refuseIfBlocked(limiter, addressKey);
@@ -96,20 +95,27 @@ async function liveCode(db: Knex | Knex.Transaction, limiter: RateLimiterPostgre
       { row: null, column: 'code', message: '不是 10 位户码' },
     ]);
   }
+  return { secret, addressKey, normalized };
+}
+
+/**
+ * The code's record for a resident: malformed (400) and unknown or revoked (403) codes count
+ * against the address; a code of a round that is not open is refused (409).
+ */
+async function liveCode(db: Knex | Knex.Transaction, limiter: RateLimiterPostgres, rawCode: string, address: string): Promise<CodeRecord> {
+  const { secret, addressKey, normalized } = await wellFormedCode(db, limiter, rawCode, address);
   const code = await findCodeByHash(db, surveyCodeHash(secret, normalized));
   if (code === null || code.revokedAt !== null) {
     await countWrongCode(limiter, addressKey);
     throw wrongCode();
   }
-  if (code.roundStatus !== 'open') {
-    throw new DomainError('ROUND_STATE', `评价周期 ${code.roundCode} 的问卷已截止，不再接受作答。感谢您的关注。`, { round: code.roundCode });
-  }
-  return { code, secret };
+  if (code.roundStatus !== 'open') throw roundClosed(code.roundCode);
+  return code;
 }
 
 /** What the page shows for a code: its project and the questionnaire (refusals as for answering). */
 export async function openSurveyCode(ctx: AppContext, limiter: RateLimiterPostgres, rawCode: string, address: string): Promise<SurveyCodeView> {
-  const { code } = await liveCode(ctx.knex, limiter, rawCode, address);
+  const code = await liveCode(ctx.knex, limiter, rawCode, address);
   const answered = await hasOnlineAnswer(ctx.knex, { roundId: code.roundId, projectId: code.projectId, household: code.household });
   return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, questionnaire: roundQuestionnaire(), answered };
 }
@@ -127,33 +133,36 @@ function checkComment(raw: string | null | undefined): string | null {
 
 /** Stores a household's answer (replacing its earlier one) and returns the round, the project and whether it replaced one. */
 export async function submitSurveyAnswer(ctx: AppContext, limiter: RateLimiterPostgres, input: SurveyAnswerInput): Promise<SurveyAnswerResult> {
-  const { code, secret } = await liveCode(ctx.knex, limiter, input.code, input.address);
+  const { secret, addressKey, normalized } = await wellFormedCode(ctx.knex, limiter, input.code, input.address);
   const checked = checkAnswers(roundQuestionnaire(), input.answers);
-  if (!checked.ok) {
-    throw new SurveyAnswersInvalid(
-      `问卷没有填完整：${checked.problems.map((p) => p.message).join('；')}。`,
-      checked.problems.map((p) => ({ row: null, column: `answers.${p.field}`, message: p.message })),
-    );
-  }
-  const comment = checkComment(input.comment);
-  return ctx.knex.transaction(async (trx) => {
-    // The code's row, locked: answers with one code are stored one after another.
-    const locked = await findCodeByHash(trx, surveyCodeHash(secret, normalizeSurveyCode(input.code) as string), { lock: true });
-    if (locked === null || locked.revokedAt !== null) throw wrongCode();
-    // The round's row, shared: closing the round waits for answers being stored, and they for it.
-    if ((await lockRoundShared(trx, locked.roundId)) !== 'open') throw new DomainError('ROUND_STATE', `评价周期 ${locked.roundCode} 的问卷已截止，不再接受作答。感谢您的关注。`, { round: locked.roundCode });
+  const outcome = await ctx.knex.transaction(async (trx) => {
+    const code = await lockCodeAndRound(trx, surveyCodeHash(secret, normalized));
+    // Counted after the transaction: the counter is written on the base connection.
+    if (code === null || code.revokedAt !== null) return null;
+    if (code.roundStatus !== 'open') throw roundClosed(code.roundCode);
+    if (!checked.ok) {
+      throw new SurveyAnswersInvalid(
+        `问卷没有填完整：${checked.problems.map((p) => p.message).join('；')}。`,
+        checked.problems.map((p) => ({ row: null, column: `answers.${p.field}`, message: p.message })),
+      );
+    }
     const { replaced } = await storeOnlineAnswer(trx, {
-      roundId: locked.roundId,
-      projectId: locked.projectId,
-      household: locked.household,
-      codeId: locked.id,
+      roundId: code.roundId,
+      projectId: code.projectId,
+      household: code.household,
+      codeId: code.id,
       answers: checked.answers,
-      comment,
+      comment: checkComment(input.comment),
       score: checked.score,
       at: ctx.now(),
-      addressHash: keyed(secret, 'address', input.address),
+      addressHash: addressKey,
       agentHash: input.userAgent ? keyed(secret, 'agent', input.userAgent) : null,
     });
-    return { round: locked.roundCode, project: code.projectCode, projectName: code.projectName, replaced };
+    return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, replaced };
   });
+  if (outcome === null) {
+    await countWrongCode(limiter, addressKey);
+    throw wrongCode();
+  }
+  return outcome;
 }

@@ -137,50 +137,82 @@ export interface OnlineAnswer {
  * Returns whether an earlier response of the household was replaced.
  */
 export async function storeOnlineAnswer(trx: Knex.Transaction, a: OnlineAnswer): Promise<{ replaced: boolean }> {
+  // One statement (every part sees the table as it was before it): the household's response, if
+  // any, goes to history, the new score replaces it, and the online answer is upserted.
   try {
-    const key = { round_id: a.roundId, project_id: a.projectId, household: a.household };
-    const moved = (
+    const answers = JSON.stringify(a.answers);
+    const rows = (
       await trx.raw(
-        `insert into survey_response_history (round_id, project_id, household, score, entered_by, entered_at, import_id)
-         select round_id, project_id, household, score, entered_by, entered_at, import_id
-           from survey_responses where round_id = ? and project_id = ? and household = ?
-         returning id`,
-        [a.roundId, a.projectId, a.household],
+        `with moved as (
+           insert into survey_response_history (round_id, project_id, household, score, entered_by, entered_at, import_id)
+           select round_id, project_id, household, score, entered_by, entered_at, import_id
+             from survey_responses where round_id = :round and project_id = :project and household = :household
+           returning 1
+         ), response as (
+           insert into survey_responses (round_id, project_id, household, score, entered_by, entered_at, import_id)
+           values (:round, :project, :household, :score, :by, :at, null)
+           on conflict (round_id, project_id, household)
+           do update set score = excluded.score, entered_by = excluded.entered_by, entered_at = excluded.entered_at, import_id = null
+           returning 1
+         ), online as (
+           insert into survey_online_answers (round_id, project_id, household, code_id, answers, comment, score, answered_at, address_hash, agent_hash)
+           values (:round, :project, :household, :code, :answers::jsonb, :comment, :score, :at, :address, :agent)
+           on conflict (round_id, project_id, household)
+           do update set code_id = excluded.code_id, answers = excluded.answers, comment = excluded.comment, score = excluded.score,
+                         answered_at = excluded.answered_at, address_hash = excluded.address_hash, agent_hash = excluded.agent_hash,
+                         submissions = survey_online_answers.submissions + 1
+           returning 1
+         )
+         select (select count(*) from moved) as moved, (select count(*) from response) as response, (select count(*) from online) as online`,
+        {
+          round: a.roundId,
+          project: a.projectId,
+          household: a.household,
+          score: a.score,
+          by: ONLINE_ENTERED_BY,
+          at: a.at,
+          code: a.codeId,
+          answers,
+          comment: a.comment,
+          address: a.addressHash,
+          agent: a.agentHash,
+        },
       )
-    ).rows as unknown[];
-    await trx.raw(
-      `insert into survey_responses (round_id, project_id, household, score, entered_by, entered_at, import_id)
-       values (?, ?, ?, ?, ?, ?, null)
-       on conflict (round_id, project_id, household)
-       do update set score = excluded.score, entered_by = excluded.entered_by, entered_at = excluded.entered_at, import_id = null`,
-      [a.roundId, a.projectId, a.household, a.score, ONLINE_ENTERED_BY, a.at],
-    );
-    await trx('survey_online_answers')
-      .insert({
-        ...key,
-        code_id: a.codeId,
-        answers: JSON.stringify(a.answers),
-        comment: a.comment,
-        score: a.score,
-        answered_at: a.at,
-        address_hash: a.addressHash,
-        agent_hash: a.agentHash,
-      })
-      .onConflict(['round_id', 'project_id', 'household'])
-      .merge({
-        code_id: a.codeId,
-        answers: JSON.stringify(a.answers),
-        comment: a.comment,
-        score: a.score,
-        answered_at: a.at,
-        address_hash: a.addressHash,
-        agent_hash: a.agentHash,
-        submissions: trx.raw('survey_online_answers.submissions + 1'),
-      });
-    return { replaced: moved.length > 0 };
+    ).rows as { moved: Num }[];
+    return { replaced: Number(rows[0]?.moved ?? 0) > 0 };
   } catch (error) {
     throw toDomainError(error) ?? error;
   }
+}
+
+/**
+ * The code with this keyed hash and its round's status, the code's row locked for update (answers
+ * with one code are stored one after another) and the round's row share-locked (closing the round
+ * waits for answers being stored, and they for a close under way), both to the end of the transaction.
+ */
+export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string): Promise<CodeRecord | null> {
+  const rows = (
+    await trx.raw(
+      `select c.id, c.round_id, r.code as round_code, r.status as round_status, c.project_id, p.code as project_code, p.name as project_name, c.household, c.revoked_at
+         from survey_codes c join rounds r on r.id = c.round_id join projects p on p.id = c.project_id
+        where c.code_hash = ?
+        for update of c for share of r`,
+      [codeHash],
+    )
+  ).rows as { id: Num; round_id: Num; round_code: string; round_status: string; project_id: Num; project_code: string; project_name: string; household: string; revoked_at: Date | null }[];
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: Number(row.id),
+    roundId: Number(row.round_id),
+    roundCode: row.round_code,
+    roundStatus: row.round_status,
+    projectId: Number(row.project_id),
+    projectCode: row.project_code,
+    projectName: row.project_name,
+    household: row.household,
+    revokedAt: row.revoked_at,
+  };
 }
 
 export interface IssuedCodeCount {
@@ -303,13 +335,4 @@ export async function residentComments(db: Db, roundId: number, projectCode?: st
 export async function hasOnlineAnswer(db: Db, key: { roundId: number; projectId: number; household: string }): Promise<boolean> {
   const row = await db('survey_online_answers').where({ round_id: key.roundId, project_id: key.projectId, household: key.household }).first(db.raw('1'));
   return row !== undefined;
-}
-
-/**
- * The round's status, its row share-locked to the end of the transaction: closing the round (which
- * locks it for update) waits for answers being stored, and answers wait for a close under way.
- */
-export async function lockRoundShared(trx: Knex.Transaction, roundId: number): Promise<string | null> {
-  const row = (await trx('rounds').where({ id: roundId }).forShare().first('status')) as { status: string } | undefined;
-  return row?.status ?? null;
 }
