@@ -30,6 +30,14 @@ const appForbidden = {
   ],
 };
 
+/**
+ * The HTTP layer calls use cases, never the database: no value import from src/db (types are fine).
+ * Where errors are answered, the SQLSTATE translation is read (error-handler.ts).
+ */
+const httpForbidden = {
+  patterns: [{ group: ['../db/*', '../../db/*'], allowTypeImports: true, message: 'src/http 只调用 src/app 的用例，不直接访问数据库（src/db）。' }],
+};
+
 module.exports = tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'reports/**', 'coverage/**', 'eslint.config.js', 'jest.config.js', 'bin/**', '.tmp/**'] },
   js.configs.recommended,
@@ -48,6 +56,11 @@ module.exports = tseslint.config(
       'no-restricted-imports': ['error', appForbidden.imports],
       'no-restricted-syntax': ['error', ...appForbidden.syntax],
     },
+  },
+  {
+    files: ['src/http/**/*.ts'],
+    ignores: ['src/http/error-handler.ts', 'src/http/survey-api.ts'],
+    rules: { 'no-restricted-imports': ['error', httpForbidden] },
   },
   {
     files: ['src/domain/**/*.ts'],

@@ -1,4 +1,4 @@
-import { type AuditLogRecord, auditRecords } from '../db/audit';
+import { type AuditLogRecord, auditRecords, verifyAudit } from '../db/audit';
 import type { AppContext } from './context';
 
 export type AuditLogEntry = AuditLogRecord;
@@ -7,3 +7,9 @@ export type AuditLogEntry = AuditLogRecord;
 export async function readAuditLog(ctx: AppContext, opts: { limit: number; entityId?: string | undefined }): Promise<AuditLogEntry[]> {
   return auditRecords(ctx.knex, { limit: opts.limit, entityIdPrefix: opts.entityId });
 }
+
+/** Checks the audit log's hash chain from its first row to its last. */
+export async function verifyAuditLog(ctx: AppContext): ReturnType<typeof verifyAudit> {
+  return verifyAudit(ctx.knex);
+}
+

@@ -283,6 +283,11 @@ export async function reopenRound(ctx: AppContext, code: string, reason: string)
   });
 }
 
+/** A round's status (who may read what depends on it); ROUND_NOT_FOUND when there is no such round. */
+export async function roundStatus(ctx: AppContext, code: string): Promise<RoundStatus> {
+  return (await getRound(ctx.knex, code)).status;
+}
+
 export async function listRounds(ctx: AppContext): Promise<RoundSummary[]> {
   return (await listRoundRecords(ctx.knex)).map(summary);
 }

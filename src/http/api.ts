@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { addUser, createToken, listUsers, type Principal, setUserDisabled, resetPassword } from '../app/accounts';
-import { readAuditLog } from '../app/audit-log';
+import { readAuditLog, verifyAuditLog } from '../app/audit-log';
 import { firmHistory } from '../app/firm-history';
 import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection, reportRectification } from '../app/follow-up';
 import { importMasterData } from '../app/import-master-data';
@@ -23,15 +23,14 @@ import {
   publishRound,
   reopenRound,
   roundCompletenessReport,
+  roundStatus,
   type CompletenessSummary,
 } from '../app/rounds';
 import { enterRegulatorScore, enterStreetScores, streetProjects } from '../app/score-entry';
 import { simulateRound, toSimulationJson } from '../app/simulate';
 import { writeEntryTemplate } from '../app/templates';
 import type { RoundCompleteness } from '../db/completeness';
-import { verifyAudit } from '../db/audit';
-import { getRound } from '../db/rounds-repo';
-import { resolveStreet } from '../db/streets-repo';
+import { findStreetByCodeOrName } from '../app/streets';
 import { DomainError } from '../domain/errors';
 import type { RoundStatus } from '../domain/types';
 import { countLists } from '../domain/list-counts';
@@ -80,7 +79,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   const ctx = deps.ctxOf;
   /** A street a query names by code or name (SPEC §7), as its code; unknown: 404 with the nearest names. */
   const streetCodeOf = async (res: Parameters<typeof ctx>[0], street: string | undefined): Promise<string | undefined> =>
-    street === undefined ? undefined : (await resolveStreet(ctx(res).knex, street)).code;
+    street === undefined ? undefined : (await findStreetByCodeOrName(ctx(res), street)).code;
 
   // ---- accounts ----
   route(r, registry, { method: 'get', path: '/me', operationId: 'getCurrentUser', response: S.MeResponse, summary: '当前账号', tags: ['账号'], access: ANY_ACCOUNT }, async ({ user }) => ({ user }));
@@ -204,7 +203,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
       const key = `results:${params.code}:${query.page}:${query.size}`;
       const hit = cache.get(key);
       if (hit) return sendCached(req, res, hit, { publicCache: true });
-      const round = await getRound(deps.knex, params.code);
+      const round = { status: await roundStatus(ctx(res), params.code) };
       requireResultsAccess(user, params.code, round.status);
       const json = await resultsPage(ctx(res), params.code, query);
       if (round.status !== 'published') return json;
@@ -220,7 +219,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
       res.setHeader('Content-Disposition', contentDisposition(`${params.code}-results.json`));
       const hit = cache.get(key);
       if (hit) return sendCached(req, res, hit, { publicCache: true });
-      const round = await getRound(deps.knex, params.code);
+      const round = { status: await roundStatus(ctx(res), params.code) };
       requireResultsAccess(user, params.code, round.status);
       const json = toResultsJson(await getRoundResults(ctx(res), params.code));
       if (round.status !== 'published') return json;
@@ -228,7 +227,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
     },
   );
   route(r, registry, { method: 'get', path: '/rounds/:code/firms/:uscc', operationId: 'explainFirm', response: S.FirmResultResponse, summary: '一家企业的结果与说明（住建局；企业只见本企业）', tags: ['结果'], access: ANY_ACCOUNT, params: S.RoundFirmParams }, async ({ params, user }, _q, res) => {
-    const round = await getRound(deps.knex, params.code);
+    const round = { status: await roundStatus(ctx(res), params.code) };
     requireFirmAccess(user, params.code, round.status, params.uscc);
     return toFirmJson(await explainFirm(ctx(res), params.code, params.uscc));
   });
@@ -236,7 +235,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
     const key = `card:${params.code}:${params.uscc}`;
     const hit = cache.get(key);
     if (hit) return sendCached(req, res, hit, { publicCache: true });
-    const round = await getRound(deps.knex, params.code);
+    const round = { status: await roundStatus(ctx(res), params.code) };
     if (round.status !== 'published') requireFirmAccess(user, params.code, round.status, params.uscc);
     const firm = await explainFirm(ctx(res), params.code, params.uscc);
     const history = await firmHistory(ctx(res), params.uscc, { publishedOnly: round.status === 'published' || user?.role === 'firm' });
@@ -250,7 +249,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
     const key = `chart:${params.code}:${params.name}`;
     const hit = cache.get(key);
     if (hit) return sendCached(req, res, hit, { publicCache: true });
-    const round = await getRound(deps.knex, params.code);
+    const round = { status: await roundStatus(ctx(res), params.code) };
     requireResultsAccess(user, params.code, round.status);
     const charts = await renderRoundCharts(await buildReportData(ctx(res), params.code));
     let wanted = null;
@@ -263,7 +262,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
     return sendCached(req, res, wanted, { publicCache: round.status === 'published' });
   });
   route(r, registry, { method: 'get', path: '/rounds/:code/report.xlsx', operationId: 'downloadRoundReport', summary: '评价结果工作簿（Excel）；已发布的周期公开', tags: ['结果'], access: 'public', params: S.RoundParams, produces: XLSX }, async ({ params, user }, _q, res) => {
-    const round = await getRound(deps.knex, params.code);
+    const round = { status: await roundStatus(ctx(res), params.code) };
     requireResultsAccess(user, params.code, round.status);
     const data = await buildReportData(ctx(res), params.code);
     res.setHeader('Content-Type', XLSX);
@@ -313,7 +312,7 @@ export function apiRouter(deps: ResolvedDeps, registry: RouteRegistry, cache: Pu
   route(r, registry, { method: 'get', path: '/audit', operationId: 'readAuditLog', response: S.AuditResponse, summary: '审计日志（最新在前）', tags: ['审计'], access: BUREAU, query: S.AuditQuery }, async ({ query }, _q, res) => ({
     entries: await readAuditLog(ctx(res), { limit: query.limit, entityId: query.entity }),
   }));
-  route(r, registry, { method: 'get', path: '/audit/verify', operationId: 'verifyAuditLog', response: S.AuditVerifyResponse, summary: '校验审计日志的哈希链', tags: ['审计'], access: BUREAU }, async (_i, _q, res) => verifyAudit(ctx(res).knex));
+  route(r, registry, { method: 'get', path: '/audit/verify', operationId: 'verifyAuditLog', response: S.AuditVerifyResponse, summary: '校验审计日志的哈希链', tags: ['审计'], access: BUREAU }, async (_i, _q, res) => verifyAuditLog(ctx(res)));
 
   r.use((req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.baseUrl}${req.path}`);
