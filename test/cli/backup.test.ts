@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Knex } from 'knex';
-import { copyDatabase, nonEmptyTables } from '../../src/db/backup';
+import { appliedMigrations, copyDatabase, nonEmptyTables, restoreBackup, writeBackup } from '../../src/db/backup';
 import { createDb } from '../../src/db/knex-factory';
+import { knownMigrations, migrateLatest, migrateUpTo } from '../../src/db/migrate';
 import { withTestDb } from '../support/test-db';
 import { testDatabase } from './backends';
 import { hhb, hhbOk, keptDatabase } from './cli-harness';
@@ -140,6 +141,31 @@ describe('backup, restore and copy of a whole database', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/本程序不认识的迁移 20991231000000_from_a_newer_hhb/);
     await expectEmpty(target);
+  }, 300_000);
+
+  it('restores a backup taken at an earlier schema into a database never migrated, then migrates it; refuses it into one migrated further', async () => {
+    const earlier = knownMigrations().slice(0, 1);
+    const old = await withTestDb('pglite', { migrate: false });
+    const bare = await withTestDb('pglite', { migrate: false });
+    const latest = await withTestDb('pglite');
+    try {
+      await migrateUpTo(old.knex, earlier);
+      await old.knex('firms').insert({ uscc: '91110000000000001X', name: '旧版本物业公司' });
+      const file = join(dir, 'earlier.hhb');
+      await writeBackup(old.knex, file, { createdAt: new Date(0).toISOString() });
+
+      await expect(restoreBackup(latest.knex, file, { actor: 'test' })).rejects.toThrow(/目标数据库已执行 \d+ 个迁移，备份文件只到 1 个/);
+      expect(await nonEmptyTables(latest.knex)).toEqual([]);
+
+      const restored = await restoreBackup(bare.knex, file, { actor: 'test' });
+      expect(restored.migrations).toBe(1);
+      expect(await appliedMigrations(bare.knex)).toEqual(earlier);
+      await migrateLatest(bare.knex);
+      expect(await appliedMigrations(bare.knex)).toEqual(knownMigrations());
+      expect(await bare.knex('firms').pluck('name')).toEqual(['旧版本物业公司']);
+    } finally {
+      await Promise.all([old.close(), bare.close(), latest.close()]);
+    }
   }, 300_000);
 
   pg('copies the embedded database to PostgreSQL, backs that up and restores it on both backends', async () => {
