@@ -13,6 +13,7 @@ import * as accountSecurity from './20261202000100_account_security';
 import * as importedHistory from './20261202000200_imported_history';
 import * as surveyOnline from './20261202000300_survey_online';
 import * as rectificationReport from './20261202000400_rectification_report';
+import * as surveyEraseAddresses from './20261202000500_survey_erase_addresses';
 
 export interface MigrationModule {
   name: string;
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly MigrationModule[] = [
   { name: '20261202000200_imported_history', up: importedHistory.up, down: importedHistory.down },
   { name: '20261202000300_survey_online', up: surveyOnline.up, down: surveyOnline.down },
   { name: '20261202000400_rectification_report', up: rectificationReport.up, down: rectificationReport.down },
+  { name: '20261202000500_survey_erase_addresses', up: surveyEraseAddresses.up, down: surveyEraseAddresses.down },
 ];

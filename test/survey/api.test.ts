@@ -8,7 +8,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { setSetting } from '../../src/app/settings';
-import { closeRound, computeRound, createRound, openRound } from '../../src/app/rounds';
+import { closeRound, computeRound, createRound, openRound, publicizeRound, publishRound } from '../../src/app/rounds';
 import { enterRegulatorScore, enterStreetScores } from '../../src/app/score-entry';
 import { getRoundResults } from '../../src/app/results';
 import { type IssuedCode, issueSurveyCodes } from '../../src/app/survey-codes';
@@ -180,5 +180,17 @@ describe.each(backends())('the survey answering API on %s', (kind) => {
     expect(a?.scores.resident).toBe(7600);
     expect(a?.responses).toBe(3);
     expect(results.firms.find((f) => f.uscc === firmB)?.scores.resident).toBe(6000);
+  });
+
+  it('erases the answers’ address and browser hashes when the round is published, keeping the answers', async () => {
+    const ctx = contextOf(t.knex, t.db.kind);
+    const hashed = async () => Number(((await t.knex('survey_online_answers').whereNotNull('address_hash').orWhereNotNull('agent_hash').count({ n: '*' })) as { n: unknown }[])[0]?.n);
+    expect(await hashed()).toBe(4);
+    await publicizeRound(ctx, '2025-H1', { days: 7 });
+    expect(await hashed()).toBe(4);
+    await publishRound(ctx, '2025-H1', { early: true, reason: '测试提前发布' });
+    expect(await hashed()).toBe(0);
+    expect(await onlineCount()).toBe(4);
+    expect(((await t.knex('survey_online_answers').orderBy('score').select('score')) as { score: number }[]).map((r) => r.score)).toEqual([6000, 6000, 8000, 8800]);
   });
 });
