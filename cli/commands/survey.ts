@@ -1,9 +1,10 @@
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { surveyAnomalyReport } from '../../src/app/survey-anomalies';
 import { surveyComments } from '../../src/app/survey-comments';
-import { issueSurveyCodes, surveyLetterFiles } from '../../src/app/survey-codes';
+import { issueSurveyCodes, writeSurveyLetterFiles } from '../../src/app/survey-codes';
 import { surveyProgress } from '../../src/app/survey-progress';
 import { type Roster, readRoster } from '../../src/app/survey-roster';
 import { DomainError } from '../../src/domain/errors';
@@ -37,9 +38,8 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
       }
       const issued = await withApp(io, globals(), (ctx) =>
         issueSurveyCodes(ctx, { round, street: opts.street, project: opts.project, deadline: opts.deadline, roster }, async (codes, trx) => {
-          const files = await surveyLetterFiles(ctx, codes, trx);
           await mkdir(dir, { recursive: true });
-          await writeFile(join(dir, LETTERS_FILE), files.pdf);
+          const files = await writeSurveyLetterFiles(codes, trx, createWriteStream(join(dir, LETTERS_FILE)));
           await writeFile(join(dir, CODES_FILE), files.csv);
         }),
       );

@@ -7,6 +7,7 @@
  * the same transaction, audited.
  */
 import { createHmac, randomInt } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import type { Knex } from 'knex';
 import { appendAudit } from '../db/audit';
 import { getRound } from '../db/rounds-repo';
@@ -15,7 +16,7 @@ import { resolveStreet } from '../db/streets-repo';
 import { type SnapshotProject, insertCodes, revokeLiveCodes, snapshotProjects, surveySecret } from '../db/survey-codes-repo';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { roundPeriod } from '../domain/round-code';
-import { renderSurveyLetters, surveyCodesCsv } from '../reports/survey-letters';
+import { type LettersInput, renderSurveyLetters, surveyCodesCsv, writeSurveyLetters } from '../reports/survey-letters';
 import type { AppContext } from './context';
 import { surveyBaseUrl } from './settings';
 import { type Roster, rosterProblems } from './survey-roster';
@@ -196,9 +197,19 @@ export interface SurveyLetterFiles {
   csv: Buffer;
 }
 
-/** The letters and codes.csv of issued codes, with the issuing body under the text when it is set. */
+async function lettersInput(issued: IssueCodesResult, db: Knex | Knex.Transaction): Promise<LettersInput> {
+  const issuer = (await readSettingRows(db)).find((r) => r.key === 'issuer')?.value ?? null;
+  return { periodLabel: roundPeriod(issued.round).label, deadline: issued.deadline, answerUrl: `${issued.baseUrl}/s`, issuer, householdLabel: issued.householdLabel, codes: issued.codes };
+}
+
+/** The letters and codes.csv of issued codes in memory, with the issuing body under the text when it is set. */
 export async function surveyLetterFiles(ctx: AppContext, issued: IssueCodesResult, db: Knex | Knex.Transaction = ctx.knex): Promise<SurveyLetterFiles> {
-  const issuer = ((await readSettingRows(db)).find((r) => r.key === 'issuer')?.value ?? null);
-  const pdf = await renderSurveyLetters({ periodLabel: roundPeriod(issued.round).label, deadline: issued.deadline, answerUrl: `${issued.baseUrl}/s`, issuer, householdLabel: issued.householdLabel, codes: issued.codes });
+  const pdf = await renderSurveyLetters(await lettersInput(issued, db));
   return { pdf, csv: surveyCodesCsv(issued.codes, issued.householdLabel) };
+}
+
+/** The letters streamed to `pdf` page by page (a whole city's), and codes.csv. */
+export async function writeSurveyLetterFiles(issued: IssueCodesResult, db: Knex | Knex.Transaction, pdf: Writable): Promise<{ csv: Buffer }> {
+  await writeSurveyLetters(await lettersInput(issued, db), pdf);
+  return { csv: surveyCodesCsv(issued.codes, issued.householdLabel) };
 }

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough, type Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { DomainError } from '../domain/errors';
@@ -65,15 +66,6 @@ export function groupedCode(code: string): string {
   return `${code.slice(0, 5)} ${code.slice(5)}`;
 }
 
-function toBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-}
-
 /**
  * The QR code drawn as vector squares (one path, a run of dark modules one rectangle): sharp at
  * any printer resolution, and ten times faster than encoding and embedding a PNG per letter.
@@ -105,7 +97,7 @@ function drawQr(doc: PDFKit.PDFDocument, text: string, x: number, y: number, siz
   doc.fill().restore();
 }
 
-async function letter(doc: PDFKit.PDFDocument, input: LettersInput, c: LetterCode, top: number): Promise<void> {
+function letter(doc: PDFKit.PDFDocument, input: LettersInput, c: LetterCode, top: number): void {
   const left = 56;
   const width = PAGE.width - 2 * left;
   doc.font(BOLD).fontSize(18).fillColor('#111111').text(`${input.periodLabel}物业服务居民满意度评价`, left, top + 40, { width, align: 'center', lineBreak: false });
@@ -143,8 +135,12 @@ async function letter(doc: PDFKit.PDFDocument, input: LettersInput, c: LetterCod
   if (input.issuer) doc.font(REGULAR).fontSize(11).fillColor('#222222').text(input.issuer, left, top + 370, { width, align: 'right', lineBreak: false });
 }
 
-/** The letters as one PDF, two households a page in the order given. */
-export async function renderSurveyLetters(input: LettersInput): Promise<Buffer> {
+/**
+ * The letters as one PDF, two households a page in the order given, streamed to `out` as pages are
+ * finished (a city's letters run to hundreds of thousands of pages; only the font subset is held).
+ * Resolves when `out` has taken the last byte.
+ */
+export async function writeSurveyLetters(input: LettersInput, out: Writable): Promise<void> {
   if (input.codes.length === 0) throw new DomainError('INPUT_INVALID', '没有户码可印：所选项目没有住户。');
   const doc = new PDFDocument({
     size: 'A4',
@@ -155,7 +151,12 @@ export async function renderSurveyLetters(input: LettersInput): Promise<Buffer> 
     lang: 'zh-CN',
     displayTitle: true,
   });
-  const done = toBuffer(doc);
+  const done = new Promise<void>((resolve, reject) => {
+    out.once('finish', resolve);
+    out.once('error', reject);
+    doc.once('error', reject);
+  });
+  doc.pipe(out);
   const { regular, bold } = fontFiles();
   doc.registerFont(REGULAR, regular);
   doc.registerFont(BOLD, bold);
@@ -164,10 +165,21 @@ export async function renderSurveyLetters(input: LettersInput): Promise<Buffer> 
     const upper = i % 2 === 0;
     if (upper) doc.addPage({ size: 'A4', margin: 0 });
     else doc.save().lineWidth(0.6).dash(4, { space: 4 }).strokeColor('#999999').moveTo(24, HALF).lineTo(PAGE.width - 24, HALF).stroke().undash().restore();
-    await letter(doc, input, c, upper ? 0 : HALF);
+    letter(doc, input, c, upper ? 0 : HALF);
+    // Let the finished pages flow out before drawing more.
+    if (i % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
   }
   doc.end();
-  return done;
+  await done;
+}
+
+/** The letters as one PDF in memory (for a few households: a test, a reprint). */
+export async function renderSurveyLetters(input: LettersInput): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (c: Buffer) => chunks.push(c));
+  await writeSurveyLetters(input, sink);
+  return Buffer.concat(chunks);
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
