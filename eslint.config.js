@@ -59,7 +59,7 @@ module.exports = tseslint.config(
   },
   {
     files: ['src/http/**/*.ts'],
-    ignores: ['src/http/error-handler.ts', 'src/http/survey-api.ts'],
+    ignores: ['src/http/error-handler.ts'],
     rules: { 'no-restricted-imports': ['error', httpForbidden] },
   },
   {

@@ -10,6 +10,7 @@
 import { createHmac } from 'node:crypto';
 import type { Knex } from 'knex';
 import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
+import { databaseLimiter } from '../db/login-throttle-store';
 import { type CodeRecord, findCodeByHash, hasOnlineAnswer, lockCodeAndRound, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Questionnaire, DEFAULT_QUESTIONNAIRE, MAX_COMMENT_LENGTH, checkAnswers } from '../domain/survey-questionnaire';
@@ -19,6 +20,11 @@ import { normalizeSurveyCode, surveyCodeHash } from './survey-codes';
 /** Wrong codes allowed per address in the window before the address is refused (429). */
 export const WRONG_CODES_PER_ADDRESS = 10;
 export const WRONG_CODE_WINDOW_SECONDS = 15 * 60;
+
+/** The counter of wrong codes per address, in the database (shared by every server process). */
+export function surveyCodeLimiter(knex: Knex): RateLimiterPostgres {
+  return databaseLimiter(knex, { keyPrefix: 'survey_code', points: WRONG_CODES_PER_ADDRESS, duration: WRONG_CODE_WINDOW_SECONDS });
+}
 
 /** Answers that do not fit the questionnaire: a 422 on the API, the form again on the page. */
 export class SurveyAnswersInvalid extends DomainError {

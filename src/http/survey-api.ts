@@ -6,8 +6,7 @@
  */
 import express, { type Response, Router } from 'express';
 import { z } from 'zod';
-import { SurveyAnswersInvalid, WRONG_CODES_PER_ADDRESS, WRONG_CODE_WINDOW_SECONDS, submitSurveyAnswer } from '../app/survey-answers';
-import { databaseLimiter } from '../db/login-throttle-store';
+import { SurveyAnswersInvalid, submitSurveyAnswer, surveyCodeLimiter as limiterOn } from '../app/survey-answers';
 import { DomainError } from '../domain/errors';
 import { DEFAULT_QUESTIONNAIRE, SURVEY_LEVELS } from '../domain/survey-questionnaire';
 import type { ResolvedDeps } from './deps';
@@ -38,7 +37,7 @@ export const SurveyAnswerResponse = z.object({
 
 /** The limiter of wrong codes per address, shared by the API and the phone pages. */
 export function surveyCodeLimiter(deps: ResolvedDeps) {
-  return databaseLimiter(deps.knex, { keyPrefix: 'survey_code', points: WRONG_CODES_PER_ADDRESS, duration: WRONG_CODE_WINDOW_SECONDS });
+  return limiterOn(deps.knex);
 }
 
 /** A 429 tells the client when to come back. */
