@@ -14,6 +14,7 @@ import * as importedHistory from './20261202000200_imported_history';
 import * as surveyOnline from './20261202000300_survey_online';
 import * as rectificationReport from './20261202000400_rectification_report';
 import * as surveyEraseAddresses from './20261202000500_survey_erase_addresses';
+import * as surveyExclusions from './20261202000600_survey_exclusions';
 
 export interface MigrationModule {
   name: string;
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly MigrationModule[] = [
   { name: '20261202000300_survey_online', up: surveyOnline.up, down: surveyOnline.down },
   { name: '20261202000400_rectification_report', up: rectificationReport.up, down: rectificationReport.down },
   { name: '20261202000500_survey_erase_addresses', up: surveyEraseAddresses.up, down: surveyEraseAddresses.down },
+  { name: '20261202000600_survey_exclusions', up: surveyExclusions.up, down: surveyExclusions.down },
 ];

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { surveyAnomalyReport } from '../../src/app/survey-anomalies';
+import { excludeFlaggedAnswers, surveyAnomalyReport } from '../../src/app/survey-anomalies';
 import { surveyComments } from '../../src/app/survey-comments';
 import { issueSurveyCodes, writeSurveyLetterFiles } from '../../src/app/survey-codes';
 import { surveyProgress } from '../../src/app/survey-progress';
@@ -74,7 +74,7 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
       if (opts.json) return printJson(io, progress);
       println(io.stdout, `评价周期 ${progress.round} 扫码评价进度：`);
       for (const p of progress.projects) {
-        println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户，户码 ${p.codes}，网上作答 ${p.online} 户，逐户问卷共 ${p.responses} 份`);
+        println(io.stdout, `  ${p.code} ${p.name}：${p.households} 户，户码 ${p.codes}，网上作答 ${p.online} 户${p.excluded > 0 ? `（另有 ${p.excluded} 户已排除）` : ''}，逐户问卷共 ${p.responses} 份`);
         // Letters without a roster number households 1…户数; a contractor's file names them by 户号: the two cannot be matched.
         if (p.numberedOnline > 0 && p.fromFiles > 0) println(io.stdout, `    注意：本项目同时有网上作答和文件导入的逐户问卷（${p.fromFiles} 份），户序号与户号无法对应，请只保留一种来源。`);
       }
@@ -96,5 +96,13 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
         project = c.projectCode;
         println(io.stdout, `  [${c.day}] ${c.comment.replace(/\n/g, ' ')}`);
       }
+    });
+  survey
+    .command('exclude <round> <project>')
+    .description('排除某项目被标记为异常的网上答案（须写明理由，记入审计日志；答案保留并标明已排除，不再计入得分和样本量）')
+    .requiredOption('--reason <text>', '排除理由，例如「10 分钟内集中提交 22 份，经核查为物业代答」')
+    .action(async (round: string, project: string, opts: { reason: string }) => {
+      const out = await withApp(io, globals(), (ctx) => excludeFlaggedAnswers(ctx, round, project, opts.reason));
+      println(io.stdout, `已排除评价周期 ${out.round} 项目 ${out.project} 的 ${out.households} 户异常网上答案（不再计入居民评分和样本量；答案保留备查）。`);
     });
 }

@@ -146,6 +146,7 @@ export async function submitSurveyAnswer(ctx: AppContext, limiter: RateLimiterPo
     // Counted after the transaction: the counter is written on the base connection.
     if (code === null || code.revokedAt !== null) return null;
     if (code.roundStatus !== 'open') throw roundClosed(code.roundCode);
+    if (code.excluded) throw new DomainError('FORBIDDEN', '本户的网上答案已被主管部门排除（疑似代答或刷票），不能再次提交；如有异议请联系所在街道或住建部门。', [{ row: null, column: 'code', message: '答案已被排除' }]);
     if (!checked.ok) {
       throw new SurveyAnswersInvalid(
         `问卷没有填完整：${checked.problems.map((p) => p.message).join('；')}。`,

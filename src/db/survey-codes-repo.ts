@@ -190,19 +190,21 @@ export async function storeOnlineAnswer(trx: Knex.Transaction, a: OnlineAnswer):
  * with one code are stored one after another) and the round's row share-locked (closing the round
  * waits for answers being stored, and they for a close under way), both to the end of the transaction.
  */
-export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string): Promise<CodeRecord | null> {
+export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string): Promise<(CodeRecord & { excluded: boolean }) | null> {
   const rows = (
     await trx.raw(
-      `select c.id, c.round_id, r.code as round_code, r.status as round_status, c.project_id, p.code as project_code, p.name as project_name, c.household, c.revoked_at
+      `select c.id, c.round_id, r.code as round_code, r.status as round_status, c.project_id, p.code as project_code, p.name as project_name, c.household, c.revoked_at,
+              exists (select 1 from survey_online_answers a where a.round_id = c.round_id and a.project_id = c.project_id and a.household = c.household and a.exclusion_id is not null) as excluded
          from survey_codes c join rounds r on r.id = c.round_id join projects p on p.id = c.project_id
         where c.code_hash = ?
         for update of c for share of r`,
       [codeHash],
     )
-  ).rows as { id: Num; round_id: Num; round_code: string; round_status: string; project_id: Num; project_code: string; project_name: string; household: string; revoked_at: Date | null }[];
+  ).rows as { id: Num; round_id: Num; round_code: string; round_status: string; project_id: Num; project_code: string; project_name: string; household: string; revoked_at: Date | null; excluded: boolean }[];
   const row = rows[0];
   if (!row) return null;
   return {
+    excluded: row.excluded,
     id: Number(row.id),
     roundId: Number(row.round_id),
     roundCode: row.round_code,
@@ -237,20 +239,23 @@ export async function codeCounts(db: Db, roundId: number): Promise<IssuedCodeCou
 
 export interface OnlineAnswerRow {
   projectCode: string;
+  household: string;
   answeredAt: Date;
   answers: Record<string, string>;
   addressHash: string | null;
 }
 
-/** Every current online answer of a round with its project's code (for the anomaly report). */
+/** Every current online answer of a round not excluded, with its project's code (for the anomaly report). */
 export async function onlineAnswerRows(db: Db, roundId: number): Promise<OnlineAnswerRow[]> {
   const rows = (await db('survey_online_answers as a')
     .join('projects as p', 'p.id', 'a.project_id')
     .where('a.round_id', roundId)
+    .whereNull('a.exclusion_id')
     .orderBy(['p.code', 'a.answered_at'])
-    .select('p.code', 'a.answered_at', 'a.answers', 'a.address_hash')) as { code: string; answered_at: Date | string; answers: unknown; address_hash: string | null }[];
+    .select('p.code', 'a.household', 'a.answered_at', 'a.answers', 'a.address_hash')) as { code: string; household: string; answered_at: Date | string; answers: unknown; address_hash: string | null }[];
   return rows.map((r) => ({
     projectCode: r.code,
+    household: r.household,
     answeredAt: new Date(r.answered_at),
     answers: (typeof r.answers === 'string' ? JSON.parse(r.answers) : r.answers) as Record<string, string>,
     addressHash: r.address_hash,
@@ -265,8 +270,10 @@ export interface ProjectSurveyProgress {
   households: number;
   /** Live household codes. */
   codes: number;
-  /** Households that answered online. */
+  /** Households that answered online (not excluded). */
   online: number;
+  /** Online answers excluded by the bureau. */
+  excluded: number;
   /** Individual responses of every origin (online and files). */
   responses: number;
   /** Individual responses from files (not online). */
@@ -281,7 +288,8 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
     await db.raw(
       `select p.code, p.name, rp.street_code, f.uscc, rp.households,
               (select count(*) from survey_codes c where c.round_id = rp.round_id and c.project_id = rp.project_id and c.revoked_at is null) as codes,
-              (select count(*) from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id) as online,
+              (select count(*) from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id and a.exclusion_id is null) as online,
+              (select count(*) from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id and a.exclusion_id is not null) as excluded,
               (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id) as responses,
               (select count(*) from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id and r.entered_by <> ?) as from_files,
               (select count(*) from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id and a.household ~ '^[0-9]+$') as numbered_online
@@ -292,7 +300,7 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
         order by p.code`,
       [ONLINE_ENTERED_BY, roundId],
     )
-  ).rows as { code: string; name: string; street_code: string; uscc: string; households: Num; codes: Num; online: Num; responses: Num; from_files: Num; numbered_online: Num }[];
+  ).rows as { code: string; name: string; street_code: string; uscc: string; households: Num; codes: Num; online: Num; excluded: Num; responses: Num; from_files: Num; numbered_online: Num }[];
   return rows.map((r) => ({
     code: r.code,
     name: r.name,
@@ -301,6 +309,7 @@ export async function projectSurveyProgress(db: Db, roundId: number): Promise<Pr
     households: Number(r.households),
     codes: Number(r.codes),
     online: Number(r.online),
+    excluded: Number(r.excluded),
     responses: Number(r.responses),
     fromFiles: Number(r.from_files),
     numberedOnline: Number(r.numbered_online),
@@ -335,4 +344,35 @@ export async function residentComments(db: Db, roundId: number, projectCode?: st
 export async function hasOnlineAnswer(db: Db, key: { roundId: number; projectId: number; household: string }): Promise<boolean> {
   const row = await db('survey_online_answers').where({ round_id: key.roundId, project_id: key.projectId, household: key.household }).first(db.raw('1'));
   return row !== undefined;
+}
+
+/**
+ * Excludes these households' online answers of a project: an exclusion row with its reason, the
+ * answers marked with it, and their scores moved from the household responses to history. Returns
+ * the exclusion's id and how many answers it took.
+ */
+export async function excludeOnlineAnswers(
+  trx: Knex.Transaction,
+  e: { roundId: number; projectId: number; households: readonly string[]; reason: string; by: string; at: Date },
+): Promise<{ id: number; households: number }> {
+  const [row] = (await trx('survey_exclusions')
+    .insert({ round_id: e.roundId, project_id: e.projectId, reason: e.reason, households: e.households.length, excluded_by: e.by, excluded_at: e.at })
+    .returning('id')) as { id: Num }[];
+  const id = Number(row?.id);
+  const marked = (await trx('survey_online_answers')
+    .where({ round_id: e.roundId, project_id: e.projectId })
+    .whereIn('household', e.households)
+    .whereNull('exclusion_id')
+    .update({ exclusion_id: id })
+    .returning('household')) as { household: string }[];
+  await trx.raw(
+    `with gone as (
+       delete from survey_responses where round_id = ? and project_id = ? and household = any(?::text[]) and entered_by = ?
+       returning round_id, project_id, household, score, entered_by, entered_at, import_id
+     )
+     insert into survey_response_history (round_id, project_id, household, score, entered_by, entered_at, import_id)
+     select round_id, project_id, household, score, entered_by, entered_at, import_id from gone`,
+    [e.roundId, e.projectId, marked.map((m) => m.household), ONLINE_ENTERED_BY],
+  );
+  return { id, households: marked.length };
 }

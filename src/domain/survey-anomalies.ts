@@ -22,6 +22,8 @@ export interface OnlineAnswerFact {
   /** The levels in questionnaire order, joined: one string per distinct way of answering. */
   pattern: string;
   addressHash: string | null;
+  /** Which household answered (to name the flagged answers for an exclusion); not shown. */
+  household?: string;
 }
 
 export type AnomalyKind = 'burst' | 'identical_patterns' | 'same_address';
@@ -99,6 +101,34 @@ export function surveyAnomalies(facts: readonly OnlineAnswerFact[]): ProjectAnom
     if (most >= SAME_ADDRESS_HOUSEHOLDS) anomalies.push({ kind: 'same_address', value: most, reason: `${most} 户从同一网络地址作答（≥ ${SAME_ADDRESS_HOUSEHOLDS} 户）` });
 
     if (anomalies.length > 0) out.push({ projectCode: code, answers: list.length, anomalies });
+  }
+  return out;
+}
+
+/**
+ * The households of a project whose answers carry a flag: those inside its largest burst, those
+ * with its over-represented pattern, those from an address shared by 5 households or more.
+ * Empty when the project has no flag.
+ */
+export function flaggedHouseholds(facts: readonly OnlineAnswerFact[], projectCode: string): Set<string> {
+  const report = surveyAnomalies(facts).find((p) => p.projectCode === projectCode);
+  const out = new Set<string>();
+  if (!report) return out;
+  const list = facts.filter((f) => f.projectCode === projectCode && f.household !== undefined);
+  for (const a of report.anomalies) {
+    if (a.kind === 'burst') {
+      const { start } = largestBurst(list.map((f) => f.at));
+      for (const f of list) if (f.at >= start && f.at - start < BURST_WINDOW_MS) out.add(f.household as string);
+    } else if (a.kind === 'identical_patterns') {
+      const counts = new Map<string, number>();
+      for (const f of list) counts.set(f.pattern, (counts.get(f.pattern) ?? 0) + 1);
+      const [pattern] = [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0] as [string, number];
+      for (const f of list) if (f.pattern === pattern) out.add(f.household as string);
+    } else {
+      const counts = new Map<string, number>();
+      for (const f of list) if (f.addressHash) counts.set(f.addressHash, (counts.get(f.addressHash) ?? 0) + 1);
+      for (const f of list) if (f.addressHash && (counts.get(f.addressHash) ?? 0) >= SAME_ADDRESS_HOUSEHOLDS) out.add(f.household as string);
+    }
   }
   return out;
 }

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import { submitSurveyAnswer } from '../../src/app/survey-answers';
 import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
-import { hhbOk } from '../cli/cli-harness';
+import { hhb, hhbOk } from '../cli/cli-harness';
 import { type CityProject, at, inspect, setUpCity } from './world';
 
 const ITEMS = ['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'];
@@ -41,7 +41,7 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
 
   const progress = async (...extra: string[]) =>
     JSON.parse((await hhbOk(['survey', 'progress', '2025-H1', '--json', ...extra], { db, cwd: dir, now: at('2025-03-05') })).stdout) as {
-      projects: { code: string; households: number; codes: number; online: number; responses: number }[];
+      projects: { code: string; households: number; codes: number; online: number; excluded: number; responses: number }[];
       firms: { name: string; households: number; responses: number; required: number; missing: number }[];
     };
 
@@ -121,5 +121,40 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
     expect(text).toContain('ONEIP 一址居：6 户，户码 6，网上作答 6 户，逐户问卷共 7 份');
     expect(text).toContain('注意：本项目同时有网上作答和文件导入的逐户问卷（1 份）');
     expect(text.match(/注意/g)).toHaveLength(1);
+  });
+
+  it('excludes a project’s flagged answers with a written reason: kept and marked, no longer counted, audited, not answerable again', async () => {
+    const run = (...args: string[]) => hhb(args, { db, cwd: dir, now: at('2025-03-06') });
+    const short = await run('survey', 'exclude', '2025-H1', 'BURST', '--reason', '刷票');
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('排除须写明理由');
+    const calm = await run('survey', 'exclude', '2025-H1', 'CALM', '--reason', '经核查为正常作答');
+    expect(calm.code).toBe(3);
+    expect(calm.stderr).toContain('没有异常标记');
+    const done = await hhbOk(['survey', 'exclude', '2025-H1', 'BURST', '--reason', '10 分钟内集中提交 22 份，经核查为物业代答'], { db, cwd: dir, now: at('2025-03-06') });
+    expect(done.stdout).toContain('项目 BURST 的 22 户异常网上答案');
+    const after = await progress();
+    expect(after.projects.find((p) => p.code === 'BURST')).toMatchObject({ online: 0, responses: 0, excluded: 22 });
+    expect(after.firms.find((f) => f.name === '甲物业公司')).toMatchObject({ responses: 12, required: 32, missing: 20 });
+    const text = (await hhbOk(['survey', 'progress', '2025-H1'], { db, cwd: dir, now: at('2025-03-06') })).stdout;
+    expect(text).toContain('网上作答 0 户（另有 22 户已排除）');
+    // The anomaly report no longer counts them; a second exclusion finds nothing left.
+    const report = JSON.parse((await hhbOk(['survey', 'anomalies', '2025-H1', '--json'], { db, cwd: dir, now: at('2025-03-06') })).stdout) as { projects: { projectCode: string }[] };
+    expect(report.projects.map((p) => p.projectCode)).toEqual(['ALIKE', 'ONEIP']);
+    expect((await run('survey', 'exclude', '2025-H1', 'BURST', '--reason', '再次排除试试看')).code).toBe(3);
+    const { knex, close } = await inspect(backend, db);
+    try {
+      const audit = (await knex('audit_log').where({ action: 'survey.exclude' }).select('entity_id', 'reason')) as unknown[];
+      expect(audit).toEqual([{ entity_id: 'BURST', reason: '10 分钟内集中提交 22 份，经核查为物业代答' }]);
+      expect(Number(((await knex('survey_online_answers').whereNotNull('exclusion_id').count({ n: '*' })) as { n: unknown }[])[0]?.n)).toBe(22);
+      const rows = parse(readFileSync(join(dir, 'letters', 'codes.csv')).subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+      const burstCode = rows.find((r) => r['项目编号'] === 'BURST')?.['户码'] as string;
+      const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });
+      const ctx = { knex, dbKind: backend, actor: 'public', now: () => at('2025-03-06') };
+      const answers = Object.fromEntries(ITEMS.map((item) => [item, '满意']));
+      await expect(submitSurveyAnswer(ctx, limiter, { code: burstCode, answers, address: '10.7.7.7' })).rejects.toThrow('已被主管部门排除');
+    } finally {
+      await close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { type OnlineAnswerFact, surveyAnomalies } from '../../../src/domain/survey-anomalies';
+import { type OnlineAnswerFact, flaggedHouseholds, surveyAnomalies } from '../../../src/domain/survey-anomalies';
 
 const T0 = Date.parse('2025-03-01T02:00:00Z');
 const MIN = 60_000;
@@ -46,5 +46,15 @@ describe('survey anomalies', () => {
     const five = [...answers('A', 5, { address: 'same' }), ...answers('B', 5)];
     expect(surveyAnomalies(five)).toEqual([{ projectCode: 'A', answers: 5, anomalies: [{ kind: 'same_address', value: 5, reason: '5 户从同一网络地址作答（≥ 5 户）' }] }]);
     expect(surveyAnomalies(answers('A', 4, { address: 'same' }))).toEqual([]);
+  });
+
+  it('names the flagged households of a project: those inside the burst, with the common pattern, from the shared address', () => {
+    const withHouseholds = (facts: OnlineAnswerFact[]) => facts.map((f, i) => ({ ...f, household: `${f.projectCode}-${i + 1}` }));
+    // 20 in a burst, then 5 ordinary answers hours later.
+    const burst = withHouseholds([...answers('A', 20, { gap: 1000 }), ...answers('A', 5, { start: T0 + 600 * MIN })]);
+    expect([...flaggedHouseholds(burst, 'A')].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `A-${i + 1}`).sort());
+    const shared = withHouseholds([...answers('B', 5, { address: 'same' }), ...answers('B', 3, { start: T0 + 900 * MIN })]);
+    expect([...flaggedHouseholds(shared, 'B')].sort()).toEqual(['B-1', 'B-2', 'B-3', 'B-4', 'B-5']);
+    expect(flaggedHouseholds(withHouseholds(answers('C', 30)), 'C').size).toBe(0);
   });
 });
