@@ -3,12 +3,10 @@
  * printer resolution), set in the bundled CJK font (Noto Sans SC from @embedpdf/fonts-sc), embedded
  * as a subset so the file prints in Chinese on a machine with no Chinese fonts and stays small.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { DomainError } from '../domain/errors';
 import { periodLabel, shortDate } from './labels';
-import { fontFolder } from './render-chart';
+import { A4, BOLD, REGULAR, registerCjkFonts } from './pdf-fonts';
 
 export interface CertificateInput {
   firmName: string;
@@ -24,24 +22,9 @@ export interface CertificateInput {
 }
 
 /** A4 portrait in PDF points (1/72 inch). */
-export const CERTIFICATE_PAGE = { width: 595.28, height: 841.89 } as const;
+export const CERTIFICATE_PAGE = A4;
 const RED = '#b22222';
 const GOLD = '#c9a227';
-const REGULAR = 'NotoSansSC';
-const BOLD = 'NotoSansSC-Bold';
-
-/** The two font files, read once per process (16 MB each; a province's certificates reuse them). */
-let fonts: { regular: Buffer; bold: Buffer } | null = null;
-function fontFiles(): { regular: Buffer; bold: Buffer } {
-  if (fonts) return fonts;
-  const folder = fontFolder();
-  try {
-    fonts = { regular: readFileSync(join(folder, 'NotoSansHans-Regular.otf')), bold: readFileSync(join(folder, 'NotoSansHans-Bold.otf')) };
-  } catch {
-    throw new DomainError('INTERNAL', `无法读取中文字体：${folder}（请确认已安装 npm 包 @embedpdf/fonts-sc）`);
-  }
-  return fonts;
-}
 
 function required(value: string, field: string, label: string): string {
   const text = value.trim();
@@ -103,9 +86,7 @@ export async function renderCertificate(input: CertificateInput): Promise<Buffer
     displayTitle: true,
   });
   const done = toBuffer(doc);
-  const { regular, bold } = fontFiles();
-  doc.registerFont(REGULAR, regular);
-  doc.registerFont(BOLD, bold);
+  registerCjkFonts(doc);
 
   const { width } = CERTIFICATE_PAGE;
   const inner = width - 2 * 70;

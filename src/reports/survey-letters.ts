@@ -9,13 +9,11 @@
  * Chinese; every field quoted, and one starting with = + - @ (or a tab or CR) given a leading `'`
  * so that a spreadsheet never runs it as a formula.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { DomainError } from '../domain/errors';
-import { fontFolder } from './render-chart';
+import { A4, BOLD, REGULAR, registerCjkFonts } from './pdf-fonts';
 
 export interface LetterCode {
   projectCode: string;
@@ -39,22 +37,9 @@ export interface LettersInput {
   codes: readonly LetterCode[];
 }
 
-const PAGE = { width: 595.28, height: 841.89 } as const;
+const PAGE = A4;
 const HALF = PAGE.height / 2;
-const REGULAR = 'NotoSansSC';
-const BOLD = 'NotoSansSC-Bold';
 
-let fonts: { regular: Buffer; bold: Buffer } | null = null;
-function fontFiles(): { regular: Buffer; bold: Buffer } {
-  if (fonts) return fonts;
-  const folder = fontFolder();
-  try {
-    fonts = { regular: readFileSync(join(folder, 'NotoSansHans-Regular.otf')), bold: readFileSync(join(folder, 'NotoSansHans-Bold.otf')) };
-  } catch {
-    throw new DomainError('INTERNAL', `无法读取中文字体：${folder}（请确认已安装 npm 包 @embedpdf/fonts-sc）`);
-  }
-  return fonts;
-}
 
 /** 2025-06-30 → 2025年6月30日 */
 function chineseDate(iso: string): string {
@@ -157,9 +142,7 @@ export async function writeSurveyLetters(input: LettersInput, out: Writable): Pr
     doc.once('error', reject);
   });
   doc.pipe(out);
-  const { regular, bold } = fontFiles();
-  doc.registerFont(REGULAR, regular);
-  doc.registerFont(BOLD, bold);
+  registerCjkFonts(doc);
   for (let i = 0; i < input.codes.length; i += 1) {
     const c = input.codes[i] as LetterCode;
     const upper = i % 2 === 0;
