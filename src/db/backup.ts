@@ -27,7 +27,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors';
 import { appendAudit, verifyAudit } from './audit';
-import { isPostgres } from './copy-stream';
+import { isPostgres, writeChunk } from './copy-stream';
 import { knownMigrations, migrateUpTo } from './migrate';
 
 export const BACKUP_FORMAT = 'hhb-backup';
@@ -258,22 +258,6 @@ interface TableWriter {
   abort(error: Error): Promise<void>;
 }
 
-async function writeTo(stream: Writable, chunk: Buffer | string): Promise<void> {
-  if (stream.write(chunk)) return;
-  await new Promise<void>((resolve, reject) => {
-    const onDrain = (): void => {
-      stream.off('error', onError);
-      resolve();
-    };
-    const onError = (error: Error): void => {
-      stream.off('drain', onDrain);
-      reject(error);
-    };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-  });
-}
-
 /** About this many bytes of rows go into one COPY FROM '/dev/blob' on PGlite. */
 const BLOB_BYTES = 8 * 1024 * 1024;
 
@@ -290,7 +274,7 @@ async function importTable(trx: Knex.Transaction, table: TableShape): Promise<Ta
     return {
       write: async (chunk) => {
         try {
-          await writeTo(stream, chunk);
+          await writeChunk(stream, chunk);
         } catch (error) {
           await finished.catch(() => undefined);
           throw error;
@@ -404,7 +388,7 @@ export async function writeBackup(knex: Knex, file: string, options: { createdAt
   const hash = createHash('sha256');
   const put = async (chunk: Buffer | string): Promise<void> => {
     hash.update(chunk);
-    await writeTo(gzip, chunk);
+    await writeChunk(gzip, chunk);
   };
   let header: BackupHeader;
   try {

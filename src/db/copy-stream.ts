@@ -14,7 +14,7 @@ export interface PgCopyClient {
 }
 
 /** Writes a chunk, waiting for 'drain' when the stream's buffer is full (rejects on a stream error). */
-export async function writeChunk(stream: Writable, chunk: string): Promise<void> {
+export async function writeChunk(stream: Writable, chunk: Buffer | string): Promise<void> {
   if (stream.write(chunk)) return;
   await new Promise<void>((resolve, reject) => {
     const onDrain = (): void => {
