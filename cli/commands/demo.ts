@@ -84,6 +84,6 @@ export function registerDemo(program: Command, io: CliIo, globals: Globals): voi
       println(io.stdout, `  npx hhb explain ${year}-H1 <统一社会信用代码>${dbFlag}   查看某家企业的得分说明`);
       println(io.stdout, `  npx hhb rounds list${dbFlag}                 查看评价周期`);
       println(io.stdout, `  npx hhb serve${dbFlag}                       启动网站，浏览器打开 http://localhost:3000 查看公开榜单`);
-      println(io.stdout, `  npx hhb users add 科员 --role bureau${dbFlag}  新增住建局账号（显示生成的密码），登录网站工作台`);
+      println(io.stdout, `  npx hhb users add 科员 --role bureau${dbFlag}  新增住建局账号（显示一次性密码，首次登录网站时改为自己的密码）`);
     });
 }
