@@ -16,6 +16,8 @@ import { explainFirm, getRoundResults } from '../app/results';
 import { rankingView } from '../app/ranking';
 import { closeRound, computeRound, createRound, listRounds, openRound, publicizeRound, publishRound, reopenRound, roundCompletenessReport, type RoundSummary } from '../app/rounds';
 import { enterStreetScores, streetProjects } from '../app/score-entry';
+import { surveyComments } from '../app/survey-comments';
+import { surveyProgress } from '../app/survey-progress';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { ROUND_TRANSITIONS, acceptsEntries, canTake, hasResults } from '../domain/round-lifecycle';
 import type { RoundStatus } from '../domain/types';
@@ -50,6 +52,9 @@ const RankingQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000
 
 /** A firm's rectification report form. */
 const RectificationForm = z.object({ report: z.string().max(20_000).default(''), evidence: z.string().max(20_000).default('') });
+
+/** Rows of a survey progress table shown on a page (the CLI and the JSON give all). */
+const SURVEY_ROWS_SHOWN = 200;
 
 const problemsOf = (e: DomainError): FieldProblem[] =>
   Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];
@@ -151,6 +156,33 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     render(res, 'firm.njk', { title: history.name, history, latest });
   });
 
+  /**
+   * The online survey's progress for a page (SPEC §10): households answered online against the
+   * codes, per project and per firm against its required sample; null while the round has no codes.
+   */
+  const surveyPanel = async (res: Response, code: string, street: string | null) => {
+    const progress = await surveyProgress(ctx(res), code, street ? { street } : {});
+    const codes = progress.projects.reduce((n, x) => n + x.codes, 0);
+    if (codes === 0) return null;
+    const short = progress.firms.filter((f) => f.missing > 0).sort((a, b) => b.missing - a.missing || a.uscc.localeCompare(b.uscc));
+    return {
+      codes,
+      online: progress.projects.reduce((n, x) => n + x.online, 0),
+      projects: progress.projects.slice(0, SURVEY_ROWS_SHOWN),
+      projectCount: progress.projects.length,
+      firms: progress.firms.length,
+      short: short.slice(0, SURVEY_ROWS_SHOWN),
+      shortCount: short.length,
+      comments: street ? [] : (await surveyComments(ctx(res), code)).comments.slice(-20).reverse(),
+    };
+  };
+
+  /** The comments residents left online on a firm's projects in a round. */
+  const firmComments = async (res: Response, code: string, uscc: string) => {
+    const projects = new Set((await surveyProgress(ctx(res), code)).projects.filter((p) => p.firmUscc === uscc).map((p) => p.code));
+    return (await surveyComments(ctx(res), code)).comments.filter((c) => projects.has(c.projectCode));
+  };
+
   // ---- bureau dashboard ----
   const dashboard = async (req: Request, res: Response, user: Principal, extra: { error?: DomainError; notice?: string; round?: string } = {}, status = 200) => {
     const rounds = await listRounds(ctx(res));
@@ -158,8 +190,10 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const selected: RoundSummary | undefined = rounds.find((x) => x.code === wanted) ?? rounds[rounds.length - 1];
     let completeness = null;
     let preview = null;
+    let survey = null;
     if (selected) {
       if (['open', 'closed', 'computed', 'publicized'].includes(selected.status)) completeness = completenessFor(user, await roundCompletenessReport(ctx(res), selected.code));
+      if (['open', 'closed'].includes(selected.status) && selected.kind === 'half') survey = await surveyPanel(res, selected.code, null);
       if (['computed', 'publicized'].includes(selected.status)) {
         const view = await getRoundResults(ctx(res), selected.code);
         preview = { computation: view.computation, red: view.firms.filter((f) => f.list === 'red'), black: view.firms.filter((f) => f.list === 'black'), watch: view.firms.filter((f) => f.list === 'watch') };
@@ -175,7 +209,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     }));
     // A compute refused for missing scores (SPEC §5.3) offers the forced compute beside the list.
     const forceCompute = extra.error?.code === 'MISSING_SOURCES' && selected ? { round: selected.code, gaps: extra.error.details } : null;
-    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, preview, steps, objections, overdue, pending, forceCompute, notice: extra.notice, error: errorView(extra.error) }, status);
+    render(res, 'dashboard.njk', { title: '工作台', rounds, selected, completeness, survey, preview, steps, objections, overdue, pending, forceCompute, notice: extra.notice, error: errorView(extra.error) }, status);
   };
   r.get('/dashboard', async (req, res) => {
     const user = pageUser(req, res, BUREAU);
@@ -318,10 +352,12 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     const round = open.find((x) => x.code === wanted)?.code ?? open[open.length - 1]?.code ?? null;
     const street = user.role === 'street' ? user.street : null;
     const projects = round ? await streetProjects(ctx(res), round, { street }) : [];
+    const survey = round ? await surveyPanel(res, round, street) : null;
     render(
       res,
       'entry.njk',
       {
+        survey,
         title: '街道评分录入',
         rounds: open,
         round,
@@ -408,7 +444,9 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         const firm = await explainFirm(ctx(res), round.code, uscc);
         const objection = (await listObjections(ctx(res), round.code, { uscc }))[0] ?? null;
         const rectification = (await listRectifications(ctx(res), { round: round.code })).find((x) => x.uscc === uscc) ?? null;
-        cards.push({ round: round.code, status: round.status, noticeEndsOn: round.noticeEndsOn, firm, objection, rectification });
+        // Residents' comments on the firm's projects, after publication, never with a household.
+        const comments = round.status === 'published' && round.kind === 'half' ? await firmComments(res, round.code, uscc) : [];
+        cards.push({ round: round.code, status: round.status, noticeEndsOn: round.noticeEndsOn, firm, objection, rectification, comments });
       } catch (e) {
         if (!(e instanceof DomainError && e.code === 'FIRM_NOT_FOUND')) throw e;
       }

@@ -9,6 +9,8 @@ import { NOW, OPEN, PUBLISHED, type City, buildCity, contextOf } from './city';
 import request from 'supertest';
 import { rankingView, resultsPage } from '../../src/app/ranking';
 import { getRoundResults, toResultsJson } from '../../src/app/results';
+import { setSetting } from '../../src/app/settings';
+import { issueSurveyCodes } from '../../src/app/survey-codes';
 import { login } from './web-session';
 
 describe.each(backends())('pages as their users work them (%s)', (kind) => {
@@ -119,6 +121,32 @@ describe.each(backends())('pages as their users work them (%s)', (kind) => {
     const bad = await request(app).get(`/rounds/${PUBLISHED}?page=abc`);
     expect(bad.status).toBe(200);
     expect(bad.text).toMatch(/<table class="ranking">[^]*第1物业公司/);
+  });
+
+  it("shows the online survey's progress on the dashboard (with the latest comments) and on the street's entry page", async () => {
+    const ctx = contextOf(t.knex, t.db.kind);
+    const firm = city.firms.find((f) => f.street === 'SA') as City['firms'][number];
+    const other = city.firms.find((f) => f.street === 'SB') as City['firms'][number];
+    const before = await login(app, 'bureau');
+    expect((await before.agent.get(`/dashboard?round=${OPEN}`)).text).not.toContain('id="survey-progress"');
+    await setSetting(ctx, 'base_url', 'https://wuye.example.gov.cn');
+    const codes = (await issueSurveyCodes(ctx, { round: OPEN, project: firm.project })).codes;
+    await issueSurveyCodes(ctx, { round: OPEN, project: other.project });
+    const answers = Object.fromEntries(['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'].map((i) => [i, '满意']));
+    const answered = await request(app).post('/api/v1/survey/responses').send({ code: codes[0]?.code, answers, comment: '保安巡逻认真，<b>感谢</b>' });
+    expect(answered.status).toBe(201);
+
+    const bureau = await login(app, 'bureau');
+    const dash = (await bureau.agent.get(`/dashboard?round=${OPEN}`)).text;
+    expect(dash).toMatch(/id="survey-progress"[^]*已发放户码 200 个，已在线作答 1 户/);
+    expect(dash).toMatch(new RegExp(`id="survey-projects"[^]*data-project="${firm.project}"><td>[^<]*</td><td>100</td><td>100</td><td>1</td>`));
+    expect(dash).toMatch(new RegExp(`id="survey-short"[^]*data-uscc="${firm.uscc}"`));
+    expect(dash).toContain('保安巡逻认真，&lt;b&gt;感谢&lt;/b&gt;');
+    const clerk = await login(app, 'streetA');
+    const entry = (await clerk.agent.get(`/entry?round=${OPEN}`)).text;
+    expect(entry).toMatch(/id="survey-progress"[^]*已发放户码 100 个，已在线作答 1 户/);
+    expect(entry).not.toContain(`data-project="${other.project}"`);
+    expect(entry).not.toContain('保安巡逻认真');
   });
 });
 
