@@ -7,7 +7,9 @@
  */
 import type { Express } from 'express';
 import request from 'supertest';
+import { addUser } from '../../src/app/accounts';
 import { setSetting } from '../../src/app/settings';
+import { login } from '../http/web-session';
 import { closeRound, computeRound, createRound, openRound, publicizeRound, publishRound } from '../../src/app/rounds';
 import { enterRegulatorScore, enterStreetScores } from '../../src/app/score-entry';
 import { getRoundResults } from '../../src/app/results';
@@ -72,7 +74,7 @@ describe.each(backends())('the survey answering API on %s', (kind) => {
   });
 
   it('replaces the household’s answer when the same code answers again, keeping the earlier one in history', async () => {
-    const res = await post({ code: codeOf('QA', 1), answers: pattern('非常满意', '满意', '一般', '不满意', '非常不满意') });
+    const res = await post({ code: codeOf('QA', 1), answers: pattern('非常满意', '满意', '一般', '不满意', '非常不满意'), comment: '绿化需要加强' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ round: '2025-H1', project: 'QA', replaced: true });
     expect(await responses()).toEqual([{ code: 'QA', household: '1', score: 6000, entered_by: 'online' }]);
@@ -193,4 +195,21 @@ describe.each(backends())('the survey answering API on %s', (kind) => {
     expect(await onlineCount()).toBe(4);
     expect(((await t.knex('survey_online_answers').orderBy('score').select('score')) as { score: number }[]).map((r) => r.score)).toEqual([6000, 6000, 8000, 8800]);
   });
+
+  it("shows the residents' comments on the firm's card after publication, without a household", async () => {
+    const firm = await aFirmAccount('qinghe', firmA);
+    const card = (await firm.agent.get('/card')).text;
+    // The household's later answer replaced its first comment.
+    expect(card).toMatch(/class="resident-comments"[^]*清河一区：<\/span>绿化需要加强/);
+    expect(card).not.toContain('电梯维修及时');
+    expect(card).not.toMatch(/户号|户序号|QA\/\d/);
+    const other = await aFirmAccount('mingyue', firmB);
+    expect((await other.agent.get('/card')).text).not.toContain('绿化需要加强');
+  });
+
+  async function aFirmAccount(name: string, uscc: string) {
+    await addUser(contextOf(t.knex, t.db.kind), { name, role: 'firm', firm: uscc, password: 'a long firm passphrase' });
+    return login(app, name, 'a long firm passphrase');
+  }
 });
+
