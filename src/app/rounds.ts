@@ -21,6 +21,7 @@ import { loadAnnualInput } from '../db/annual-input';
 import { publishConsequences } from './consequences';
 import { pendingObjectionCount } from '../db/objections-repo';
 import { analyzeRoundInput } from '../db/entries-repo';
+import { projectsMixingOnlineAndFiles } from '../db/survey-codes-repo';
 import { readRulesFile } from './rules-file';
 import { compareComputations, type ResultChange } from '../domain/result-changes';
 import { parseRoundCode, halfYearCodes } from '../domain/round-code';
@@ -132,6 +133,8 @@ async function completenessOf(db: Knex | Knex.Transaction, round: RoundRecord): 
   if (c.projectsWithoutStreetScore.length) problems.push(`${c.projectsWithoutStreetScore.length} 个项目缺少街道评分：${names(c.projectsWithoutStreetScore)}`);
   if (c.projectsWithoutResident.length) problems.push(`${c.projectsWithoutResident.length} 个项目缺少居民评分：${names(c.projectsWithoutResident)}`);
   if (c.projectsWithBothResidentForms.length) problems.push(`${c.projectsWithBothResidentForms.length} 个项目同时有逐户问卷和汇总问卷，须删去其一：${names(c.projectsWithBothResidentForms)}`);
+  const mixed = await projectsMixingOnlineAndFiles(db, round.id);
+  if (mixed.length) problems.push(`${mixed.length} 个项目同时有网上作答（按户序号）和文件导入的逐户问卷，户序号与户号无法对应，须只保留一种来源（或按户号名册重新发放户码）：${names(mixed)}`);
   if (c.firmsWithoutRegulator.length) problems.push(`${c.firmsWithoutRegulator.length} 家企业缺少行管评分：${names(c.firmsWithoutRegulator)}`);
   if (c.firmsWithBothRegulatorForms.length) problems.push(`${c.firmsWithBothRegulatorForms.length} 家企业同时有部门评分和扣分表，须删去其一：${names(c.firmsWithBothRegulatorForms)}`);
   // The same rule, on the same counts, as compute's insufficient_sample (a firm with no household needs none).

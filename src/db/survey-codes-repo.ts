@@ -282,6 +282,25 @@ export interface ProjectSurveyProgress {
   numberedOnline: number;
 }
 
+/**
+ * Projects of the round with online answers of numbered households (codes issued without a roster)
+ * and individual responses from files as well: the two cannot be matched household by household.
+ */
+export async function projectsMixingOnlineAndFiles(db: Db, roundId: number): Promise<{ code: string; name: string }[]> {
+  return (
+    await db.raw(
+      `select p.code, p.name
+         from round_projects rp
+         join projects p on p.id = rp.project_id
+        where rp.round_id = ?
+          and exists (select 1 from survey_online_answers a where a.round_id = rp.round_id and a.project_id = rp.project_id and a.household ~ '^[0-9]+$')
+          and exists (select 1 from survey_responses r where r.round_id = rp.round_id and r.project_id = rp.project_id and r.entered_by <> ?)
+        order by p.code`,
+      [roundId, ONLINE_ENTERED_BY],
+    )
+  ).rows as { code: string; name: string }[];
+}
+
 /** Per snapshotted project of the round: codes issued, online answers, individual responses. */
 export async function projectSurveyProgress(db: Db, roundId: number): Promise<ProjectSurveyProgress[]> {
   const rows = (

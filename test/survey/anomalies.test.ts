@@ -157,4 +157,11 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
       await close();
     }
   });
+
+  it('reports at close a project given numbered online answers and individual answers from a file', async () => {
+    const closed = await hhb(['rounds', 'close', '2025-H1'], { db, cwd: dir, now: at('2025-03-06') });
+    expect(closed.stdout + closed.stderr).toContain('1 个项目同时有网上作答（按户序号）和文件导入的逐户问卷，户序号与户号无法对应');
+    expect(closed.stdout + closed.stderr).toMatch(/无法对应[^\n]*一址居（ONEIP）/);
+  });
 });
+
