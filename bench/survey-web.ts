@@ -7,8 +7,14 @@
  * `repeat` of them a second time (replacing). Prints accepted answers per second, p50/p99 latency,
  * peak RSS, and the count check: rows stored = distinct codes, replacements counted once.
  * Target (SPEC §10, PostgreSQL, this 2-core machine): ≥ 500 answers/s, p99 < 200 ms, none lost.
+ *
+ * On PostgreSQL the server is `hhb serve` in its own process, as a bureau runs it, so the load
+ * generator does not share the server's event loop; peak RSS is then the server's (VmHWM). Without
+ * DATABASE_URL (in-memory PGlite) the app runs in this process.
  */
-import { createWriteStream } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
@@ -45,14 +51,38 @@ async function main(): Promise<void> {
   );
   const logSink = createWriteStream('/dev/null');
   // Every resident from its own address: the wrong-code limit is not what is measured.
-  const app = createApp({ knex: k, dbKind: db.kind, log: (l) => logSink.write(`${l}\n`), trustProxy: true });
-  const server: Server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let base: string;
+  let stop: () => Promise<void>;
+  let serverRss: () => number;
+  if (url) {
+    const child = spawn(process.execPath, [join(__dirname, '..', 'bin', 'hhb.js'), 'serve', '--db', url, '--host', '127.0.0.1', '--port', '0', '--trust-proxy'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    base = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`hhb serve exited (${code})`)));
+      child.stdout.on('data', (chunk: Buffer) => {
+        const port = /localhost:(\d+)/.exec(chunk.toString('utf8'))?.[1];
+        if (port) resolve(`http://127.0.0.1:${port}`);
+      });
+    });
+    const hwm = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    serverRss = hwm;
+    stop = async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    };
+  } else {
+    const app = createApp({ knex: k, dbKind: db.kind, log: (l) => logSink.write(`${l}\n`), trustProxy: true });
+    const server: Server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    serverRss = () => process.memoryUsage().rss;
+    stop = async () => {
+      server.close();
+    };
+  }
 
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = serverRss();
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, serverRss());
   }, 50);
   let next = 0;
   const started = Date.now();
@@ -93,7 +123,7 @@ async function main(): Promise<void> {
       countsOk: stored === codes.length && history === again && Number(online.s) === bodies.length,
     }),
   );
-  server.close();
+  await stop();
   await db.close();
 }
 
