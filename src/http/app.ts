@@ -20,6 +20,7 @@ import { surveyPageRouter } from './survey-page';
 import { accountPagesRouter, passwordChangeGate } from './pages/account';
 import { explanationPageRouter } from './pages/explanation';
 import { importsPageRouter } from './pages/imports';
+import { cardPageRouter } from './pages/card';
 import { siteNames } from './page-locals';
 import { DomainError } from '../domain/errors';
 
@@ -78,7 +79,7 @@ export function createApp(input: HttpDeps): Express {
   app.use('/api', (req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(siteNames(deps), accountPagesRouter(deps, views), explanationPageRouter(deps, views), importsPageRouter(deps, views), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views), surveyPageRouter(deps, views));
+  app.use(siteNames(deps), accountPagesRouter(deps, views), explanationPageRouter(deps, views), importsPageRouter(deps, views), cardPageRouter(deps, views), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views), surveyPageRouter(deps, views));
   app.use((req) => {
     throw new DomainError('NOT_FOUND', `页面不存在：${req.path}`);
   });

@@ -3,16 +3,16 @@
  * autoescape on, so every value a user or a file supplied is HTML-escaped by the engine.
  */
 import { join } from 'node:path';
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import nunjucks from 'nunjucks';
 import { z } from 'zod';
 import { ROLE_LABELS, type Principal, type Role } from '../app/accounts';
 import { firmHistory } from '../app/firm-history';
-import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection, reportRectification } from '../app/follow-up';
+import { decideProposal, listInterviews, listProposals, listRectifications, recordInterview, recordReinspection } from '../app/follow-up';
 import { importRoundData } from '../app/import-round-data';
 import { flagLabel, formatScore, listLabel, statusLabel } from '../app/labels';
-import { type Objection, decideObjection, fileObjection, listObjections } from '../app/objections';
-import { explainFirm, getRoundResults } from '../app/results';
+import { type Objection, decideObjection, listObjections } from '../app/objections';
+import { getRoundResults } from '../app/results';
 import { rankingView } from '../app/ranking';
 import { closeRound, computeRound, createRound, listRounds, openRound, publicizeRound, publishRound, reopenRound, roundCompletenessReport, type RoundSummary } from '../app/rounds';
 import { enterStreetScores, streetProjects } from '../app/score-entry';
@@ -27,8 +27,8 @@ import { authOf, checkCsrf } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
 import { BUREAU, REGULATOR_WRITERS, STREET_SCORE_WRITERS } from './policy';
-import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
+import { errorView, pageKit, problemsOf } from './pages/kit';
 import { doneNotice, doneQuery } from './notice';
 import { uploadMiddleware } from './uploads';
 
@@ -50,17 +50,9 @@ const STEPS = ROUND_TRANSITIONS.map(({ step, label, from }) => ({ step, label, f
 /** The ranking page's query: which page, and what to search for (a bad value is just ignored). */
 const RankingQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1), q: z.string().max(100).default('') });
 
-/** A firm's rectification report form. */
-const RectificationForm = z.object({ report: z.string().max(20_000).default(''), evidence: z.string().max(20_000).default('') });
-
 /** Rows of a survey progress table shown on a page (the CLI and the JSON give all). */
 const SURVEY_ROWS_SHOWN = 200;
 
-const problemsOf = (e: DomainError): FieldProblem[] =>
-  Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];
-
-/** An error as a page shows it: the message and its row/column problems. */
-const errorView = (e: DomainError | undefined): { message: string; problems: FieldProblem[] } | null => (e ? { message: e.message, problems: problemsOf(e) } : null);
 
 /** A radio choice of a form: one of `allowed`, or a bad-input error naming the field. */
 function choice<T extends string>(value: string | undefined, allowed: readonly T[], column: string, message: string, problem: string): T {
@@ -70,51 +62,10 @@ function choice<T extends string>(value: string | undefined, allowed: readonly T
 
 export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
   const r = Router();
-  const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20_000 });
   const upload = uploadMiddleware(deps.uploadMaxBytes);
   const ctx = deps.ctxOf;
 
-  const render = (res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
-    res.status(status).type('html').send(views.render(view, { ...pageLocals(res), ...data }));
-  };
-
-  /** A page for some roles: a visitor is sent to the login page, another role is refused. */
-  const pageUser = (req: Request, res: Response, roles: readonly Role[]): Principal | null => {
-    const user = authOf(res).user;
-    if (!user) {
-      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-      return null;
-    }
-    if (!roles.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面。`);
-    return user;
-  };
-
-  /**
-   * A form post of a page: the role and CSRF checks, then `act`, which returns where to go next
-   * (303); a refused action re-renders its page with the error and its status instead.
-   */
-  const formPost = (
-    path: string,
-    roles: readonly Role[],
-    act: (req: Request, res: Response, user: Principal) => Promise<string>,
-    onError: (req: Request, res: Response, user: Principal, error: DomainError, status: number) => Promise<void>,
-    { repeatable = [] }: { repeatable?: readonly string[] } = {},
-  ): void => {
-    r.post(path, form, async (req, res) => {
-      const user = pageUser(req, res, roles);
-      if (!user) return;
-      checkCsrf(req, res);
-      let location: string;
-      try {
-        checkFieldsOnce(req.body, repeatable);
-        location = await act(req, res, user);
-      } catch (e) {
-        const error = asDomainError(e);
-        return onError(req, res, user, error, statusOf(error));
-      }
-      res.redirect(303, location);
-    });
-  };
+  const { render, pageUser, formPost } = pageKit(r, views);
 
   // ---- public ----
   const publicRound = async (req: Request, res: Response, code: string | null) => {
@@ -175,12 +126,6 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       shortCount: short.length,
       comments: street ? [] : (await surveyComments(ctx(res), code)).comments.slice(-20).reverse(),
     };
-  };
-
-  /** The comments residents left online on a firm's projects in a round. */
-  const firmComments = async (res: Response, code: string, uscc: string) => {
-    const projects = new Set((await surveyProgress(ctx(res), code)).projects.filter((p) => p.firmUscc === uscc).map((p) => p.code));
-    return (await surveyComments(ctx(res), code)).comments.filter((c) => projects.has(c.projectCode));
   };
 
   // ---- bureau dashboard ----
@@ -430,53 +375,6 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
         await entry(req, res, user, { round: code, error }, statusOf(error));
       }
     },
-  );
-
-  // ---- a firm's score card ----
-  const card = async (req: Request, res: Response, extra?: { error: DomainError; status: number }) => {
-    const user = pageUser(req, res, ['firm']);
-    if (!user) return;
-    const uscc = user.firmUscc as string;
-    const rounds = (await listRounds(ctx(res))).filter((x) => x.status === 'publicized' || x.status === 'published').reverse();
-    const cards = [];
-    for (const round of rounds) {
-      try {
-        const firm = await explainFirm(ctx(res), round.code, uscc);
-        const objection = (await listObjections(ctx(res), round.code, { uscc }))[0] ?? null;
-        const rectification = (await listRectifications(ctx(res), { round: round.code })).find((x) => x.uscc === uscc) ?? null;
-        // Residents' comments on the firm's projects, after publication, never with a household.
-        const comments = round.status === 'published' && round.kind === 'half' ? await firmComments(res, round.code, uscc) : [];
-        cards.push({ round: round.code, status: round.status, noticeEndsOn: round.noticeEndsOn, firm, objection, rectification, comments });
-      } catch (e) {
-        if (!(e instanceof DomainError && e.code === 'FIRM_NOT_FOUND')) throw e;
-      }
-    }
-    render(res, 'card.njk', { title: '本企业评分卡', firmName: user.firmName, cards, notice: doneNotice(req, res), error: errorView(extra?.error) }, extra?.status ?? 200);
-  };
-  r.get('/card', async (req, res) => card(req, res));
-  formPost(
-    '/card/:code/objection',
-    ['firm'],
-    async (req, res, user) => {
-      const code = String(req.params.code);
-      const body = req.body as Record<string, string | undefined>;
-      const evidence = (body.evidence ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-      await fileObjection(ctx(res), { round: code, uscc: user.firmUscc as string, reason: body.reason ?? '', evidence });
-      return `/card?${doneQuery(res, `已就 ${code} 提出异议，住建局将在 5 个工作日内作出决定`)}`;
-    },
-    (req, res, _user, error, status) => card(req, res, { error, status }),
-  );
-  formPost(
-    '/card/:code/rectification',
-    ['firm'],
-    async (req, res, user) => {
-      const code = String(req.params.code);
-      const body = RectificationForm.parse(req.body ?? {});
-      const evidence = body.evidence.split(/\r?\n/);
-      const out = await reportRectification(ctx(res), { round: code, uscc: user.firmUscc as string, text: body.report, evidence });
-      return `/card?${doneQuery(res, `已${out.replaced ? '更新' : '提交'} ${code} 的整改报告，行管部门复查时将看到`)}`;
-    },
-    (req, res, _user, error, status) => card(req, res, { error, status }),
   );
 
   return r;

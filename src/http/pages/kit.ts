@@ -1,0 +1,67 @@
+/**
+ * What every page module shares: rendering a view with the layout's variables, the role check of a
+ * page (a visitor goes to the login page), and a form post (role, CSRF and repeated-field checks,
+ * then 303 to where the action says, or the page again with the error).
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type nunjucks from 'nunjucks';
+import type { Principal, Role } from '../../app/accounts';
+import { DomainError, type FieldProblem } from '../../domain/errors';
+import { authOf, checkCsrf } from '../auth';
+import { asDomainError, statusOf } from '../error-handler';
+import { checkFieldsOnce } from '../form-fields';
+import { pageLocals } from '../page-locals';
+
+export const problemsOf = (e: DomainError): FieldProblem[] =>
+  Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];
+
+/** An error as a page shows it: the message and its row/column problems. */
+export const errorView = (e: DomainError | undefined): { message: string; problems: FieldProblem[] } | null => (e ? { message: e.message, problems: problemsOf(e) } : null);
+
+export function pageKit(r: Router, views: nunjucks.Environment) {
+  const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20_000 });
+
+  const render = (res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
+    res.status(status).type('html').send(views.render(view, { ...pageLocals(res), ...data }));
+  };
+
+  /** A page for some roles: a visitor is sent to the login page, another role is refused. */
+  const pageUser = (req: Request, res: Response, roles: readonly Role[]): Principal | null => {
+    const user = authOf(res).user;
+    if (!user) {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return null;
+    }
+    if (!roles.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面。`);
+    return user;
+  };
+
+  /**
+   * A form post of a page: the role and CSRF checks, then `act`, which returns where to go next
+   * (303); a refused action re-renders its page with the error and its status instead.
+   */
+  const formPost = (
+    path: string,
+    roles: readonly Role[],
+    act: (req: Request, res: Response, user: Principal) => Promise<string>,
+    onError: (req: Request, res: Response, user: Principal, error: DomainError, status: number) => Promise<void>,
+    { repeatable = [] }: { repeatable?: readonly string[] } = {},
+  ): void => {
+    r.post(path, form, async (req, res) => {
+      const user = pageUser(req, res, roles);
+      if (!user) return;
+      checkCsrf(req, res);
+      let location: string;
+      try {
+        checkFieldsOnce(req.body, repeatable);
+        location = await act(req, res, user);
+      } catch (e) {
+        const error = asDomainError(e);
+        return onError(req, res, user, error, statusOf(error));
+      }
+      res.redirect(303, location);
+    });
+  };
+
+  return { form, render, pageUser, formPost };
+}
