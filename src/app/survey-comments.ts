@@ -3,10 +3,11 @@
  * written and on which day, never which household wrote it.
  */
 import { getRound } from '../db/rounds-repo';
-import { type ResidentComment, residentComments } from '../db/survey-codes-repo';
+import { type ResidentComment, type ResidentCommentFilter, residentComments } from '../db/survey-codes-repo';
 import type { AppContext } from './context';
 
-export async function surveyComments(ctx: AppContext, roundCode: string, opts: { project?: string } = {}): Promise<{ round: string; comments: ResidentComment[] }> {
+export async function surveyComments(ctx: AppContext, roundCode: string, opts: { project?: string | undefined; firm?: string | undefined; newest?: number | undefined } = {}): Promise<{ round: string; comments: ResidentComment[] }> {
   const round = await getRound(ctx.knex, roundCode);
-  return { round: round.code, comments: await residentComments(ctx.knex, round.id, opts.project) };
+  const filter: ResidentCommentFilter = { projectCode: opts.project, firmUscc: opts.firm, newest: opts.newest };
+  return { round: round.code, comments: await residentComments(ctx.knex, round.id, filter) };
 }

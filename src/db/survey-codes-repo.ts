@@ -347,14 +347,30 @@ export interface ResidentComment {
  * The residents' comments of a round (optionally of one project), without any household
  * identifier: no household number, code, address or time of day.
  */
-export async function residentComments(db: Db, roundId: number, projectCode?: string): Promise<ResidentComment[]> {
+export interface ResidentCommentFilter {
+  /** One project (by code). */
+  projectCode?: string | undefined;
+  /** The projects a firm manages in the round's snapshot (by USCC). */
+  firmUscc?: string | undefined;
+  /** Only the newest this many, newest first (otherwise by project, day and text). */
+  newest?: number | undefined;
+}
+
+export async function residentComments(db: Db, roundId: number, f: ResidentCommentFilter = {}): Promise<ResidentComment[]> {
   const q = db('survey_online_answers as a')
     .join('projects as p', 'p.id', 'a.project_id')
     .where('a.round_id', roundId)
     .whereNotNull('a.comment')
-    .orderBy([{ column: 'p.code' }, { column: 'day' }, { column: 'a.comment' }])
     .select('p.code', 'p.name', db.raw(`to_char(a.answered_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day`), 'a.comment');
-  if (projectCode !== undefined) void q.where('p.code', projectCode);
+  if (f.projectCode !== undefined) void q.where('p.code', f.projectCode);
+  if (f.firmUscc !== undefined) {
+    void q
+      .join('round_projects as rp', (j) => j.on('rp.round_id', 'a.round_id').andOn('rp.project_id', 'a.project_id'))
+      .join('firms as f', 'f.id', 'rp.firm_id')
+      .where('f.uscc', f.firmUscc);
+  }
+  if (f.newest !== undefined) void q.orderBy([{ column: 'a.answered_at', order: 'desc' }, { column: 'p.code' }]).limit(f.newest);
+  else void q.orderBy([{ column: 'p.code' }, { column: 'day' }, { column: 'a.comment' }]);
   const rows = (await q) as { code: string; name: string; day: string; comment: string }[];
   return rows.map((r) => ({ projectCode: r.code, projectName: r.name, day: r.day, comment: r.comment }));
 }

@@ -52,6 +52,8 @@ const RankingQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000
 
 /** Rows of a survey progress table shown on a page (the CLI and the JSON give all). */
 const SURVEY_ROWS_SHOWN = 200;
+/** Residents' comments the dashboard shows, newest first. */
+const NEWEST_COMMENTS = 20;
 
 
 /** A radio choice of a form: one of `allowed`, or a bad-input error naming the field. */
@@ -124,7 +126,7 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
       firms: progress.firms.length,
       short: short.slice(0, SURVEY_ROWS_SHOWN),
       shortCount: short.length,
-      comments: street ? [] : (await surveyComments(ctx(res), code)).comments.slice(-20).reverse(),
+      comments: street ? [] : (await surveyComments(ctx(res), code, { newest: NEWEST_COMMENTS })).comments,
     };
   };
 

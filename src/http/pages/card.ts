@@ -11,7 +11,6 @@ import { fileObjection, listObjections } from '../../app/objections';
 import { explainFirm } from '../../app/results';
 import { listRounds } from '../../app/rounds';
 import { surveyComments } from '../../app/survey-comments';
-import { surveyProgress } from '../../app/survey-progress';
 import { DomainError } from '../../domain/errors';
 import type { ResolvedDeps } from '../deps';
 import { doneNotice, doneQuery } from '../notice';
@@ -26,12 +25,6 @@ export function cardPageRouter(deps: ResolvedDeps, views: nunjucks.Environment):
   const ctx = deps.ctxOf;
   const { render, pageUser, formPost } = pageKit(r, views);
 
-  /** The comments residents left online on a firm's projects in a round. */
-  const firmComments = async (res: Response, code: string, uscc: string) => {
-    const projects = new Set((await surveyProgress(ctx(res), code)).projects.filter((p) => p.firmUscc === uscc).map((p) => p.code));
-    return (await surveyComments(ctx(res), code)).comments.filter((c) => projects.has(c.projectCode));
-  };
-
   // ---- a firm's score card ----
   const card = async (req: Request, res: Response, extra?: { error: DomainError; status: number }) => {
     const user = pageUser(req, res, ['firm']);
@@ -45,7 +38,7 @@ export function cardPageRouter(deps: ResolvedDeps, views: nunjucks.Environment):
         const objection = (await listObjections(ctx(res), round.code, { uscc }))[0] ?? null;
         const rectification = (await listRectifications(ctx(res), { round: round.code })).find((x) => x.uscc === uscc) ?? null;
         // Residents' comments on the firm's projects, after publication, never with a household.
-        const comments = round.status === 'published' && round.kind === 'half' ? await firmComments(res, round.code, uscc) : [];
+        const comments = round.status === 'published' && round.kind === 'half' ? (await surveyComments(ctx(res), round.code, { firm: uscc })).comments : [];
         cards.push({ round: round.code, status: round.status, noticeEndsOn: round.noticeEndsOn, firm, objection, rectification, comments });
       } catch (e) {
         if (!(e instanceof DomainError && e.code === 'FIRM_NOT_FOUND')) throw e;
