@@ -77,7 +77,8 @@ export function authenticate(ctxOf: (res: Response) => AppContext, sessionPolicy
   };
 }
 
-function sameToken(a: string, b: string): boolean {
+/** Two tokens compared in constant time. */
+export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -6,8 +6,8 @@
 import express, { type Request, type Response, Router } from 'express';
 import type nunjucks from 'nunjucks';
 import { SETTING_EXAMPLES, SETTING_KEYS, SETTING_LABELS, readSettings, setSettings } from '../app/settings';
-import { DomainError, type FieldProblem } from '../domain/errors';
-import { authOf, checkCsrf } from './auth';
+import type { DomainError, FieldProblem } from '../domain/errors';
+import { checkCsrf } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
 import { chinaDateTime } from '../reports/labels';
@@ -15,21 +15,14 @@ import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
 import { doneNotice, doneQuery } from './notice';
 import { ADMIN } from './policy';
+import { pageUser } from './pages/kit';
 
 /** An instant as the bureau reads it, in China time: 2025年7月20日 09:00. */
 export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
 
-  const admin = (req: Request, res: Response): boolean => {
-    const user = authOf(res).user;
-    if (!user) {
-      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-      return false;
-    }
-    if (!ADMIN.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面：系统设置只有管理员可以修改。`);
-    return true;
-  };
+  const admin = (req: Request, res: Response): boolean => pageUser(req, res, ADMIN, '系统设置只有管理员可以修改。') !== null;
 
   const page = async (res: Response, extra: { notice?: string; error?: DomainError; typed?: Record<string, string> } = {}, status = 200) => {
     const settings = await readSettings(deps.ctxOf(res));

@@ -12,12 +12,13 @@ import { roundRulesDocument, simulateRound, type Simulation } from '../app/simul
 import { ruleTitle } from '../domain/explanation';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { ruleValueText } from '../rules/rules-diff';
-import { authOf, checkCsrf } from './auth';
+import { checkCsrf } from './auth';
 import type { ResolvedDeps } from './deps';
 import { asDomainError, statusOf } from './error-handler';
 import { checkFieldsOnce } from './form-fields';
 import { pageLocals } from './page-locals';
 import { BUREAU } from './policy';
+import { pageUser } from './pages/kit';
 import { roundCode } from './schemas';
 
 /** A rules document's problems (RULES_INVALID names each key) as the form's error list shows them. */
@@ -31,15 +32,7 @@ export function simulatePageRouter(deps: ResolvedDeps, views: nunjucks.Environme
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: '256kb' });
 
-  const bureau = (req: Request, res: Response): Principal | null => {
-    const user = authOf(res).user;
-    if (!user) {
-      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-      return null;
-    }
-    if (!BUREAU.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面：试算只有住建局可以使用。`);
-    return user;
-  };
+  const bureau = (req: Request, res: Response): Principal | null => pageUser(req, res, BUREAU, '试算只有住建局可以使用。');
   const codeOf = (req: Request): string => {
     const parsed = roundCode.safeParse(req.params.code);
     if (!parsed.success) throw new DomainError('ROUND_CODE_INVALID', `评价周期编号「${String(req.params.code)}」无效：应为 YYYY-H1、YYYY-H2 或 YYYY-Y。`);

@@ -4,7 +4,7 @@
  * refused attempt answers 429 with Retry-After. An account whose password was reset (or generated)
  * is sent to /password after login and can use nothing else until it has chosen its own.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type nunjucks from 'nunjucks';
 import { z } from 'zod';
@@ -12,16 +12,14 @@ import { changePassword, createSession, endSession, sha256 } from '../../app/acc
 import { attemptLogin } from '../../app/login';
 import { PASSWORD_MIN_LENGTH } from '../../app/password-policy';
 import { DomainError } from '../../domain/errors';
-import { SESSION_COOKIE, authOf, checkCsrf, readCookie } from '../auth';
+import { SESSION_COOKIE, authOf, checkCsrf, readCookie, sameToken } from '../auth';
 import type { ResolvedDeps } from '../deps';
 import { asDomainError, statusOf } from '../error-handler';
 import { checkFieldsOnce } from '../form-fields';
-import { pageLocals } from '../page-locals';
 import { BUREAU } from '../policy';
+import { pageRenderer } from './kit';
 
 const LOGIN_COOKIE = 'hhb_login';
-
-const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Where `next` may send someone after login: a path on this site only. */
 const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[^\s\\]*$/.test(n) ? n : '');
@@ -53,9 +51,7 @@ export function accountPagesRouter(deps: ResolvedDeps, views: nunjucks.Environme
   const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 });
   const ctx = deps.ctxOf;
 
-  const render = (res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
-    res.status(status).type('html').send(views.render(view, { ...pageLocals(res), ...data }));
-  };
+  const render = pageRenderer(views);
 
   const loginPage = (res: Response, data: { next: string; name?: string; error?: string }, status = 200) => {
     const token = randomBytes(24).toString('base64url');

@@ -18,9 +18,9 @@ import { authOf, checkCsrf } from '../auth';
 import type { ResolvedDeps } from '../deps';
 import { asDomainError, statusOf } from '../error-handler';
 import { doneNotice, doneQuery } from '../notice';
-import { pageLocals } from '../page-locals';
 import { BUREAU, REGULATOR_WRITERS, ROUND_IMPORT_ROLES } from '../policy';
 import { uploadMiddleware } from '../uploads';
+import { pageRenderer, pageUser } from './kit';
 
 /** Each round-data kind: its name on the page and the template that goes with it. */
 const ROUND_KINDS: { kind: RoundDataKind; label: string; template: string }[] = [
@@ -57,23 +57,14 @@ export function importsPageRouter(deps: ResolvedDeps, views: nunjucks.Environmen
   const upload = uploadMiddleware(deps.uploadMaxBytes);
   const ctx = deps.ctxOf;
 
-  const importer = (req: Request, res: Response): Principal | null => {
-    const user = authOf(res).user;
-    if (!user) {
-      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-      return null;
-    }
-    if (!IMPORTERS.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面：街道账号请在「街道评分录入」上传街道评分。`);
-    return user;
-  };
+  const importer = (req: Request, res: Response): Principal | null => pageUser(req, res, IMPORTERS, '街道账号请在「街道评分录入」上传街道评分。');
+  const render = pageRenderer(views);
 
   const page = async (res: Response, user: Principal, extra: { error?: DomainError; notice?: string; form?: string } = {}, status = 200) => {
     const rounds = (await listRounds(ctx(res))).filter((x) => acceptsEntries(x.status) && x.kind === 'half');
     const kinds = ROUND_KINDS.filter((k) => ROUND_IMPORT_ROLES[k.kind].includes(user.role));
     const error = extra.error ? { message: extra.error.message, problems: Array.isArray(extra.error.details) ? (extra.error.details as FieldProblem[]).filter((d) => d && typeof d === 'object' && 'message' in d) : [] } : null;
-    res.status(status).type('html').send(
-      views.render('imports.njk', { ...pageLocals(res), title: '数据导入', rounds, kinds, masterKinds: BUREAU.includes(user.role) ? MASTER_KINDS : [], history: BUREAU.includes(user.role), error, errorForm: extra.form ?? null, notice: extra.notice }),
-    );
+    render(res, 'imports.njk', { title: '数据导入', rounds, kinds, masterKinds: BUREAU.includes(user.role) ? MASTER_KINDS : [], history: BUREAU.includes(user.role), error, errorForm: extra.form ?? null, notice: extra.notice }, status);
   };
 
   r.get('/imports', async (req, res) => {

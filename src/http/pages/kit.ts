@@ -18,23 +18,31 @@ export const problemsOf = (e: DomainError): FieldProblem[] =>
 /** An error as a page shows it: the message and its row/column problems. */
 export const errorView = (e: DomainError | undefined): { message: string; problems: FieldProblem[] } | null => (e ? { message: e.message, problems: problemsOf(e) } : null);
 
+/**
+ * The person a page is for: a visitor is sent to the login page (null), another role is refused
+ * (FORBIDDEN; `why` says what the page is for).
+ */
+export function pageUser(req: Request, res: Response, roles: readonly Role[], why?: string): Principal | null {
+  const user = authOf(res).user;
+  if (!user) {
+    res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return null;
+  }
+  if (!roles.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面${why ? `：${why}` : '。'}`);
+  return user;
+}
+
+/** Renders a view with the layout's variables (who is logged in, the CSRF token, the site's names). */
+export function pageRenderer(views: nunjucks.Environment) {
+  return (res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
+    res.status(status).type('html').send(views.render(view, { ...pageLocals(res), ...data }));
+  };
+}
+
 export function pageKit(r: Router, views: nunjucks.Environment) {
   const form = express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20_000 });
 
-  const render = (res: Response, view: string, data: Record<string, unknown>, status = 200): void => {
-    res.status(status).type('html').send(views.render(view, { ...pageLocals(res), ...data }));
-  };
-
-  /** A page for some roles: a visitor is sent to the login page, another role is refused. */
-  const pageUser = (req: Request, res: Response, roles: readonly Role[]): Principal | null => {
-    const user = authOf(res).user;
-    if (!user) {
-      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
-      return null;
-    }
-    if (!roles.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）无权访问此页面。`);
-    return user;
-  };
+  const render = pageRenderer(views);
 
   /**
    * A form post of a page: the role and CSRF checks, then `act`, which returns where to go next
