@@ -2,9 +2,10 @@
  * A round's ranking as the public pages show it: its lists whole, and the full ranking a page at a
  * time (100 firms a page by default), searchable by name or USCC (SPEC §7).
  */
-import { DomainError } from '../domain/errors';
 import { getRound } from '../db/rounds-repo';
-import { type RankingRow, latestComputationHead, listedFirms, rankingPage } from '../db/ranking-repo';
+import { type RankingRow, listedFirms, rankingPage } from '../db/ranking-repo';
+import { latestComputationHead } from '../db/results-repo';
+import { notComputed } from './results';
 import type { RoundRecord } from '../db/rounds-repo';
 import type { RoundStatus } from '../domain/types';
 import type { AppContext } from './context';
@@ -29,7 +30,7 @@ export interface RankingView {
 async function computedRound(ctx: AppContext, code: string): Promise<{ round: RoundRecord; computationId: number; rulesHash: string }> {
   const round = await getRound(ctx.knex, code);
   const head = await latestComputationHead(ctx.knex, round.id);
-  if (!head) throw new DomainError('ROUND_STATE', `评价周期 ${code} 尚未计算（当前状态：${round.status}）。先运行 hhb rounds close ${code} 和 hhb rounds compute ${code}。`);
+  if (!head) throw notComputed(round);
   return { round, computationId: head.id, rulesHash: head.rulesHash };
 }
 

@@ -13,11 +13,16 @@ export interface RoundResultsView {
   firms: FirmResult[];
 }
 
+/** A round without a computation yet: what to run first. */
+export function notComputed(round: { code: string; status: string }): DomainError {
+  return new DomainError('ROUND_STATE', `评价周期 ${round.code} 尚未计算（当前状态：${round.status}）。先运行 hhb rounds close ${round.code} 和 hhb rounds compute ${round.code}。`);
+}
+
 export async function getRoundResults(ctx: AppContext, code: string): Promise<RoundResultsView> {
   const round = await getRound(ctx.knex, code);
   const computation = await latestComputation(ctx.knex, round.id);
   if (!computation) {
-    throw new DomainError('ROUND_STATE', `评价周期 ${code} 尚未计算（当前状态：${round.status}）。先运行 hhb rounds close ${code} 和 hhb rounds compute ${code}。`);
+    throw notComputed(round);
   }
   return { round: round.code, status: round.status, rulesHash: computation.rulesHash, computation: computation.number, firms: computation.firms };
 }

@@ -37,12 +37,6 @@ const toRow = (r: Row): RankingRow => ({
   reasons: fromJson(r.reasons),
 });
 
-/** The round's latest computation (its id and the rules hash it applied), or null before the first. */
-export async function latestComputationHead(db: Db, roundId: number): Promise<{ id: number; rulesHash: string } | null> {
-  const row = (await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').select('id', 'rules_hash').first()) as { id: number | string; rules_hash: string } | undefined;
-  return row ? { id: Number(row.id), rulesHash: row.rules_hash } : null;
-}
-
 function rows(db: Db, computationId: number) {
   return db('results')
     .where({ computation_id: computationId })

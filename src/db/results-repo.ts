@@ -207,6 +207,12 @@ export async function saveComputation(
   return number;
 }
 
+/** The round's latest computation (its id and the rules hash it applied), or null before the first. */
+export async function latestComputationHead(db: Knex | Knex.Transaction, roundId: number): Promise<{ id: number; rulesHash: string } | null> {
+  const row = (await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').select('id', 'rules_hash').first()) as { id: number | string; rules_hash: string } | undefined;
+  return row ? { id: Number(row.id), rulesHash: row.rules_hash } : null;
+}
+
 /** The latest computation of a round with its firms in result order (ranked first, by rank, then unranked by USCC). */
 export async function latestComputation(db: Knex | Knex.Transaction, roundId: number): Promise<StoredComputation | null> {
   const comp = await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').first();
