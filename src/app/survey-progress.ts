@@ -3,7 +3,7 @@
  * answered online and all individual responses; per firm its valid responses (individual ones, or a
  * contractor's summary, as compute counts them) against the sample SPEC §5.5 requires. Read-only.
  */
-import { roundCompleteness } from '../db/completeness';
+import { type RoundCompleteness, roundCompleteness } from '../db/completeness';
 import { getRound } from '../db/rounds-repo';
 import { resolveStreet } from '../db/streets-repo';
 import { type ProjectSurveyProgress, projectSurveyProgress } from '../db/survey-codes-repo';
@@ -27,13 +27,14 @@ export interface SurveyProgress {
   firms: FirmSurveyProgress[];
 }
 
-export async function surveyProgress(ctx: AppContext, roundCode: string, opts: { street?: string } = {}): Promise<SurveyProgress> {
+/** `completeness`: the round's completeness when the caller has just read it (the dashboard), so it is not read twice. */
+export async function surveyProgress(ctx: AppContext, roundCode: string, opts: { street?: string; completeness?: RoundCompleteness } = {}): Promise<SurveyProgress> {
   const round = await getRound(ctx.knex, roundCode);
   const streetCode = opts.street === undefined ? undefined : (await resolveStreet(ctx.knex, opts.street)).code;
   const survey = roundRules(round).survey;
   const projects = (await projectSurveyProgress(ctx.knex, round.id)).filter((p) => streetCode === undefined || p.streetCode === streetCode);
   const firmsShown = new Set(projects.map((p) => p.firmUscc));
-  const completeness = await roundCompleteness(ctx.knex, round.id);
+  const completeness = opts.completeness ?? (await roundCompleteness(ctx.knex, round.id));
   const firms = completeness.firms
     .filter((f) => !f.disqualified && firmsShown.has(f.uscc))
     .map((f) => {

@@ -21,6 +21,7 @@ import { surveyProgress } from '../app/survey-progress';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { ROUND_TRANSITIONS, acceptsEntries, canTake, hasResults } from '../domain/round-lifecycle';
 import type { RoundStatus } from '../domain/types';
+import type { RoundCompleteness } from '../db/completeness';
 import { ROUND_KIND_LABELS, chinaDateTime } from '../reports/labels';
 import { completenessFor } from './api';
 import { authOf, checkCsrf } from './auth';
@@ -113,8 +114,8 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
    * The online survey's progress for a page (SPEC §10): households answered online against the
    * codes, per project and per firm against its required sample; null while the round has no codes.
    */
-  const surveyPanel = async (res: Response, code: string, street: string | null) => {
-    const progress = await surveyProgress(ctx(res), code, street ? { street } : {});
+  const surveyPanel = async (res: Response, code: string, street: string | null, completeness?: RoundCompleteness) => {
+    const progress = await surveyProgress(ctx(res), code, { ...(street ? { street } : {}), ...(completeness ? { completeness } : {}) });
     const codes = progress.projects.reduce((n, x) => n + x.codes, 0);
     if (codes === 0) return null;
     const short = progress.firms.filter((f) => f.missing > 0).sort((a, b) => b.missing - a.missing || a.uscc.localeCompare(b.uscc));
@@ -139,8 +140,9 @@ export function pagesRouter(deps: ResolvedDeps, views: nunjucks.Environment): Ro
     let preview = null;
     let survey = null;
     if (selected) {
-      if (['open', 'closed', 'computed', 'publicized'].includes(selected.status)) completeness = completenessFor(user, await roundCompletenessReport(ctx(res), selected.code));
-      if (['open', 'closed'].includes(selected.status) && selected.kind === 'half') survey = await surveyPanel(res, selected.code, null);
+      const report = ['open', 'closed', 'computed', 'publicized'].includes(selected.status) ? await roundCompletenessReport(ctx(res), selected.code) : null;
+      if (report) completeness = completenessFor(user, report);
+      if (report && ['open', 'closed'].includes(selected.status) && selected.kind === 'half') survey = await surveyPanel(res, selected.code, null, report.detail as RoundCompleteness);
       if (['computed', 'publicized'].includes(selected.status)) {
         const view = await getRoundResults(ctx(res), selected.code);
         preview = { computation: view.computation, red: view.firms.filter((f) => f.list === 'red'), black: view.firms.filter((f) => f.list === 'black'), watch: view.firms.filter((f) => f.list === 'watch') };
