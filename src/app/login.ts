@@ -11,9 +11,9 @@
  * processes behind one proxy share them. The client address is the proxy's own unless the server
  * trusts it (`hhb serve --trust-proxy`), so a forged X-Forwarded-For changes nothing.
  */
-import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { DomainError } from '../domain/errors';
-import { databaseLimiter, pruneLoginThrottle } from '../db/login-throttle-store';
+import { countOne, databaseLimiter, pruneLoginThrottle } from '../db/login-throttle-store';
 import { type Principal, sha256, verifyPassword } from './accounts';
 import type { AppContext } from './context';
 
@@ -84,28 +84,19 @@ function refuse(seconds: number): never {
   throw new DomainError('RATE_LIMITED', `登录失败次数过多，已暂停登录，请约 ${minutes} 分钟后再试；忘记密码请联系系统管理员重置。`, { retryAfterSeconds: Math.max(1, seconds) });
 }
 
-async function consume(limiter: RateLimiterPostgres, key: string): Promise<RateLimiterRes> {
-  try {
-    return await limiter.consume(key);
-  } catch (e) {
-    if (e instanceof RateLimiterRes) return e;
-    throw e;
-  }
-}
-
 /**
  * Counts one failure on every counter; a counter that has run out blocks its key (the pair's block
  * doubling with each earlier block that day). Returns the failures left before the pair is blocked.
  */
 async function countFailure(throttle: LoginThrottle, name: string, address: string): Promise<number> {
   const { policy } = throttle;
-  const account = await consume(throttle.account, accountKey(name));
+  const account = await countOne(throttle.account, accountKey(name));
   if (account.consumedPoints >= policy.perAccount) await throttle.account.block(accountKey(name), policy.blockSeconds);
-  const byAddress = await consume(throttle.address, address);
+  const byAddress = await countOne(throttle.address, address);
   if (byAddress.consumedPoints >= policy.perAddress) await throttle.address.block(address, HOUR);
-  const pair = await consume(throttle.pair, pairKey(name, address));
+  const pair = await countOne(throttle.pair, pairKey(name, address));
   if (pair.consumedPoints < policy.perAccountAndAddress) return policy.perAccountAndAddress - pair.consumedPoints;
-  const earlier = (await consume(throttle.blocks, pairKey(name, address))).consumedPoints - 1;
+  const earlier = (await countOne(throttle.blocks, pairKey(name, address))).consumedPoints - 1;
   await throttle.pair.block(pairKey(name, address), Math.min(DAY, policy.blockSeconds * 2 ** Math.min(earlier, 10)));
   return 0;
 }

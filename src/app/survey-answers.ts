@@ -9,8 +9,8 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Knex } from 'knex';
-import { RateLimiterRes, type RateLimiterPostgres } from 'rate-limiter-flexible';
-import { databaseLimiter } from '../db/login-throttle-store';
+import type { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { countOne, databaseLimiter } from '../db/login-throttle-store';
 import { type CodeRecord, findCodeByHash, hasOnlineAnswer, lockCodeAndRound, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Questionnaire, DEFAULT_QUESTIONNAIRE, MAX_COMMENT_LENGTH, checkAnswers } from '../domain/survey-questionnaire';
@@ -76,14 +76,6 @@ async function refuseIfBlocked(limiter: RateLimiterPostgres, key: string): Promi
   }
 }
 
-async function countWrongCode(limiter: RateLimiterPostgres, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (e) {
-    if (!(e instanceof RateLimiterRes)) throw e;
-  }
-}
-
 const wrongCode = (): DomainError =>
   new DomainError('FORBIDDEN', '户码无效或已作废：请核对通知书上的 10 位户码；如户码已重新发放，请使用新的通知书。', [{ row: null, column: 'code', message: '户码无效或已作废' }]);
 
@@ -96,7 +88,7 @@ async function wellFormedCode(db: Knex | Knex.Transaction, limiter: RateLimiterP
   await refuseIfBlocked(limiter, addressKey);
   const normalized = normalizeSurveyCode(rawCode);
   if (normalized === null) {
-    await countWrongCode(limiter, addressKey);
+    await countOne(limiter, addressKey); // one more wrong code from this address
     throw new DomainError('INPUT_INVALID', '户码格式不对：户码是通知书上的 10 位字母和数字（不含数字 0、1 和字母 O、I、L），请核对后重新输入。', [
       { row: null, column: 'code', message: '不是 10 位户码' },
     ]);
@@ -112,7 +104,7 @@ async function liveCode(db: Knex | Knex.Transaction, limiter: RateLimiterPostgre
   const { secret, addressKey, normalized } = await wellFormedCode(db, limiter, rawCode, address);
   const code = await findCodeByHash(db, surveyCodeHash(secret, normalized));
   if (code === null || code.revokedAt !== null) {
-    await countWrongCode(limiter, addressKey);
+    await countOne(limiter, addressKey); // one more wrong code from this address
     throw wrongCode();
   }
   if (code.roundStatus !== 'open') throw roundClosed(code.roundCode);
@@ -168,7 +160,7 @@ export async function submitSurveyAnswer(ctx: AppContext, limiter: RateLimiterPo
     return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, replaced };
   });
   if (outcome === null) {
-    await countWrongCode(limiter, addressKey);
+    await countOne(limiter, addressKey); // one more wrong code from this address
     throw wrongCode();
   }
   return outcome;

@@ -5,7 +5,7 @@
  * process on the same database sees the same counts.
  */
 import type { Knex } from 'knex';
-import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 
 export const LOGIN_THROTTLE_TABLE = 'login_throttle';
 
@@ -47,6 +47,19 @@ export function databaseLimiter(knex: Knex, spec: LimiterSpec): RateLimiterPostg
     points: spec.points,
     duration: spec.duration,
   });
+}
+
+/**
+ * Counts one against a key and returns the counter. The library rejects with the counter once the
+ * points are used up; here that is an answer like any other (the caller decides what it means).
+ */
+export async function countOne(limiter: RateLimiterPostgres, key: string): Promise<RateLimiterRes> {
+  try {
+    return await limiter.consume(key);
+  } catch (e) {
+    if (e instanceof RateLimiterRes) return e;
+    throw e;
+  }
 }
 
 /** Removes counters whose window and block have both ended. */
