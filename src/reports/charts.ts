@@ -10,13 +10,13 @@
  */
 import type { ChartConfiguration, Plugin } from 'chart.js' with { 'resolution-mode': 'import' };
 import { halfYearCodes } from '../domain/round-code';
+import { roundRatioHalfUpToHundredths } from '../domain/rounding';
 import { type FirmResult, type Hundredths } from '../domain/types';
 import { truncate } from './canvas-text';
 import { type Cutoffs, cutoffsOf, listLabel } from './labels';
 import { LIST_COLORS, listColor, SOURCE_COLORS } from './palette';
 import { font, renderChart } from './render-chart';
-import { type ReportData } from './report-data';
-import { summarizeStreets } from './street-summary';
+import { type ReportData, type ReportProject } from './report-data';
 
 export { renderScoreCard, type ScoreCardOptions } from './score-card';
 export { renderCertificate, type CertificateInput } from './certificate';
@@ -205,6 +205,45 @@ export function sourcesChart(data: ReportData): Promise<Buffer> {
   return renderChart(config, { width: Math.min(1400, Math.max(1000, 160 + shown.length * 40)), height: 620 });
 }
 
+export interface StreetAverages {
+  street: string;
+  resident: Hundredths | null;
+  streetScore: Hundredths | null;
+}
+
+/**
+ * Per street, in the order of its first project, the household-weighted means of the projects'
+ * resident and street scores over the projects that have them (integer sums, rounded half-up to
+ * hundredths once): the same figures as the workbook's street summary (summarizeStreets), without
+ * its firm counts, which the chart does not show and which cost most of its time (a map of every
+ * firm and a set per street) at 100,000 projects.
+ */
+export function streetAverages(projects: readonly ReportProject[]): StreetAverages[] {
+  const sums = new Map<string, { residentSum: number; residentWeight: number; streetSum: number; streetWeight: number }>();
+  for (const project of projects) {
+    let acc = sums.get(project.street);
+    if (!acc) {
+      acc = { residentSum: 0, residentWeight: 0, streetSum: 0, streetWeight: 0 };
+      sums.set(project.street, acc);
+    }
+    if (project.resident !== null) {
+      acc.residentSum += project.households * project.resident;
+      acc.residentWeight += project.households;
+    }
+    if (project.streetScore !== null) {
+      acc.streetSum += project.households * project.streetScore;
+      acc.streetWeight += project.households;
+    }
+  }
+  const mean = (sum: number, weight: number): Hundredths | null => {
+    if (weight === 0) return null;
+    if (!Number.isSafeInteger(sum)) throw new RangeError(`household-weighted sum out of exact range: ${sum} / ${weight}`);
+    // sum / weight hundredths = sum / (100 × weight) points
+    return roundRatioHalfUpToHundredths(BigInt(sum), BigInt(weight) * 100n);
+  };
+  return [...sums].map(([street, acc]) => ({ street, resident: mean(acc.residentSum, acc.residentWeight), streetScore: mean(acc.streetSum, acc.streetWeight) }));
+}
+
 /**
  * 街道平均分: household-weighted resident and street scores per street. A year-end round has no
  * projects of its own: its two half years' projects are taken together (each half year's households
@@ -213,7 +252,7 @@ export function sourcesChart(data: ReportData): Promise<Buffer> {
 export function streetsChart(data: ReportData): Promise<Buffer> {
   const annual = data.round.kind === 'annual';
   const projects = annual ? data.halves.flatMap((half) => half.projects) : data.projects;
-  const all = summarizeStreets(projects, data.result.firms);
+  const all = streetAverages(projects);
   const over = annual && data.halves.length > 0 ? `，${data.halves.map((half) => half.code).join('、')} 合计` : '';
   const byResident = [...all].sort((a, b) => (b.resident ?? -1) - (a.resident ?? -1));
   const shown = byResident.length <= STREETS_PER_END * 2 ? byResident : [...byResident.slice(0, STREETS_PER_END), ...byResident.slice(-STREETS_PER_END)];

@@ -7,6 +7,9 @@
 import zlib from 'node:zlib';
 import { type Canvas } from '@napi-rs/canvas';
 
+/** Scanlines of the picture being encoded, kept between pictures: a fresh 4 MB buffer per chart cost more (page faults) than filling it. */
+let scratch = Buffer.alloc(0);
+
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function chunk(type: string, data: Buffer): Buffer {
@@ -25,7 +28,9 @@ export function encodeRgbaPng(pixels: Uint8Array, width: number, height: number)
     throw new RangeError(`pixel buffer of ${pixels.length} bytes does not hold ${width}×${height} RGBA pixels`);
   }
   const source = Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength);
-  const scanlines = Buffer.allocUnsafe((stride + 1) * height);
+  const size = (stride + 1) * height;
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(size);
+  const scanlines = scratch.subarray(0, size);
   for (let y = 0; y < height; y++) {
     const at = y * (stride + 1);
     scanlines[at] = 0; // filter type None

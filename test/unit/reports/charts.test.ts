@@ -1,8 +1,9 @@
 import { createCanvas, GlobalFonts, loadImage } from '@napi-rs/canvas';
-import { renderRoundCharts, renderScoreCard } from '../../../src/reports/charts';
+import { renderRoundCharts, renderScoreCard, streetAverages } from '../../../src/reports/charts';
 import { encodeRgbaPng } from '../../../src/reports/png';
 import { ensureChartSetup, FONT_FAMILY, renderChart } from '../../../src/reports/render-chart';
-import { aFirmResult, aReportData } from './builders';
+import { summarizeStreets } from '../../../src/reports/street-summary';
+import { aFirmResult, aProject, aReportData } from './builders';
 
 interface Decoded {
   width: number;
@@ -166,6 +167,36 @@ describe('renderRoundCharts', () => {
   it('renders an empty round without failing', async () => {
     const charts = await renderRoundCharts(aReportData([]));
     expect(charts).toHaveLength(4);
+  });
+});
+
+describe('streetAverages', () => {
+  it('gives each street the same household-weighted means as the street summary, in the same order', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const projects = Array.from({ length: 3000 }, (_, i) =>
+      aProject({
+        code: `P${i}`,
+        street: `第${next(40)}街道`,
+        households: 1 + next(3000),
+        resident: next(10) === 0 ? null : 4000 + next(6001),
+        streetScore: next(7) === 0 ? null : 5000 + next(5001),
+      }),
+    );
+    // a street whose projects have no resident score at all
+    projects.push(aProject({ code: 'Q1', street: '无问卷街道', resident: null, streetScore: 8000 }));
+    const expected = summarizeStreets(projects, []).map((s) => ({ street: s.street, resident: s.resident, streetScore: s.streetScore }));
+    expect(streetAverages(projects)).toEqual(expected);
+    expect(expected.find((s) => s.street === '无问卷街道')).toEqual({ street: '无问卷街道', resident: null, streetScore: 8000 });
+  });
+
+  it('rounds half up once, from the exact weighted mean', () => {
+    // (1 × 8000 + 1 × 8001) / 2 = 8000.5 hundredths → 8001; (2 × 8000 + 1 × 8001) / 3 = 8000.33 → 8000
+    expect(streetAverages([aProject({ street: 'A', households: 1, resident: 8000 }), aProject({ street: 'A', households: 1, resident: 8001 })])[0]?.resident).toBe(8001);
+    expect(streetAverages([aProject({ street: 'B', households: 2, resident: 8000 }), aProject({ street: 'B', households: 1, resident: 8001 })])[0]?.resident).toBe(8000);
   });
 });
 
