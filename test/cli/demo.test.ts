@@ -67,6 +67,36 @@ describe('hhb demo', () => {
     expect(json.status).toBe('published');
     expect(json.firms.filter((f: { list: string }) => f.list === 'red')).toHaveLength(3);
     expect(json.firms.filter((f: { list: string }) => f.list === 'black')).toHaveLength(2);
+
+    // The second half year's online survey: letters issued from a roster, households answering by code.
+    const online = /2025-H2 扫码评价：(\d+) 个项目发放户码 (\d+) 个，网上作答 (\d+) 户（(\d+) 户修改过答案）/.exec(r.stderr);
+    expect(online).not.toBeNull();
+    const [, projects, codes, households, changed] = (online as RegExpExecArray).map(Number);
+    expect(projects).toBeGreaterThanOrEqual(4);
+    expect(households).toBeGreaterThan(300);
+    expect(codes).toBeGreaterThan(households as number);
+    expect(changed).toBeGreaterThan(0);
+    const letters = readdirSync(join(dir, 'reports', 'demo', '2025-H2', '户码通知'));
+    expect(letters.filter((f) => f.endsWith('-户码通知.pdf'))).toHaveLength(projects as number);
+    expect(letters.filter((f) => f.endsWith('-codes.csv'))).toHaveLength(projects as number);
+
+    // The stuffed project is caught by the anomaly report, and no honest project is.
+    const anomalies = await hhb(dir, 'survey', 'anomalies', '2025-H2', '--json');
+    expect(anomalies.code).toBe(0);
+    const report = JSON.parse(anomalies.stdout) as { answers: number; projects: { projectCode: string; anomalies: { kind: string; value: number }[] }[] };
+    expect(report.answers).toBe(households);
+    expect(report.projects).toHaveLength(1);
+    const stuffed = report.projects[0] as (typeof report.projects)[number];
+    expect(r.stderr).toContain(`2025-H2 扫码评价异常：项目 ${stuffed.projectCode}`);
+    expect(stuffed.anomalies.find((a) => a.kind === 'burst')?.value).toBeGreaterThanOrEqual(20);
+    expect(stuffed.anomalies.map((a) => a.kind)).toContain('identical_patterns');
+    const progress = await hhb(dir, 'survey', 'progress', '2025-H2', '--json');
+    const answered = (JSON.parse(progress.stdout) as { projects: { code: string; online: number }[] }).projects.filter((p) => p.online > 0);
+    expect(answered.map((p) => p.code)).toContain(stuffed.projectCode);
+    expect(answered.reduce((s, p) => s + p.online, 0)).toBe(households);
+    const comments = await hhb(dir, 'survey', 'comments', '2025-H2');
+    expect(comments.code).toBe(0);
+    expect(comments.stdout).toMatch(/^\s+\[2025-\d\d-\d\d\] \S+/m);
   }, 240_000);
 
   it('runs again in the same folder from a clean demo database', async () => {

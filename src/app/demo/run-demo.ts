@@ -3,7 +3,8 @@
  * rounds and the year-end round through publication, follow-up of the black list, and the reports.
  * The clock is simulated so that every notice period runs its full course.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RoundResult } from '../../domain/types';
 import type { AppContext } from '../context';
@@ -13,8 +14,12 @@ import { DomainError } from '../../domain/errors';
 import { type CompletenessSummary, closeRound, computeRound, createRound, openRound, publicizeRound, publishRound, reopenRound, sampleShortfallText } from '../rounds';
 import { recordReinspection } from '../follow-up';
 import { writeRoundReport, type ReportProgress } from '../report';
-import { generateSampleCity, type DemoFile } from './sample-city';
-import { readSettings, setSettings } from '../settings';
+import { generateSampleCity, type DemoFile, type DemoOnlineSurvey } from './sample-city';
+import { readSettings, setSettings, surveyBaseUrlSetting } from '../settings';
+import { issueSurveyCodes, writeSurveyLetterFiles } from '../survey-codes';
+import { readRoster } from '../survey-roster';
+import { submitSurveyAnswer, surveyCodeLimiter } from '../survey-answers';
+import { surveyAnomalyReport } from '../survey-anomalies';
 import { proposals as listProposalRecords } from '../../db/follow-up-repo';
 
 export interface DemoRound {
@@ -29,6 +34,40 @@ export interface DemoOutcome {
   rounds: DemoRound[];
   proposals: { round: string; firm: string; kind: string; reason: string }[];
   story: ReturnType<typeof generateSampleCity>['story'];
+  /** The online survey of the second half year: its projects, the stuffed one, where the letters are. */
+  online: { round: string; projects: string[]; stuffed: string | null; households: number; lettersDir: string };
+}
+
+/** Where the demo's survey answers come from: a local address, so `hhb serve` opens the letters' QR codes. */
+export const DEMO_BASE_URL = 'http://localhost:3000';
+
+/**
+ * The online survey of a round, by its own path: codes issued from the roster (letters and codes.csv
+ * written under the round's reports), then each household answering with its code at its time.
+ */
+async function collectOnline(ctx: AppContext, survey: DemoOnlineSurvey, rosterFile: string, lettersDir: string, log: (line: string) => void): Promise<number> {
+  const roster = { fileName: 'roster.csv', households: await readRoster(await readFile(rosterFile), rosterFile) };
+  await mkdir(lettersDir, { recursive: true });
+  const codes = new Map<string, string>();
+  const [year] = survey.round.split('-');
+  for (const project of survey.projects) {
+    const issued = await issueSurveyCodes(at(ctx, `${year}-07-08T10:00:00`), { round: survey.round, project, roster }, async (out, trx) => {
+      const files = await writeSurveyLetterFiles(out, trx, createWriteStream(join(lettersDir, `${project}-户码通知.pdf`)));
+      await writeFile(join(lettersDir, `${project}-codes.csv`), files.csv);
+    });
+    for (const c of issued.codes) codes.set(`${c.projectCode} ${c.household}`, c.code);
+  }
+  const limiter = surveyCodeLimiter(ctx.knex);
+  let replaced = 0;
+  for (const a of survey.answers) {
+    const code = codes.get(`${a.project} ${a.household}`);
+    if (code === undefined) throw new Error(`示例数据的网上答案没有户码：${a.project} ${a.household}`);
+    const out = await submitSurveyAnswer(at(ctx, a.at), limiter, { code, answers: a.answers, comment: a.comment, address: a.address, userAgent: a.agent });
+    if (out.replaced) replaced += 1;
+  }
+  const households = new Set(survey.answers.map((a) => `${a.project} ${a.household}`)).size;
+  log(`${survey.round} 扫码评价：${survey.projects.length} 个项目发放户码 ${codes.size} 个，网上作答 ${households} 户（${replaced} 户修改过答案）；通知书在 ${lettersDir}`);
+  return households;
 }
 
 const KIND_TO_IMPORT: Partial<Record<DemoFile['kind'], RoundDataKind>> = {
@@ -64,7 +103,9 @@ export async function runDemo(
   const setup = at(ctx, `${year}-01-04T09:00:00`);
   // The sample city's issuer and city, printed on its notices and certificates (a bureau's own are kept).
   const current = await readSettings(setup);
-  const demoSettings = Object.fromEntries(Object.entries(DEMO_SETTINGS).filter(([key]) => current[key as keyof typeof current].value === null));
+  const demoSettings: Record<string, string> = Object.fromEntries(Object.entries(DEMO_SETTINGS).filter(([key]) => current[key as keyof typeof current].value === null));
+  // The letters' QR codes open the local site that `hhb serve` starts (a bureau's own address is kept).
+  if ((await surveyBaseUrlSetting(setup)).value === null) demoSettings.base_url = DEMO_BASE_URL;
   if (Object.keys(demoSettings).length) {
     await setSettings(setup, demoSettings);
     log(`已设置示例市的发文单位和城市名称：${Object.values(demoSettings).join('，')}`);
@@ -75,6 +116,8 @@ export async function runDemo(
     log(`导入${kind === 'streets' ? '街道' : kind === 'firms' ? '企业' : '项目'} ${s.rows} 行`);
   }
 
+  const lettersDir = join(opts.outDir, city.online.round, '户码通知');
+  let onlineHouseholds = 0;
   const rounds: DemoRound[] = [];
   const halves = [
     { code: `${year}-H1`, open: `${year}-01-05`, close: `${year}-07-03`, publicize: `${year}-07-10`, publish: `${year}-07-20` },
@@ -96,6 +139,14 @@ export async function runDemo(
       for (const s of c.insufficientSample ?? []) log(`${h.code} 样本量不足：${sampleShortfallText(s)}`);
     };
     const roundFiles = city.files.filter((x) => x.round === h.code);
+    if (city.online.round === h.code && city.online.projects.length > 0) {
+      const roster = roundFiles.find((f) => f.kind === 'survey-roster') as DemoFile;
+      onlineHouseholds = await collectOnline(ctx, city.online, join(inputsDir, roster.name), lettersDir, log);
+      // What `hhb survey anomalies` shows the bureau before the round closes.
+      for (const p of (await surveyAnomalyReport(at(ctx, `${h.close}T08:00:00`), h.code)).projects) {
+        log(`${h.code} 扫码评价异常：项目 ${p.projectCode}（${p.answers} 份）${p.anomalies.map((a) => a.reason).join('；')}`);
+      }
+    }
     await imports(roundFiles.filter((f) => !f.late), `${h.close}T08:00:00`);
     logCompleteness(await closeRound(at(ctx, `${h.close}T09:00:00`), h.code));
     const late = roundFiles.filter((f) => f.late);
@@ -156,5 +207,6 @@ export async function runDemo(
     .map((p) => ({ round: p.roundCode, firm: p.firmName, kind: p.kind as string, reason: p.reason }))
     .sort((a, b) => byText(a.round, b.round) || byText(a.kind, b.kind) || byText(a.firm, b.firm));
 
-  return { inputsDir, reportsDir: opts.outDir, rounds, proposals, story: city.story };
+  const online = { round: city.online.round, projects: city.online.projects, stuffed: city.online.stuffed, households: onlineHouseholds, lettersDir };
+  return { inputsDir, reportsDir: opts.outDir, rounds, proposals, story: city.story, online };
 }

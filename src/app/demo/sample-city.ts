@@ -11,6 +11,9 @@ import { stringify } from 'csv-stringify/sync';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { makeUscc } from '../../domain/uscc';
+import { BURST_ANSWERS } from '../../domain/survey-anomalies';
+import { DEFAULT_QUESTIONNAIRE } from '../../domain/survey-questionnaire';
+import type { SurveyAnswer } from '../../domain/types';
 
 export interface DemoFile {
   /** File name under the demo's inputs folder. */
@@ -25,7 +28,8 @@ export interface DemoFile {
     | 'deductions'
     | 'street'
     | 'events'
-    | 'complaints';
+    | 'complaints'
+    | 'survey-roster';
   /** Round code for per-round files. */
   round: string | null;
   /**
@@ -36,10 +40,40 @@ export interface DemoFile {
   csv: string;
 }
 
+/** One household's online answer (扫码评价), as the demo submits it through the survey's own path. */
+export interface DemoOnlineAnswer {
+  project: string;
+  /** 户号 of the roster. */
+  household: string;
+  answers: Record<string, SurveyAnswer>;
+  comment: string | null;
+  /** Beijing time, yyyy-mm-ddThh:mm:ss. */
+  at: string;
+  address: string;
+  agent: string;
+}
+
+/**
+ * The online survey of the demo's second half year: some projects' households answer online
+ * instead of through the survey contractor's file — each household with the very score the file
+ * would have given it, so the published results are those of the file — and one firm stuffs its own
+ * project: its top-mark households all "answer" within minutes, from one address, all 非常满意.
+ */
+export interface DemoOnlineSurvey {
+  round: string;
+  /** The projects answering online, by code (their roster is the `survey-roster` file). */
+  projects: string[];
+  /** The stuffed project, or null when no project of the city has enough top marks to stuff. */
+  stuffed: string | null;
+  /** In answering order; a household answering twice appears twice (the later stands). */
+  answers: DemoOnlineAnswer[];
+}
+
 export interface SampleCity {
   year: number;
   cityName: string;
   files: DemoFile[];
+  online: DemoOnlineSurvey;
   /** USCCs by role in the story the demo tells (for the summary and the tests). */
   story: {
     /** Black in H1 and again in H2 with a failed re-inspection: a disqualification proposal. */
@@ -197,6 +231,7 @@ export function generateSampleCity(seed = 2025, year = 2025): SampleCity {
     },
   ];
 
+  let online: DemoOnlineSurvey = { round: `${year}-H2`, projects: [], stuffed: null, answers: [] };
   const halves: [string, Map<number, number>][] = [
     [`${year}-H1`, targetH1],
     [`${year}-H2`, targetH2],
@@ -239,6 +274,14 @@ export function generateSampleCity(seed = 2025, year = 2025): SampleCity {
         complaintRows.push([p.code, Math.round((p.households * rate) / 1000)]);
       }
     });
+    if (round.endsWith('H2')) {
+      online = onlineSurvey(seed, year, round, answerRows);
+      const moved = new Set(online.projects);
+      answerRows.splice(0, answerRows.length, ...answerRows.filter((r) => !moved.has(r[0] as string)));
+      const rosterRows: string[][] = [];
+      for (const p of projects) if (moved.has(p.code)) for (let i = 0; i < p.households; i += 1) rosterRows.push([p.code, household(i)]);
+      files.push({ name: `${round}-roster.csv`, kind: 'survey-roster', round, csv: csv(['项目编号', '户号'], rosterRows) });
+    }
     const regulatorRows: (string | number)[][] = [];
     firms.forEach((firm, f) => {
       const t = targets.get(f) as number;
@@ -277,6 +320,7 @@ export function generateSampleCity(seed = 2025, year = 2025): SampleCity {
     year,
     cityName: '示例市',
     files,
+    online,
     story: {
       repeatOffender: uscc(repeatOffender),
       reformed: uscc(reformed),
@@ -293,4 +337,103 @@ function household(i: number): string {
   const unit = Math.floor((i % 24) / 12) + 1;
   const room = (Math.floor((i % 12) / 2) + 1) * 100 + (i % 2) + 1;
   return `${building}-${unit}-${room}`;
+}
+
+const LEVEL_VALUES: Record<SurveyAnswer, number> = { 非常满意: 100, 满意: 80, 一般: 60, 不满意: 40, 非常不满意: 20 };
+const LEVEL_OF: Record<number, SurveyAnswer> = { 100: '非常满意', 80: '满意', 60: '一般', 40: '不满意', 20: '非常不满意' };
+const PRAISE = ['保安很负责，晚上巡逻也认真。', '保洁阿姨每天都打扫楼道，很干净。', '报修当天就有人来修，服务态度好。', '小区绿化比去年好多了。', '管家回复及时，希望继续保持。'];
+const COMPLAINTS = ['地下车库的灯坏了一个多月没人修。', '垃圾清运不及时，夏天味道很大。', '电梯经常停运，报修后拖了好几天。', '外来车辆随便进出，门岗形同虚设。', '绿化带很久没修剪了，杂草丛生。'];
+const PHONES = [
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49',
+  'Mozilla/5.0 (Linux; Android 13; V2203A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 12; HarmonyOS; NOH-AN00) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/99.0.4844.88 Mobile Safari/537.36',
+];
+/** The property office's computer, from which the stuffed answers come. */
+const OFFICE = { address: '222.161.35.18', agent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' };
+
+/**
+ * Chooses the demo's online projects among those answered with the five levels and builds their
+ * answers. Drawn from a generator of its own, so the city's other data stay what the seed made them.
+ * A household of value v answers the five items with levels whose mean is v (its file score); the
+ * stuffed project is the one with the most top-mark households (at least a burst's worth), and the
+ * honest projects are those without top marks, enough of them that the stuffed pattern stays rare
+ * city-wide.
+ */
+function onlineSurvey(seed: number, year: number, round: string, answerRows: readonly (string | number)[][]): DemoOnlineSurvey {
+  const rng = xoroshiro128plus(seed + 7717);
+  const int = (from: number, to: number): number => uniformInt(rng, from, to);
+  const pick = <T>(list: readonly T[]): T => list[int(0, list.length - 1)] as T;
+  const items = DEFAULT_QUESTIONNAIRE.items.map((i) => i.name);
+
+  const byProject = new Map<string, { household: string; value: number }[]>();
+  for (const [code, hh, level] of answerRows) {
+    const list = byProject.get(code as string) ?? [];
+    list.push({ household: hh as string, value: LEVEL_VALUES[level as SurveyAnswer] });
+    byProject.set(code as string, list);
+  }
+  const codes = [...byProject.keys()].sort();
+  const tops = (code: string): number => (byProject.get(code) ?? []).filter((h) => h.value === 100).length;
+  const stuffedCandidates = codes.filter((c) => tops(c) >= BURST_ANSWERS).sort((a, b) => tops(b) - tops(a) || (a < b ? -1 : 1));
+  const stuffed = stuffedCandidates[0] ?? null;
+  const honest: string[] = [];
+  let honestAnswers = 0;
+  for (const code of codes) {
+    if (code === stuffed || tops(code) > 0) continue;
+    if (honest.length >= 3 && honestAnswers >= 4 * (stuffed ? tops(stuffed) : 0)) break;
+    honest.push(code);
+    honestAnswers += (byProject.get(code) ?? []).length;
+  }
+
+  /** Five levels with mean `value`, shuffled a little from all-equal. */
+  const levelsFor = (value: number): Record<string, SurveyAnswer> => {
+    const points = items.map(() => value);
+    for (let k = int(0, 3); k > 0; k -= 1) {
+      const i = int(0, points.length - 1);
+      const j = int(0, points.length - 1);
+      if (i !== j && (points[i] as number) < 100 && (points[j] as number) > 20) {
+        points[i] = (points[i] as number) + 20;
+        points[j] = (points[j] as number) - 20;
+      }
+    }
+    return Object.fromEntries(items.map((name, i) => [name, LEVEL_OF[points[i] as number] as SurveyAnswer]));
+  };
+  const two = (n: number): string => String(n).padStart(2, '0');
+  /** A moment of the half year's collection (mid-July to mid-December), by day and second of day. */
+  const moment = (day: number, second: number): string => {
+    const d = new Date(Date.UTC(year, 6, 10 + day));
+    return `${d.toISOString().slice(0, 10)}T${two(Math.floor(second / 3600))}:${two(Math.floor((second % 3600) / 60))}:${two(second % 60)}`;
+  };
+  const phoneAnswer = (project: string, household: string, value: number): DemoOnlineAnswer => ({
+    project,
+    household,
+    answers: levelsFor(value),
+    comment: int(0, 5) === 0 ? pick(value >= 80 ? PRAISE : COMPLAINTS) : null,
+    at: moment(int(0, 150), int(7 * 3600, 22 * 3600)),
+    address: `111.26.${int(0, 255)}.${int(1, 254)}`,
+    agent: pick(PHONES),
+  });
+
+  const answers: DemoOnlineAnswer[] = [];
+  for (const code of honest) {
+    const list = byProject.get(code) ?? [];
+    list.forEach((h, i) => {
+      const final = phoneAnswer(code, h.household, h.value);
+      // Two households of each project change their minds: an earlier answer, replaced.
+      if (i < 2) answers.push({ ...phoneAnswer(code, h.household, Math.max(20, h.value - 20)), at: moment(-1, 20 * 3600 + i * 60) });
+      answers.push(final);
+    });
+  }
+  if (stuffed) {
+    let second = 21 * 3600 + 3 * 60; // 21:03 one evening in November
+    for (const h of byProject.get(stuffed) ?? []) {
+      if (h.value !== 100) {
+        answers.push(phoneAnswer(stuffed, h.household, h.value));
+        continue;
+      }
+      second += int(6, 14);
+      answers.push({ project: stuffed, household: h.household, answers: levelsFor(100), comment: int(0, 4) === 0 ? '物业服务非常好，管家很负责！' : null, at: moment(130, second), ...OFFICE });
+    }
+  }
+  answers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return { round, projects: [...honest, ...(stuffed ? [stuffed] : [])].sort(), stuffed, answers };
 }
