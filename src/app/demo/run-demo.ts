@@ -6,6 +6,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import type { RoundResult } from '../../domain/types';
 import type { AppContext } from '../context';
 import { importMasterData } from '../import-master-data';
@@ -83,6 +85,17 @@ const KIND_TO_IMPORT: Partial<Record<DemoFile['kind'], RoundDataKind>> = {
 /** The sample city (SPEC §8) and its housing bureau. */
 export const DEMO_SETTINGS = { issuer: '磐石市住房和城乡建设局', city: '磐石市' } as const;
 
+/**
+ * The file as the demo imports it: the survey contractor's individual answers of the round without
+ * the projects whose households answer online (they would replace the online answers).
+ */
+function importedCsv(f: DemoFile, online: DemoOnlineSurvey): string {
+  if (f.kind !== 'survey-responses' || f.round !== online.round) return f.csv;
+  const leftOut = new Set(online.projects);
+  const [header, ...rows] = parse(f.csv) as string[][];
+  return stringify([header as string[], ...rows.filter((r) => !leftOut.has(r[0] as string))]);
+}
+
 /** A context whose clock reads the given Beijing time. */
 function at(ctx: AppContext, isoLocal: string): AppContext {
   const instant = new Date(`${isoLocal}+08:00`);
@@ -97,7 +110,7 @@ export async function runDemo(
   const city = generateSampleCity(opts.seed, year);
   const inputsDir = join(opts.outDir, 'inputs');
   await mkdir(inputsDir, { recursive: true });
-  for (const f of city.files) await writeFile(join(inputsDir, f.name), `\uFEFF${f.csv}`, 'utf8');
+  for (const f of city.files) await writeFile(join(inputsDir, f.name), `\uFEFF${importedCsv(f, city.online)}`, 'utf8');
   log(`已生成示例市数据（种子 ${opts.seed}）：${city.files.length} 个 CSV 文件，位于 ${inputsDir}`);
 
   const setup = at(ctx, `${year}-01-04T09:00:00`);

@@ -61,7 +61,10 @@ export interface DemoOnlineAnswer {
  */
 export interface DemoOnlineSurvey {
   round: string;
-  /** The projects answering online, by code (their roster is the `survey-roster` file). */
+  /**
+   * The projects answering online, by code (their roster is the `survey-roster` file); the survey
+   * contractor's files still hold their households' answers, which the demo leaves out.
+   */
   projects: string[];
   /** The stuffed project, or null when no project of the city has enough top marks to stuff. */
   stuffed: string | null;
@@ -275,9 +278,9 @@ export function generateSampleCity(seed = 2025, year = 2025): SampleCity {
       }
     });
     if (round.endsWith('H2')) {
+      // The contractor's file keeps every household; the demo leaves the online projects' rows out of what it imports.
       online = onlineSurvey(seed, year, round, answerRows);
       const moved = new Set(online.projects);
-      answerRows.splice(0, answerRows.length, ...answerRows.filter((r) => !moved.has(r[0] as string)));
       const rosterRows: string[][] = [];
       for (const p of projects) if (moved.has(p.code)) for (let i = 0; i < p.households; i += 1) rosterRows.push([p.code, household(i)]);
       files.push({ name: `${round}-roster.csv`, kind: 'survey-roster', round, csv: csv(['项目编号', '户号'], rosterRows) });
