@@ -2,6 +2,7 @@
  * `hhb report`: assembles a round's ReportData from the database and has src/reports write the
  * workbook, the charts, the score cards and the certificates into one folder.
  */
+import { surveyExclusions } from '../db/survey-codes-repo';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -106,6 +107,7 @@ async function halfDetail(db: Knex, roundId: number, firms: readonly FirmResult[
     insufficientSample: firms
       .filter((f) => f.flags.includes('insufficient_sample'))
       .map((f) => ({ uscc: f.uscc, name: f.name, responses: f.responses, required: f.requiredResponses ?? 0 })),
+    surveyExclusions: (await surveyExclusions(db, roundId)).map(({ projectId: _, ...e }) => e),
   };
   return { projects, regulator, completeness };
 }

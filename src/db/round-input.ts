@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import { compareText } from '../domain/explanation';
 import { rectificationState, rectificationStatus } from '../domain/rectification-status';
+import { surveyExclusions } from './survey-codes-repo';
 import type {
   DeductionInput,
   EventInput,
@@ -151,6 +152,7 @@ export async function loadRoundInput(db: Db, roundId: number, options: LoadRound
     [options.asOf ?? null, roundId, roundId],
   );
 
+  const exclusionsByProject = groupBy(await surveyExclusions(db, roundId), (e) => e.projectId);
   const projectsByFirm = groupBy(projects, (p) => Number(p.firm_id));
   const departmentsByFirm = groupBy(departments, (d) => Number(d.firm_id));
   const deductionsByFirm = groupBy(deductions, (d) => Number(d.firm_id));
@@ -176,6 +178,9 @@ export async function loadRoundInput(db: Db, roundId: number, options: LoadRound
       resident,
       streetScore: p.street_score === null ? null : Number(p.street_score),
       complaints: p.complaints === null ? 0 : Number(p.complaints),
+      ...(exclusionsByProject.has(Number(p.project_id))
+        ? { surveyExclusions: (exclusionsByProject.get(Number(p.project_id)) ?? []).map((e) => ({ households: e.households, reason: e.reason, day: e.day })) }
+        : {}),
     };
   };
 

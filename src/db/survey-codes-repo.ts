@@ -411,3 +411,44 @@ export async function excludeOnlineAnswers(
   );
   return { id, households: marked.length };
 }
+
+export interface SurveyExclusionRow {
+  projectId: number;
+  projectCode: string;
+  projectName: string;
+  firmUscc: string;
+  firmName: string;
+  households: number;
+  reason: string;
+  by: string;
+  /** yyyy-mm-dd in China time. */
+  day: string;
+}
+
+/** The round's exclusions of online answers, by project code then in the order they were made. */
+export async function surveyExclusions(db: Db, roundId: number): Promise<SurveyExclusionRow[]> {
+  const rows = (
+    await db.raw(
+      `select e.project_id, p.code, p.name, f.uscc, f.name as firm_name, e.households, e.reason, e.excluded_by,
+              to_char(e.excluded_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day
+         from survey_exclusions e
+         join projects p on p.id = e.project_id
+         join round_projects rp on rp.round_id = e.round_id and rp.project_id = e.project_id
+         join firms f on f.id = rp.firm_id
+        where e.round_id = ?
+        order by p.code, e.id`,
+      [roundId],
+    )
+  ).rows as { project_id: Num; code: string; name: string; uscc: string; firm_name: string; households: Num; reason: string; excluded_by: string; day: string }[];
+  return rows.map((r) => ({
+    projectId: Number(r.project_id),
+    projectCode: r.code,
+    projectName: r.name,
+    firmUscc: r.uscc,
+    firmName: r.firm_name,
+    households: Number(r.households),
+    reason: r.reason,
+    by: r.excluded_by,
+    day: r.day,
+  }));
+}

@@ -3,7 +3,7 @@
  * fired (SPEC number, a stable code, Chinese text) — and the reasons for its list placement.
  * This module holds the shared vocabulary; each rule's file words its own firings.
  */
-import { type ExplainedInput, type Explanation, type RuleFiring, type Source } from './types';
+import { type ExplainedInput, type Explanation, type RuleFiring, type Source, type SurveyExclusionInput } from './types';
 
 export const SOURCE_LABELS: Record<Source, string> = {
   resident: '居民群众评分',
@@ -37,6 +37,14 @@ export function fire(rule: string, code: string, text: string): RuleFiring {
 
 export function input(source: ExplainedInput['source'], subject: string, value: string): ExplainedInput {
   return { source, subject, value };
+}
+
+/**
+ * A project's excluded online answers as its explanation reads them: how many households, on which
+ * day, and the bureau's written reason (SPEC §10).
+ */
+export function surveyExclusionText(e: SurveyExclusionInput): string {
+  return `${e.day} 排除网上答案 ${e.households} 户（疑似刷票，理由：${e.reason}），不计入居民评分和样本量`;
 }
 
 /** A percentage from a rule document (10 → "10%", 12.5 → "12.5%"). */

@@ -8,7 +8,7 @@ import { DomainError } from './errors';
 import { exact, fromHundredths } from './exact';
 import { type WeightedScore, householdWeightedMean } from './household-mean';
 import { formatHundredths, roundRatioHalfUpToHundredths } from './rounding';
-import { input } from './explanation';
+import { input, surveyExclusionText } from './explanation';
 
 /** Individual responses → one per household (the highest seq wins) → count and sum of hundredths. */
 export function residentFromResponses(responses: SurveyResponse[]): ResidentInput {
@@ -65,6 +65,7 @@ export function firmResidentScore(projects: readonly ProjectInput[]): FirmReside
   for (const p of projects) {
     const r = p.resident;
     const subject = `${p.code} ${p.name}（${p.households} 户）`;
+    for (const e of p.surveyExclusions ?? []) inputs.push(input('resident', subject, surveyExclusionText(e)));
     if (r === null || r.count === 0) {
       inputs.push(input('resident', subject, '无居民评分'));
       continue;

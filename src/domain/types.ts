@@ -61,6 +61,16 @@ export interface ProjectInput {
   streetScore: Hundredths | null;
   /** 投诉数 (e.g. 12345 hotline) in the round. */
   complaints: number;
+  /** Online answers the bureau excluded as ballot stuffing (SPEC §10); absent when none. */
+  surveyExclusions?: SurveyExclusionInput[];
+}
+
+/** An exclusion of a project's flagged online answers: how many, why, on which day (China time). */
+export interface SurveyExclusionInput {
+  households: number;
+  reason: string;
+  /** yyyy-mm-dd */
+  day: string;
 }
 
 /** One row of a deduction sheet (扣分表). */

@@ -79,6 +79,20 @@ export interface ReportCompleteness {
   /** Firms with no regulator score. */
   firmsWithoutRegulator: number;
   insufficientSample: InsufficientSample[];
+  /** Online answers the bureau excluded as ballot stuffing (SPEC §10); absent or empty when none. */
+  surveyExclusions?: ReportSurveyExclusion[];
+}
+
+export interface ReportSurveyExclusion {
+  projectCode: string;
+  projectName: string;
+  firmUscc: string;
+  firmName: string;
+  households: number;
+  reason: string;
+  by: string;
+  /** yyyy-mm-dd */
+  day: string;
 }
 
 export interface PreviousFirm {

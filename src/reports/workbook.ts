@@ -668,6 +668,13 @@ class RoundWorkbook {
             sheet.row([...this.periodCells(period), firm.uscc, firm.name, firm.responses, firm.required, Math.max(0, firm.required - firm.responses)], null, kinds);
           }
           if (insufficientSample.length === 0) sheet.note('（无）');
+          const exclusions = period.completeness.surveyExclusions ?? [];
+          sheet.blank();
+          sheet.note(`${of}扫码评价中排除的网上答案（疑似刷票，不计入居民评分和样本量）：${exclusions.length} 项，共 ${exclusions.reduce((n, e) => n + e.households, 0)} 户`, true);
+          if (exclusions.length === 0) continue;
+          const exclusionKinds: CellKind[] = [...lead.map(() => 'text' as const), 'text', 'text', 'text', 'int', 'text', 'text', 'text'];
+          sheet.headerRow([...lead.map((c) => c.header), '项目编号', '项目名称', '物业企业', '排除户数', '排除日期', '操作人', '理由']);
+          for (const e of exclusions) sheet.row([...this.periodCells(period), e.projectCode, e.projectName, e.firmName, e.households, e.day, e.by, e.reason], null, exclusionKinds);
         }
       },
     );
