@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { interviews as roundInterviews, rectifications as roundRectifications } from '../db/follow-up-repo';
 import { getRound } from '../db/rounds-repo';
 import type { ReportData } from '../reports/report-data';
-import { renderCertificate } from '../reports/certificate';
+import { inThreadRenderer, type PictureRenderer, renderInOrder } from '../reports/render-pool';
 import { type AnnouncementFirm, renderAnnouncement, renderInterviewNotice, renderRectificationNotice } from '../reports/notices';
 import { parseRules } from '../rules';
 import { type AppContext, isoDateCst } from './context';
@@ -19,7 +19,8 @@ import { documentSettings } from './settings';
 export interface DocumentPlan {
   /** How many files `write` produces (for the progress bar). */
   count: number;
-  write(outDir: string, onFile: (file: string, label: string) => void): Promise<void>;
+  /** Certificates are rendered by `renderer` (the report's worker threads); by default in this thread. */
+  write(outDir: string, onFile: (file: string, label: string) => void, renderer?: PictureRenderer): Promise<void>;
 }
 
 /** A file name safe on Windows and Unix from a firm's name. */
@@ -50,7 +51,7 @@ export async function planDocuments(ctx: AppContext, code: string, data: ReportD
 
   return {
     count: (notices ? 1 : 0) + rectified.length + summoned.length + data.certificates.length,
-    async write(outDir, onFile) {
+    async write(outDir, onFile, renderer = inThreadRenderer('未给出渲染线程池')) {
       const dir = join(outDir, 'notices');
       if (notices) {
         await mkdir(dir, { recursive: true });
@@ -122,12 +123,16 @@ export async function planDocuments(ctx: AppContext, code: string, data: ReportD
         onFile(file, `约谈通知 ${firm.name}`);
       }
       if (data.certificates.length) await mkdir(join(outDir, 'certificates'), { recursive: true });
-      for (const cert of data.certificates) {
-        const pdf = await renderCertificate({ firmName: firms.get(cert.uscc)?.name ?? cert.uscc, uscc: cert.uscc, roundCode: code, number: cert.number, issuedOn: publishedOn, issuer: settings.issuer });
-        const file = join(outDir, 'certificates', `${cert.number}.pdf`);
-        await writeFile(file, pdf);
-        onFile(file, `荣誉证书 ${cert.number}`);
-      }
+      await renderInOrder(
+        renderer,
+        data.certificates,
+        (cert) => ({ kind: 'certificate', input: { firmName: firms.get(cert.uscc)?.name ?? cert.uscc, uscc: cert.uscc, roundCode: code, number: cert.number, issuedOn: publishedOn, issuer: settings.issuer } }),
+        async (cert, pdf) => {
+          const file = join(outDir, 'certificates', `${cert.number}.pdf`);
+          await writeFile(file, pdf);
+          onFile(file, `荣誉证书 ${cert.number}`);
+        },
+      );
     },
   };
 }

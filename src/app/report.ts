@@ -22,7 +22,9 @@ import { listStreets } from '../db/streets-repo';
 import { historyOfFirms, historyRound } from '../db/history-repo';
 import type { FirmHistoryPoint, PreviousRound, ReportData, ReportHalf, ReportProject } from '../reports/report-data';
 import { writeRoundWorkbook } from '../reports/workbook';
-import { renderRoundCharts, renderScoreCard } from '../reports/charts';
+import { renderRoundCharts } from '../reports/charts';
+import { createRenderPool, inThreadRenderer, type PictureRenderer, renderInOrder } from '../reports/render-pool';
+import { scoreCardFirm } from '../reports/score-card';
 import { planDocuments } from './documents';
 import type { AppContext } from './context';
 import { formatScore } from './labels';
@@ -196,6 +198,12 @@ export async function buildReportData(ctx: AppContext, code: string): Promise<Re
   };
 }
 
+/**
+ * Score cards and certificates from this many on are rendered on worker threads; fewer are rendered
+ * in this thread, where they take less time than starting the workers (about 2 s of loading each).
+ */
+const POOL_FROM = 100;
+
 /** A file name safe on Windows and Unix from a firm's name. */
 function safeName(name: string): string {
   return [...name].map((ch) => (ch.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(ch) ? '_' : ch)).join('').slice(0, 80);
@@ -218,6 +226,9 @@ export async function writeRoundReport(
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   progress.start(1 + 4 + documents.count + cardFirms.length, `生成 ${code} 的报告`);
+  // Started before the workbook is written, so the workers load their code meanwhile.
+  const pictures = cardFirms.length + data.certificates.length;
+  const renderer: PictureRenderer = pictures >= POOL_FROM ? createRenderPool() : inThreadRenderer(`只有 ${pictures} 张评分卡和证书`);
   try {
     const workbook = join(outDir, `${code}-评价结果.xlsx`);
     await writeRoundWorkbook(data, workbook);
@@ -233,19 +244,28 @@ export async function writeRoundReport(
     }
 
     if (cardFirms.length) await mkdir(join(outDir, 'score-cards'), { recursive: true });
-    for (const firm of cardFirms) {
-      const png = await renderScoreCard(firm, data.history[firm.uscc] ?? [], { roundCode: code, rankedFirms: data.result.ranked });
-      const file = join(outDir, 'score-cards', `${firm.rank ?? '未排名'}-${safeName(firm.name)}.png`);
-      await writeFile(file, png);
-      written.push(file);
-      progress.tick(`评分卡 ${firm.name}`);
-    }
+    await renderInOrder(
+      renderer,
+      cardFirms,
+      (firm) => ({ kind: 'score-card', firm: scoreCardFirm(firm), history: data.history[firm.uscc] ?? [], options: { roundCode: code, rankedFirms: data.result.ranked } }),
+      async (firm, png) => {
+        const file = join(outDir, 'score-cards', `${firm.rank ?? '未排名'}-${safeName(firm.name)}.png`);
+        await writeFile(file, png);
+        written.push(file);
+        progress.tick(`评分卡 ${firm.name}`);
+      },
+    );
 
-    await documents.write(outDir, (file, label) => {
-      written.push(file);
-      progress.tick(label);
-    });
+    await documents.write(
+      outDir,
+      (file, label) => {
+        written.push(file);
+        progress.tick(label);
+      },
+      renderer,
+    );
   } finally {
+    await renderer.close();
     progress.stop();
   }
   return written;

@@ -12,6 +12,15 @@ import { encodeCanvasPng } from './png';
 import { ensureChartSetup, font, releaseNativeMemory, withChart } from './render-chart';
 import { type FirmHistoryPoint } from './report-data';
 
+/** What a score card shows of a firm's result (not its explanation): small enough to hand to a worker thread. */
+export type ScoreCardFirm = Pick<FirmResult, 'uscc' | 'name' | 'rank' | 'composite' | 'scores' | 'grade' | 'list' | 'flags' | 'reasons'>;
+
+/** The fields of `firm` a score card shows. */
+export function scoreCardFirm(firm: ScoreCardFirm): ScoreCardFirm {
+  const { uscc, name, rank, composite, scores, grade, list, flags, reasons } = firm;
+  return { uscc, name, rank, composite, scores, grade, list, flags, reasons };
+}
+
 export interface ScoreCardOptions {
   /** The round the card is for; added to the trend when `history` does not end with it. */
   roundCode?: string;
@@ -126,7 +135,7 @@ function sourceBar(ctx: SKRSContext2D, y: number, label: string, value: Hundredt
 }
 
 /** The firm's score card as PNG. `history` is oldest first. */
-export async function renderScoreCard(firm: FirmResult, history: readonly FirmHistoryPoint[], options: ScoreCardOptions = {}): Promise<Buffer> {
+export async function renderScoreCard(firm: ScoreCardFirm, history: readonly FirmHistoryPoint[], options: ScoreCardOptions = {}): Promise<Buffer> {
   ensureChartSetup();
   const cutoffs = options.cutoffs ?? { red: 8500, black: 6000 };
   const points = [...history];
