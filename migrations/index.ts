@@ -15,6 +15,7 @@ import * as surveyOnline from './20261202000300_survey_online';
 import * as rectificationReport from './20261202000400_rectification_report';
 import * as surveyEraseAddresses from './20261202000500_survey_erase_addresses';
 import * as surveyExclusions from './20261202000600_survey_exclusions';
+import * as surveyAnswerTiming from './20261203000000_survey_answer_timing';
 
 export interface MigrationModule {
   name: string;
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly MigrationModule[] = [
   { name: '20261202000400_rectification_report', up: rectificationReport.up, down: rectificationReport.down },
   { name: '20261202000500_survey_erase_addresses', up: surveyEraseAddresses.up, down: surveyEraseAddresses.down },
   { name: '20261202000600_survey_exclusions', up: surveyExclusions.up, down: surveyExclusions.down },
+  { name: '20261203000000_survey_answer_timing', up: surveyAnswerTiming.up, down: surveyAnswerTiming.down },
 ];

@@ -52,7 +52,7 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
     });
   survey
     .command('anomalies <round>')
-    .description('列出扫码评价中疑似刷票的项目：10 分钟内集中提交 ≥ 20 份、答案雷同远高于全市、同一网络地址 ≥ 5 户')
+    .description('列出扫码评价中疑似刷票的项目：10 分钟内集中提交 ≥ 20 份、答案雷同远高于全市、同一网络地址 ≥ 5 户、打开问卷不足 10 秒即提交 ≥ 5 份')
     .option('--json', '以 JSON 输出')
     .action(async (round: string, opts: { json?: boolean }) => {
       const report = await withApp(io, globals(), (ctx) => surveyAnomalyReport(ctx, round));

@@ -1,6 +1,7 @@
 /**
  * `hhb survey anomalies <round>`: the projects whose online answers show signs of ballot stuffing
- * (bursts, identical patterns far above the city's, many households from one address), with the
+ * (bursts, identical patterns far above the city's, many households from one address, answers
+ * submitted within seconds of the questionnaire being shown), with the
  * figures behind each flag. Read-only.
  */
 import { appendAudit } from '../db/audit';
@@ -25,7 +26,14 @@ export async function surveyAnomalyReport(ctx: AppContext, roundCode: string): P
 
 function factsOf(rows: readonly OnlineAnswerRow[]): OnlineAnswerFact[] {
   const items = roundQuestionnaire().items.map((i) => i.name);
-  return rows.map((r) => ({ projectCode: r.projectCode, household: r.household, at: r.answeredAt.getTime(), pattern: items.map((i) => r.answers[i] ?? '').join('|'), addressHash: r.addressHash }));
+  return rows.map((r) => ({
+    projectCode: r.projectCode,
+    household: r.household,
+    at: r.answeredAt.getTime(),
+    openedAt: r.openedAt === null ? null : r.openedAt.getTime(),
+    pattern: items.map((i) => r.answers[i] ?? '').join('|'),
+    addressHash: r.addressHash,
+  }));
 }
 
 /**

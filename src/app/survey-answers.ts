@@ -11,7 +11,7 @@ import { createHmac } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { RateLimiterPostgres } from 'rate-limiter-flexible';
 import { countOne, databaseLimiter } from '../db/login-throttle-store';
-import { type CodeRecord, findCodeByHash, hasOnlineAnswer, lockCodeAndRound, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
+import { type CodeRecord, findCodeByHash, hasOnlineAnswer, lockCodeAndRound, markCodeOpened, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Questionnaire, DEFAULT_QUESTIONNAIRE, MAX_COMMENT_LENGTH, checkAnswers } from '../domain/survey-questionnaire';
 import type { AppContext } from './context';
@@ -111,9 +111,14 @@ async function liveCode(db: Knex | Knex.Transaction, limiter: RateLimiterPostgre
   return code;
 }
 
-/** What the page shows for a code: its project and the questionnaire (refusals as for answering). */
-export async function openSurveyCode(ctx: AppContext, limiter: RateLimiterPostgres, rawCode: string, address: string): Promise<SurveyCodeView> {
+/**
+ * What the page shows for a code: its project and the questionnaire (refusals as for answering).
+ * `shown`: the page is about to show the questionnaire to the household — the moment is kept, so
+ * the anomaly report can tell an answer submitted within seconds of it.
+ */
+export async function openSurveyCode(ctx: AppContext, limiter: RateLimiterPostgres, rawCode: string, address: string, opts: { shown?: boolean } = {}): Promise<SurveyCodeView> {
   const code = await liveCode(ctx.knex, limiter, rawCode, address);
+  if (opts.shown) await markCodeOpened(ctx.knex, code.id, ctx.now());
   const answered = await hasOnlineAnswer(ctx.knex, { roundId: code.roundId, projectId: code.projectId, household: code.household });
   return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, questionnaire: roundQuestionnaire(), answered };
 }
@@ -154,6 +159,7 @@ export async function submitSurveyAnswer(ctx: AppContext, limiter: RateLimiterPo
       comment: checkComment(input.comment),
       score: checked.score,
       at: ctx.now(),
+      openedAt: code.openedAt,
       addressHash: addressKey,
       agentHash: input.userAgent ? keyed(secret, 'agent', input.userAgent) : null,
     });

@@ -126,6 +126,8 @@ export interface OnlineAnswer {
   /** Hundredths 0..10000. */
   score: number;
   at: Date;
+  /** When the page last showed the code's questionnaire (null: never, e.g. an answer through the API). */
+  openedAt: Date | null;
   addressHash: string | null;
   agentHash: string | null;
 }
@@ -155,11 +157,11 @@ export async function storeOnlineAnswer(trx: Knex.Transaction, a: OnlineAnswer):
            do update set score = excluded.score, entered_by = excluded.entered_by, entered_at = excluded.entered_at, import_id = null
            returning 1
          ), online as (
-           insert into survey_online_answers (round_id, project_id, household, code_id, answers, comment, score, answered_at, address_hash, agent_hash)
-           values (:round, :project, :household, :code, :answers::jsonb, :comment, :score, :at, :address, :agent)
+           insert into survey_online_answers (round_id, project_id, household, code_id, answers, comment, score, answered_at, opened_at, address_hash, agent_hash)
+           values (:round, :project, :household, :code, :answers::jsonb, :comment, :score, :at, :opened, :address, :agent)
            on conflict (round_id, project_id, household)
            do update set code_id = excluded.code_id, answers = excluded.answers, comment = excluded.comment, score = excluded.score,
-                         answered_at = excluded.answered_at, address_hash = excluded.address_hash, agent_hash = excluded.agent_hash,
+                         answered_at = excluded.answered_at, opened_at = excluded.opened_at, address_hash = excluded.address_hash, agent_hash = excluded.agent_hash,
                          submissions = survey_online_answers.submissions + 1
            returning 1
          )
@@ -171,6 +173,7 @@ export async function storeOnlineAnswer(trx: Knex.Transaction, a: OnlineAnswer):
           score: a.score,
           by: ONLINE_ENTERED_BY,
           at: a.at,
+          opened: a.openedAt,
           code: a.codeId,
           answers,
           comment: a.comment,
@@ -190,21 +193,34 @@ export async function storeOnlineAnswer(trx: Knex.Transaction, a: OnlineAnswer):
  * with one code are stored one after another) and the round's row share-locked (closing the round
  * waits for answers being stored, and they for a close under way), both to the end of the transaction.
  */
-export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string): Promise<(CodeRecord & { excluded: boolean }) | null> {
+export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string): Promise<(CodeRecord & { excluded: boolean; openedAt: Date | null }) | null> {
   const rows = (
     await trx.raw(
-      `select c.id, c.round_id, r.code as round_code, r.status as round_status, c.project_id, p.code as project_code, p.name as project_name, c.household, c.revoked_at,
+      `select c.id, c.round_id, r.code as round_code, r.status as round_status, c.project_id, p.code as project_code, p.name as project_name, c.household, c.revoked_at, c.opened_at,
               exists (select 1 from survey_online_answers a where a.round_id = c.round_id and a.project_id = c.project_id and a.household = c.household and a.exclusion_id is not null) as excluded
          from survey_codes c join rounds r on r.id = c.round_id join projects p on p.id = c.project_id
         where c.code_hash = ?
         for update of c for share of r`,
       [codeHash],
     )
-  ).rows as { id: Num; round_id: Num; round_code: string; round_status: string; project_id: Num; project_code: string; project_name: string; household: string; revoked_at: Date | null; excluded: boolean }[];
+  ).rows as {
+    id: Num;
+    round_id: Num;
+    round_code: string;
+    round_status: string;
+    project_id: Num;
+    project_code: string;
+    project_name: string;
+    household: string;
+    revoked_at: Date | null;
+    opened_at: Date | string | null;
+    excluded: boolean;
+  }[];
   const row = rows[0];
   if (!row) return null;
   return {
     excluded: row.excluded,
+    openedAt: row.opened_at === null ? null : new Date(row.opened_at),
     id: Number(row.id),
     roundId: Number(row.round_id),
     roundCode: row.round_code,
@@ -241,6 +257,8 @@ export interface OnlineAnswerRow {
   projectCode: string;
   household: string;
   answeredAt: Date;
+  /** When the page showed the questionnaire before this answer; null when it did not. */
+  openedAt: Date | null;
   answers: Record<string, string>;
   addressHash: string | null;
 }
@@ -252,11 +270,19 @@ export async function onlineAnswerRows(db: Db, roundId: number): Promise<OnlineA
     .where('a.round_id', roundId)
     .whereNull('a.exclusion_id')
     .orderBy(['p.code', 'a.answered_at'])
-    .select('p.code', 'a.household', 'a.answered_at', 'a.answers', 'a.address_hash')) as { code: string; household: string; answered_at: Date | string; answers: unknown; address_hash: string | null }[];
+    .select('p.code', 'a.household', 'a.answered_at', 'a.opened_at', 'a.answers', 'a.address_hash')) as {
+    code: string;
+    household: string;
+    answered_at: Date | string;
+    opened_at: Date | string | null;
+    answers: unknown;
+    address_hash: string | null;
+  }[];
   return rows.map((r) => ({
     projectCode: r.code,
     household: r.household,
     answeredAt: new Date(r.answered_at),
+    openedAt: r.opened_at === null ? null : new Date(r.opened_at),
     answers: (typeof r.answers === 'string' ? JSON.parse(r.answers) : r.answers) as Record<string, string>,
     addressHash: r.address_hash,
   }));
@@ -451,4 +477,9 @@ export async function surveyExclusions(db: Db, roundId: number): Promise<SurveyE
     by: r.excluded_by,
     day: r.day,
   }));
+}
+
+/** Notes that the page has just shown the code's questionnaire (the start of the household's answering time). */
+export async function markCodeOpened(db: Db, codeId: number, at: Date): Promise<void> {
+  await db('survey_codes').where({ id: codeId }).whereNull('revoked_at').update({ opened_at: at });
 }

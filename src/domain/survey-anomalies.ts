@@ -4,7 +4,10 @@
  * - identical patterns: the project's commonest answer pattern (the five levels in order) makes up
  *   at least half of its answers (10 answers or more) and at least three times that pattern's
  *   share among the city's answers;
- * - one address: at least 5 households answered from the same address (compared as keyed hashes).
+ * - one address: at least 5 households answered from the same address (compared as keyed hashes);
+ * - fast answers: at least 5 answers submitted under 10 seconds after the page showed the
+ *   questionnaire (five items and a comment take a person longer; a script or a stack of letters
+ *   filled in by one hand does not).
  * Pure: the answers come in, the flags with their figures and Chinese reasons go out.
  */
 
@@ -14,6 +17,8 @@ export const PATTERN_MIN_ANSWERS = 10;
 export const PATTERN_MIN_SHARE = 0.5;
 export const PATTERN_CITY_FACTOR = 3;
 export const SAME_ADDRESS_HOUSEHOLDS = 5;
+export const FAST_ANSWER_MS = 10_000;
+export const FAST_MIN_ANSWERS = 5;
 
 export interface OnlineAnswerFact {
   projectCode: string;
@@ -22,15 +27,17 @@ export interface OnlineAnswerFact {
   /** The levels in questionnaire order, joined: one string per distinct way of answering. */
   pattern: string;
   addressHash: string | null;
+  /** Milliseconds since the epoch when the page showed the questionnaire; null or absent when it did not (an API answer). */
+  openedAt?: number | null;
   /** Which household answered (to name the flagged answers for an exclusion); not shown. */
   household?: string;
 }
 
-export type AnomalyKind = 'burst' | 'identical_patterns' | 'same_address';
+export type AnomalyKind = 'burst' | 'identical_patterns' | 'same_address' | 'fast_answers';
 
 export interface ProjectAnomaly {
   kind: AnomalyKind;
-  /** The figure behind the flag: answers in the window, share in percent (integer), households. */
+  /** The figure behind the flag: answers in the window, share in percent (integer), households, fast answers. */
   value: number;
   reason: string;
 }
@@ -59,6 +66,13 @@ function chinaTime(ms: number): string {
 }
 
 const percent = (share: number): number => Math.round(share * 100);
+
+/** Submitted under FAST_ANSWER_MS after the questionnaire was shown. */
+function isFast(f: OnlineAnswerFact): boolean {
+  if (f.openedAt === undefined || f.openedAt === null) return false;
+  const took = f.at - f.openedAt;
+  return took >= 0 && took < FAST_ANSWER_MS;
+}
 
 /** The projects with at least one sign, in project code order; the others are left out. */
 export function surveyAnomalies(facts: readonly OnlineAnswerFact[]): ProjectAnomalies[] {
@@ -100,6 +114,9 @@ export function surveyAnomalies(facts: readonly OnlineAnswerFact[]): ProjectAnom
     const most = Math.max(0, ...addresses.values());
     if (most >= SAME_ADDRESS_HOUSEHOLDS) anomalies.push({ kind: 'same_address', value: most, reason: `${most} 户从同一网络地址作答（≥ ${SAME_ADDRESS_HOUSEHOLDS} 户）` });
 
+    const fast = list.filter(isFast).length;
+    if (fast >= FAST_MIN_ANSWERS) anomalies.push({ kind: 'fast_answers', value: fast, reason: `${fast} 份从打开问卷到提交不足 ${FAST_ANSWER_MS / 1000} 秒（≥ ${FAST_MIN_ANSWERS} 份）` });
+
     if (anomalies.length > 0) out.push({ projectCode: code, answers: list.length, anomalies });
   }
   return out;
@@ -124,6 +141,8 @@ export function flaggedHouseholds(facts: readonly OnlineAnswerFact[], projectCod
       for (const f of list) counts.set(f.pattern, (counts.get(f.pattern) ?? 0) + 1);
       const [pattern] = [...counts.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0] as [string, number];
       for (const f of list) if (f.pattern === pattern) out.add(f.household as string);
+    } else if (a.kind === 'fast_answers') {
+      for (const f of list) if (isFast(f)) out.add(f.household as string);
     } else {
       const counts = new Map<string, number>();
       for (const f of list) if (f.addressHash) counts.set(f.addressHash, (counts.get(f.addressHash) ?? 0) + 1);

@@ -47,7 +47,8 @@ export function surveyPageRouter(deps: ResolvedDeps, views: nunjucks.Environment
   const questionnaire = async (req: Request, res: Response, rawCode: string, state: FormState | null, status = 200): Promise<void> => {
     let view;
     try {
-      view = await openSurveyCode(deps.ctxOf(res), limiter, rawCode, address(req));
+      // A first showing starts the household's answering time; showing the form again after a refusal does not.
+      view = await openSurveyCode(deps.ctxOf(res), limiter, rawCode, address(req), { shown: state === null });
     } catch (e) {
       return refusal(res, e, rawCode);
     }
