@@ -89,7 +89,9 @@ describe('hhb demo', () => {
     const stuffed = report.projects[0] as (typeof report.projects)[number];
     expect(r.stderr).toContain(`2025-H2 扫码评价异常：项目 ${stuffed.projectCode}`);
     expect(stuffed.anomalies.find((a) => a.kind === 'burst')?.value).toBeGreaterThanOrEqual(20);
-    expect(stuffed.anomalies.map((a) => a.kind)).toContain('identical_patterns');
+    // The shared address is erased at publication; the other signs stay.
+    expect(stuffed.anomalies.map((a) => a.kind)).toEqual(['burst', 'identical_patterns', 'fast_answers']);
+    expect(r.stderr).toMatch(/2025-H2 扫码评价异常：[^\n]*\d+ 户从同一网络地址作答/);
     const progress = await hhb(dir, 'survey', 'progress', '2025-H2', '--json');
     const answered = (JSON.parse(progress.stdout) as { projects: { code: string; online: number }[] }).projects.filter((p) => p.online > 0);
     expect(answered.map((p) => p.code)).toContain(stuffed.projectCode);

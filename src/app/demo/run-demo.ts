@@ -20,7 +20,7 @@ import { generateSampleCity, type DemoFile, type DemoOnlineSurvey } from './samp
 import { readSettings, setSettings, surveyBaseUrlSetting } from '../settings';
 import { issueSurveyCodes, writeSurveyLetterFiles } from '../survey-codes';
 import { readRoster } from '../survey-roster';
-import { submitSurveyAnswer, surveyCodeLimiter } from '../survey-answers';
+import { openSurveyCode, submitSurveyAnswer, surveyCodeLimiter } from '../survey-answers';
 import { surveyAnomalyReport } from '../survey-anomalies';
 import { proposals as listProposalRecords } from '../../db/follow-up-repo';
 
@@ -64,6 +64,9 @@ async function collectOnline(ctx: AppContext, survey: DemoOnlineSurvey, rosterFi
   for (const a of survey.answers) {
     const code = codes.get(`${a.project} ${a.household}`);
     if (code === undefined) throw new Error(`示例数据的网上答案没有户码：${a.project} ${a.household}`);
+    // The phone page shows the questionnaire, and the household answers some seconds later.
+    const shown = new Date(new Date(`${a.at}+08:00`).getTime() - a.seconds * 1000);
+    await openSurveyCode({ ...ctx, now: () => shown }, limiter, code, a.address, { shown: true });
     const out = await submitSurveyAnswer(at(ctx, a.at), limiter, { code, answers: a.answers, comment: a.comment, address: a.address, userAgent: a.agent });
     if (out.replaced) replaced += 1;
   }

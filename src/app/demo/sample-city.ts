@@ -49,6 +49,8 @@ export interface DemoOnlineAnswer {
   comment: string | null;
   /** Beijing time, yyyy-mm-ddThh:mm:ss. */
   at: string;
+  /** Seconds between the phone page showing the questionnaire and the answer. */
+  seconds: number;
   address: string;
   agent: string;
 }
@@ -57,7 +59,8 @@ export interface DemoOnlineAnswer {
  * The online survey of the demo's second half year: some projects' households answer online
  * instead of through the survey contractor's file — each household with the very score the file
  * would have given it, so the published results are those of the file — and one firm stuffs its own
- * project: its top-mark households all "answer" within minutes, from one address, all 非常满意.
+ * project: its top-mark households all "answer" within minutes, from one address, all 非常满意, each a
+ * few seconds after the page shows the questionnaire.
  */
 export interface DemoOnlineSurvey {
   round: string;
@@ -412,6 +415,7 @@ function onlineSurvey(seed: number, year: number, round: string, answerRows: rea
     answers: levelsFor(value),
     comment: int(0, 5) === 0 ? pick(value >= 80 ? PRAISE : COMPLAINTS) : null,
     at: moment(int(0, 150), int(7 * 3600, 22 * 3600)),
+    seconds: int(35, 240),
     address: `111.26.${int(0, 255)}.${int(1, 254)}`,
     agent: pick(PHONES),
   });
@@ -434,7 +438,8 @@ function onlineSurvey(seed: number, year: number, round: string, answerRows: rea
         continue;
       }
       second += int(6, 14);
-      answers.push({ project: stuffed, household: h.household, answers: levelsFor(100), comment: int(0, 4) === 0 ? '物业服务非常好，管家很负责！' : null, at: moment(130, second), ...OFFICE });
+      const comment = int(0, 4) === 0 ? '物业服务非常好，管家很负责！' : null;
+      answers.push({ project: stuffed, household: h.household, answers: levelsFor(100), comment, at: moment(130, second), seconds: int(3, 6), ...OFFICE });
     }
   }
   answers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
