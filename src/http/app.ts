@@ -9,12 +9,16 @@ import { authOf, authenticate, userOf } from './auth';
 import { type HttpDeps, resolveDeps } from './deps';
 import { errorHandler } from './error-handler';
 import { openApiDocument } from './openapi';
-import { pagesRouter, renderErrorPage, viewEnvironment } from './pages';
+import { renderErrorPage, viewEnvironment } from './pages/views';
+import { dashboardPageRouter } from './pages/dashboard';
+import { entryPageRouter } from './pages/entry';
+import { followUpPageRouter } from './pages/follow-up';
+import { publicPagesRouter } from './pages/public';
 import { PublishedCache } from './published-cache';
 import { RouteRegistry } from './route';
 import { settingsApiRouter } from './settings-api';
-import { settingsPageRouter } from './settings-page';
-import { simulatePageRouter } from './simulate-page';
+import { settingsPageRouter } from './pages/settings';
+import { simulatePageRouter } from './pages/simulate';
 import { surveyApiRouter } from './survey-api';
 import { surveyPageRouter } from './survey-page';
 import { accountPagesRouter, passwordChangeGate } from './pages/account';
@@ -79,7 +83,7 @@ export function createApp(input: HttpDeps): Express {
   app.use('/api', (req) => {
     throw new DomainError('NOT_FOUND', `没有这个接口：${req.method} ${req.originalUrl.split('?')[0]}`);
   });
-  app.use(siteNames(deps), accountPagesRouter(deps, views), explanationPageRouter(deps, views), importsPageRouter(deps, views), cardPageRouter(deps, views), pagesRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views), surveyPageRouter(deps, views));
+  app.use(siteNames(deps), accountPagesRouter(deps, views), explanationPageRouter(deps, views), importsPageRouter(deps, views), cardPageRouter(deps, views), publicPagesRouter(deps, views), dashboardPageRouter(deps, views), followUpPageRouter(deps, views), entryPageRouter(deps, views), settingsPageRouter(deps, views), simulatePageRouter(deps, views), surveyPageRouter(deps, views));
   app.use((req) => {
     throw new DomainError('NOT_FOUND', `页面不存在：${req.path}`);
   });

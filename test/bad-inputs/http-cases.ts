@@ -140,6 +140,17 @@ export function requestCases(): HttpCase[] {
   page('csrf-dashboard-step', '跨站表单：发布', (w) => w.sessions.bureau.agent.post(`/dashboard/rounds/${w.open}/close`).set('Referer', 'https://evil.example/').type('form').send({}));
   page('csrf-upload', '跨站上传', (w) => w.sessions.streetA.agent.post(`/entry/${w.open}/upload`).attach('file', Buffer.from(`项目编号,得分\n${w.projectA},10\n`), 's.csv'));
   page('csrf-logout', '跨站注销', (w) => w.sessions.streetA.agent.post('/logout').type('form').send({}));
+  // ---- page forms with a valid session and token, but fields that cannot be read ----------------------
+  const form = (id: string, what: string, send: HttpCase['send']): void => {
+    cases.push({ id, what, send, status: [400], page: true });
+  };
+  form('form-round-code-too-long', '表单：新建周期编号 41 个字符', (w) => w.sessions.bureau.agent.post('/dashboard/rounds').type('form').send({ _csrf: w.sessions.bureau.csrf, code: '2'.repeat(41) }));
+  form('form-objection-no-decision', '表单：异议决定未选择', (w) => w.sessions.bureau.agent.post(`/dashboard/rounds/${w.published}/objections/${w.uscc}`).type('form').send({ _csrf: w.sessions.bureau.csrf, reason: '理由' }));
+  form('form-objection-odd-decision', '表单：异议决定是 approve', (w) => w.sessions.bureau.agent.post(`/dashboard/rounds/${w.published}/objections/${w.uscc}`).type('form').send({ _csrf: w.sessions.bureau.csrf, decision: 'approve', reason: '理由' }));
+  form('form-publicize-days-twice', '表单：公示天数提交两次', (w) => w.sessions.bureau.agent.post(`/dashboard/rounds/${w.open}/publicize`).type('form').send(`_csrf=${encodeURIComponent(w.sessions.bureau.csrf)}&days=7&days=30`));
+  form('form-reinspection-no-result', '表单：复查结论未选择', (w) => w.sessions.bureau.agent.post(`/follow-up/rectifications/${w.published}/${w.uscc}`).type('form').send({ _csrf: w.sessions.bureau.csrf, note: '现场查看' }));
+  form('form-proposal-odd-decision', '表单：处置建议决定是 maybe', (w) => w.sessions.bureau.agent.post('/follow-up/proposals/1').type('form').send({ _csrf: w.sessions.bureau.csrf, decision: 'maybe' }));
+  form('form-entry-note-object', '表单：评分表的项目是嵌套对象', (w) => w.sessions.streetA.agent.post(`/entry/${w.open}/scores`).type('form').send(`_csrf=${encodeURIComponent(w.sessions.streetA.csrf)}&project[a]=1&score=80`));
   cases.push({ id: 'csrf-api-cookie', what: '带 Cookie 的 API 写入没有 X-CSRF-Token', status: [403], code: 'FORBIDDEN', send: (w) => w.sessions.streetA.agent.put(`/api/v1/rounds/${w.open}/street-scores/${w.projectA}`).send({ score: 10 }) });
   return cases;
 }

@@ -14,7 +14,7 @@ import { surveyComments } from '../../app/survey-comments';
 import { DomainError } from '../../domain/errors';
 import type { ResolvedDeps } from '../deps';
 import { doneNotice, doneQuery } from '../notice';
-import { errorView, pageKit } from './kit';
+import { errorView, pageKit, parseForm } from './kit';
 
 const lines = (text: string): string[] => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 const ObjectionForm = z.object({ reason: z.string().max(20_000).default(''), evidence: z.string().max(20_000).default('') });
@@ -52,7 +52,7 @@ export function cardPageRouter(deps: ResolvedDeps, views: nunjucks.Environment):
     ['firm'],
     async (req, res, user) => {
       const code = String(req.params.code);
-      const body = ObjectionForm.parse(req.body ?? {});
+      const body = parseForm(req.body, ObjectionForm, { reason: '异议理由', evidence: '证据' });
       await fileObjection(ctx(res), { round: code, uscc: user.firmUscc as string, reason: body.reason, evidence: lines(body.evidence) });
       return `/card?${doneQuery(res, `已就 ${code} 提出异议，住建局将在 5 个工作日内作出决定`)}`;
     },
@@ -63,7 +63,7 @@ export function cardPageRouter(deps: ResolvedDeps, views: nunjucks.Environment):
     ['firm'],
     async (req, res, user) => {
       const code = String(req.params.code);
-      const body = RectificationForm.parse(req.body ?? {});
+      const body = parseForm(req.body, RectificationForm, { report: '整改报告', evidence: '证据' });
       const out = await reportRectification(ctx(res), { round: code, uscc: user.firmUscc as string, text: body.report, evidence: lines(body.evidence) });
       return `/card?${doneQuery(res, `已${out.replaced ? '更新' : '提交'} ${code} 的整改报告，行管部门复查时将看到`)}`;
     },

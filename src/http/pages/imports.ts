@@ -12,7 +12,7 @@ import { importHistory } from '../../app/history-import';
 import { importMasterData } from '../../app/import-master-data';
 import { type RoundDataKind, importRoundData } from '../../app/import-round-data';
 import { listRounds } from '../../app/rounds';
-import { DomainError, type FieldProblem } from '../../domain/errors';
+import { DomainError } from '../../domain/errors';
 import { acceptsEntries } from '../../domain/round-lifecycle';
 import { authOf, checkCsrf } from '../auth';
 import type { ResolvedDeps } from '../deps';
@@ -20,7 +20,7 @@ import { asDomainError, statusOf } from '../error-handler';
 import { doneNotice, doneQuery } from '../notice';
 import { BUREAU, REGULATOR_WRITERS, ROUND_IMPORT_ROLES } from '../policy';
 import { uploadMiddleware } from '../uploads';
-import { pageRenderer, pageUser } from './kit';
+import { errorView, pageRenderer, pageUser, parseForm } from './kit';
 
 /** Each round-data kind: its name on the page and the template that goes with it. */
 const ROUND_KINDS: { kind: RoundDataKind; label: string; template: string }[] = [
@@ -41,16 +41,8 @@ const MASTER_KINDS = [
 const IMPORTERS: readonly Role[] = REGULATOR_WRITERS;
 
 const RoundForm = z.object({ _csrf: z.string(), round: z.string().max(20), kind: z.enum(ROUND_KINDS.map((k) => k.kind) as [RoundDataKind, ...RoundDataKind[]]) });
+const FORM_LABELS = { round: '评价周期', kind: '数据类别', newStreets: '新建街道' };
 const MasterForm = z.object({ _csrf: z.string(), kind: z.enum(['streets', 'firms', 'projects']), newStreets: z.literal('on').optional() });
-
-function formField(body: unknown, schema: z.ZodType, what: string) {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const problems: FieldProblem[] = parsed.error.issues.map((i) => ({ row: null, column: i.path.map(String).join('.'), message: i.message }));
-    throw new DomainError('INPUT_INVALID', `${what}：请选择${problems.map((p) => `「${p.column}」`).join('、')}。`, problems);
-  }
-  return parsed.data as Record<string, string>;
-}
 
 export function importsPageRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
   const r = Router();
@@ -63,7 +55,7 @@ export function importsPageRouter(deps: ResolvedDeps, views: nunjucks.Environmen
   const page = async (res: Response, user: Principal, extra: { error?: DomainError; notice?: string; form?: string } = {}, status = 200) => {
     const rounds = (await listRounds(ctx(res))).filter((x) => acceptsEntries(x.status) && x.kind === 'half');
     const kinds = ROUND_KINDS.filter((k) => ROUND_IMPORT_ROLES[k.kind].includes(user.role));
-    const error = extra.error ? { message: extra.error.message, problems: Array.isArray(extra.error.details) ? (extra.error.details as FieldProblem[]).filter((d) => d && typeof d === 'object' && 'message' in d) : [] } : null;
+    const error = errorView(extra.error);
     render(res, 'imports.njk', { title: '数据导入', rounds, kinds, masterKinds: BUREAU.includes(user.role) ? MASTER_KINDS : [], history: BUREAU.includes(user.role), error, errorForm: extra.form ?? null, notice: extra.notice }, status);
   };
 
@@ -96,16 +88,16 @@ export function importsPageRouter(deps: ResolvedDeps, views: nunjucks.Environmen
   };
 
   post('/imports/round', 'round', async (req, res, user, file) => {
-    const body = formField(req.body, RoundForm, '导入本周期数据');
-    const kind = body.kind as RoundDataKind;
+    const body = parseForm(req.body, RoundForm, FORM_LABELS);
+    const kind = body.kind;
     if (!ROUND_IMPORT_ROLES[kind].includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）不能导入「${ROUND_KINDS.find((k) => k.kind === kind)?.label ?? kind}」。`);
-    const out = await importRoundData(ctx(res), body.round as string, kind, file);
+    const out = await importRoundData(ctx(res), body.round, kind, file);
     return `已导入 ${body.round} ${out.label} ${out.rows} 行${out.replaced ? `（更正 ${out.replaced} 行）` : ''}`;
   });
   post('/imports/master', 'master', async (req, res, user, file) => {
     if (!BUREAU.includes(user.role)) throw new DomainError('FORBIDDEN', `当前账号（${user.name}）不能导入基础数据。`);
-    const body = formField(req.body, MasterForm, '导入基础数据');
-    const kind = body.kind as (typeof MASTER_KINDS)[number]['kind'];
+    const body = parseForm(req.body, MasterForm, FORM_LABELS);
+    const kind = body.kind;
     const out = await importMasterData(ctx(res), kind, file, { newStreets: body.newStreets === 'on' });
     const label = MASTER_KINDS.find((k) => k.kind === kind)?.label ?? kind;
     return `已导入${label} ${out.rows} 行（新增 ${out.created}，更新 ${out.updated}）${out.newStreets?.length ? `；新建街道 ${out.newStreets.join('、')}` : ''}`;

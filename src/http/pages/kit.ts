@@ -5,12 +5,42 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type nunjucks from 'nunjucks';
+import { z } from 'zod';
 import type { Principal, Role } from '../../app/accounts';
 import { DomainError, type FieldProblem } from '../../domain/errors';
 import { authOf, checkCsrf } from '../auth';
 import { asDomainError, statusOf } from '../error-handler';
 import { checkFieldsOnce } from '../form-fields';
 import { pageLocals } from '../page-locals';
+
+/** Zod's own messages in Chinese, for the fields a schema gives no message of its own. */
+const zhCN = z.locales.zhCN();
+
+/**
+ * A page's form parsed with its zod schema. A refused field is bad input (400, the page again)
+ * naming the field by its label on the page: `labels` maps field names to those labels.
+ */
+export function parseForm<S extends z.ZodType>(body: unknown, schema: S, labels: Readonly<Record<string, string>> = {}): z.output<S> {
+  const parsed = schema.safeParse(body ?? {}, { error: zhCN.localeError });
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => ({ row: null, column: String(i.path[0] ?? ''), message: i.message }));
+  const named = problems.map((p) => (p.column in labels ? `「${labels[p.column] ?? ''}」${p.message}` : p.message));
+  throw new DomainError('INPUT_INVALID', [...new Set(named)].join('；'), problems satisfies FieldProblem[]);
+}
+
+/** A form field that a multi-row form sends once per row: always a list (empty when absent). */
+export const repeatedField = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
+
+/** An optional free-text field: trimmed, absent when empty. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 export const problemsOf = (e: DomainError): FieldProblem[] =>
   Array.isArray(e.details) ? (e.details as unknown[]).filter((d): d is FieldProblem => typeof d === 'object' && d !== null && 'message' in d) : [];

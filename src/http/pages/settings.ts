@@ -5,17 +5,21 @@
  */
 import express, { type Request, type Response, Router } from 'express';
 import type nunjucks from 'nunjucks';
-import { SETTING_EXAMPLES, SETTING_KEYS, SETTING_LABELS, readSettings, setSettings } from '../app/settings';
-import type { DomainError, FieldProblem } from '../domain/errors';
-import { checkCsrf } from './auth';
-import type { ResolvedDeps } from './deps';
-import { asDomainError, statusOf } from './error-handler';
-import { chinaDateTime } from '../reports/labels';
-import { checkFieldsOnce } from './form-fields';
-import { pageLocals } from './page-locals';
-import { doneNotice, doneQuery } from './notice';
-import { ADMIN } from './policy';
-import { pageUser } from './pages/kit';
+import { z } from 'zod';
+import { SETTING_EXAMPLES, SETTING_KEYS, SETTING_LABELS, readSettings, setSettings } from '../../app/settings';
+import type { DomainError } from '../../domain/errors';
+import { chinaDateTime } from '../../reports/labels';
+import { checkCsrf } from '../auth';
+import type { ResolvedDeps } from '../deps';
+import { asDomainError, statusOf } from '../error-handler';
+import { checkFieldsOnce } from '../form-fields';
+import { doneNotice, doneQuery } from '../notice';
+import { pageLocals } from '../page-locals';
+import { ADMIN } from '../policy';
+import { errorView, pageUser, parseForm } from './kit';
+
+/** Every setting is one text field; an absent one is saved as empty, which the use case refuses by name. */
+const SettingsForm = z.object(Object.fromEntries(SETTING_KEYS.map((k) => [k, z.string().max(200).default('')])) as Record<(typeof SETTING_KEYS)[number], z.ZodDefault<z.ZodString>>);
 
 /** An instant as the bureau reads it, in China time: 2025年7月20日 09:00. */
 export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environment): Router {
@@ -34,11 +38,10 @@ export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environme
       set: settings[key].value !== null,
       changed: settings[key].updatedAt ? `${settings[key].updatedBy} 于 ${chinaDateTime(settings[key].updatedAt as string, '设置时间')} 设置` : null,
     }));
-    const problems = extra.error && Array.isArray(extra.error.details) ? (extra.error.details as FieldProblem[]) : [];
     res
       .status(status)
       .type('html')
-      .send(views.render('settings.njk', { ...pageLocals(res), title: '系统设置', fields, notice: extra.notice, error: extra.error ? { message: extra.error.message, problems } : null }));
+      .send(views.render('settings.njk', { ...pageLocals(res), title: '系统设置', fields, notice: extra.notice, error: errorView(extra.error) }));
   };
 
   r.get('/settings', async (req, res) => {
@@ -49,10 +52,10 @@ export function settingsPageRouter(deps: ResolvedDeps, views: nunjucks.Environme
     if (!admin(req, res)) return;
     checkCsrf(req, res);
     checkFieldsOnce(req.body);
-    const body = req.body as Record<string, string | undefined>;
-    const typed = Object.fromEntries(SETTING_KEYS.map((k) => [k, body[k] ?? '']));
+    const sent = req.body as Record<string, unknown> | undefined;
+    const typed: Record<string, string> = Object.fromEntries(SETTING_KEYS.map((k) => [k, typeof sent?.[k] === 'string' ? sent[k] : '']));
     try {
-      const saved = await setSettings(deps.ctxOf(res), typed);
+      const saved = await setSettings(deps.ctxOf(res), parseForm(req.body, SettingsForm, SETTING_LABELS));
       const changed = saved.filter((s) => s.changed).map((s) => `${SETTING_LABELS[s.key]}：${s.value}`);
       res.redirect(303, `/settings?${doneQuery(res, changed.length ? `已保存 ${changed.join('；')}` : '设置没有变化')}`);
     } catch (e) {

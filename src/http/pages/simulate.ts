@@ -7,19 +7,22 @@
  */
 import express, { type Request, type Response, Router } from 'express';
 import type nunjucks from 'nunjucks';
-import type { Principal } from '../app/accounts';
-import { roundRulesDocument, simulateRound, type Simulation } from '../app/simulate';
-import { ruleTitle } from '../domain/explanation';
-import { DomainError, type FieldProblem } from '../domain/errors';
-import { ruleValueText } from '../rules/rules-diff';
-import { checkCsrf } from './auth';
-import type { ResolvedDeps } from './deps';
-import { asDomainError, statusOf } from './error-handler';
-import { checkFieldsOnce } from './form-fields';
-import { pageLocals } from './page-locals';
-import { BUREAU } from './policy';
-import { pageUser } from './pages/kit';
-import { roundCode } from './schemas';
+import { z } from 'zod';
+import type { Principal } from '../../app/accounts';
+import { roundRulesDocument, simulateRound, type Simulation } from '../../app/simulate';
+import { ruleTitle } from '../../domain/explanation';
+import { DomainError, type FieldProblem } from '../../domain/errors';
+import { ruleValueText } from '../../rules/rules-diff';
+import { checkCsrf } from '../auth';
+import type { ResolvedDeps } from '../deps';
+import { asDomainError, statusOf } from '../error-handler';
+import { checkFieldsOnce } from '../form-fields';
+import { pageLocals } from '../page-locals';
+import { BUREAU } from '../policy';
+import { roundCode } from '../schemas';
+import { pageUser, parseForm } from './kit';
+
+const SimulateForm = z.object({ rules: z.string().default(''), force: z.string().max(10).optional() });
 
 /** A rules document's problems (RULES_INVALID names each key) as the form's error list shows them. */
 function problemsOf(error: DomainError): FieldProblem[] {
@@ -70,11 +73,16 @@ export function simulatePageRouter(deps: ResolvedDeps, views: nunjucks.Environme
     if (!bureau(req, res)) return;
     checkCsrf(req, res);
     const code = codeOf(req);
-    const body = req.body as Record<string, string | undefined>;
-    const text = body.rules ?? '';
-    const force = body.force === '1';
+    // What was typed, to show again whatever happens (a repeated field shows its first copy).
+    const sent = req.body as Record<string, unknown> | undefined;
+    const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+    let text = typeof first(sent?.rules) === 'string' ? (first(sent?.rules) as string) : '';
+    let force = first(sent?.force) === '1';
     try {
       checkFieldsOnce(req.body);
+      const body = parseForm(req.body, SimulateForm, { rules: '规则', force: '强制计算' });
+      text = body.rules;
+      force = body.force === '1';
       let rules: unknown;
       try {
         rules = JSON.parse(text);
