@@ -2,14 +2,14 @@
  * 企业评分卡: one firm's result on one picture — composite, rank, list, grade, the three source
  * scores, the reasons and flags, and a Chart.js trend line of its composite over rounds.
  */
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { type Canvas, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { ChartConfiguration, Plugin } from 'chart.js' with { 'resolution-mode': 'import' };
 import { type FirmResult, type Hundredths } from '../domain/types';
 import { fitFont, wrapText } from './canvas-text';
 import { type Cutoffs, flagsText, listLabel, periodLabel, scoreText } from './labels';
 import { LIST_COLORS, listColor, SOURCE_COLORS } from './palette';
 import { encodeCanvasPng } from './png';
-import { ensureChartSetup, font, releaseNativeMemory, withChart } from './render-chart';
+import { ensureChartSetup, font, type KeptChart, keptChart, releaseNativeMemory } from './render-chart';
 import { type FirmHistoryPoint } from './report-data';
 
 /** What a score card shows of a firm's result (not its explanation): small enough to hand to a worker thread. */
@@ -39,13 +39,14 @@ const MAX_REASON_LINES = 14;
 
 const colorOf = listColor;
 
-/** Horizontal dashed lines at the red and black cut-offs of a 0–100 y scale. */
-function cutoffLines(cutoffs: Cutoffs): Plugin<'line'> {
+/** Horizontal dashed lines at the red and black cut-offs (of the card being drawn) of a 0–100 y scale. */
+function cutoffLines(cutoffsNow: () => Cutoffs): Plugin<'line'> {
   return {
     id: 'hhbTrendCutoffs',
     afterDatasetsDraw(chart) {
       const y = chart.scales.y;
       if (!y) return;
+      const cutoffs = cutoffsNow();
       const { ctx, chartArea } = chart;
       ctx.save();
       for (const [at, text, color] of [
@@ -72,7 +73,10 @@ function cutoffLines(cutoffs: Cutoffs): Plugin<'line'> {
   };
 }
 
-function trendConfig(points: FirmHistoryPoint[], cutoffs: Cutoffs): ChartConfiguration<'line', (number | null)[], string> {
+type TrendConfig = ChartConfiguration<'line', (number | null)[], string>;
+
+/** The trend's data and y scale for `points`; its cut-off lines are drawn where `cutoffsNow` says. */
+function trendConfig(points: FirmHistoryPoint[], cutoffs: Cutoffs, cutoffsNow: () => Cutoffs): TrendConfig {
   const values = points.map((p) => (p.composite === null ? null : p.composite / 100));
   const lowest = Math.min(cutoffs.black / 100, ...values.filter((v): v is number => v !== null));
   return {
@@ -99,8 +103,23 @@ function trendConfig(points: FirmHistoryPoint[], cutoffs: Cutoffs): ChartConfigu
       },
       scales: { y: { min: Math.max(0, Math.floor(lowest / 10) * 10 - 10), max: 100 } },
     },
-    plugins: [cutoffLines(cutoffs)],
+    plugins: [cutoffLines(cutoffsNow)],
   };
+}
+
+/** This thread's trend chart, drawn again for every card (see keptChart), and the cut-offs of the card being drawn. */
+let trend: { chart: KeptChart<'line', (number | null)[], string>; cutoffs: Cutoffs } | null = null;
+
+/** The trend of `points` on the kept chart's canvas: use it before the next card is drawn. */
+function drawTrend(points: FirmHistoryPoint[], cutoffs: Cutoffs): Canvas {
+  const now = (): Cutoffs => trend?.cutoffs ?? cutoffs;
+  const config = trendConfig(points, cutoffs, now);
+  trend ??= { chart: keptChart(config, TREND), cutoffs };
+  trend.cutoffs = cutoffs;
+  return trend.chart.draw((chart) => {
+    chart.data = config.data;
+    chart.options = config.options ?? {};
+  });
 }
 
 function box(ctx: SKRSContext2D, x: number, label: string, value: string, color: string): void {
@@ -188,7 +207,7 @@ export async function renderScoreCard(firm: ScoreCardFirm, history: readonly Fir
   sourceBar(ctx, 550, '行管部门', firm.scores.regulator, SOURCE_COLORS.regulator);
   sourceBar(ctx, 600, '街道社区', firm.scores.street, SOURCE_COLORS.street);
 
-  await withChart(trendConfig(points, cutoffs), TREND, (chart) => ctx.drawImage(chart, TREND.x, TREND.y));
+  ctx.drawImage(drawTrend(points, cutoffs), TREND.x, TREND.y);
 
   ctx.textAlign = 'left';
   ctx.fillStyle = '#111111';

@@ -216,6 +216,20 @@ describe('renderScoreCard', () => {
     expect(same(region(card, 40, 700, 920, 380), region(flat, 40, 700, 920, 380))).toBe(false);
   });
 
+  it('draws a card the same whatever card came before it (one trend chart is redrawn for every card)', async () => {
+    const firm = aFirmResult({ list: 'black', composite: 4200 });
+    const history = [
+      { roundCode: '2024-H1', rank: 30, composite: 3900, list: 'black' as const },
+      { roundCode: '2024-H2', rank: 31, composite: null, list: null },
+    ];
+    const first = await renderScoreCard(firm, history, { roundCode: '2025-H1' });
+    const other = await renderScoreCard(aFirmResult({ list: 'red' }), [{ roundCode: '2024-H2', rank: 1, composite: 9900, list: 'red' }], { roundCode: '2025-H1', cutoffs: { red: 9000, black: 7000 } });
+    const again = await renderScoreCard(firm, history, { roundCode: '2025-H1' });
+    expect(again.equals(first)).toBe(true);
+    const trendOf = async (png: Buffer): Promise<Buffer> => region(await decode(png), 40, 700, 920, 380);
+    expect((await trendOf(other)).equals(await trendOf(first))).toBe(false);
+  });
+
   it('writes a missing source as 缺失, not as zero', async () => {
     const withScore = await decode(await renderScoreCard(aFirmResult(), []));
     const without = await decode(await renderScoreCard(aFirmResult({ scores: { resident: 8612, regulator: null, street: 8500 } }), []));
