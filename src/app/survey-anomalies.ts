@@ -9,7 +9,9 @@ import { getRound } from '../db/rounds-repo';
 import { type OnlineAnswerRow, excludeOnlineAnswers, onlineAnswerRows, snapshotProjects } from '../db/survey-codes-repo';
 import { DomainError } from '../domain/errors';
 import { type OnlineAnswerFact, type ProjectAnomalies, flaggedHouseholds, surveyAnomalies } from '../domain/survey-anomalies';
+import type { Rules } from '../domain/rules';
 import type { AppContext } from './context';
+import { roundRules } from './rounds';
 import { roundQuestionnaire } from './survey-answers';
 
 export interface AnomalyReport {
@@ -21,11 +23,11 @@ export interface AnomalyReport {
 export async function surveyAnomalyReport(ctx: AppContext, roundCode: string): Promise<AnomalyReport> {
   const round = await getRound(ctx.knex, roundCode);
   const rows = await onlineAnswerRows(ctx.knex, round.id);
-  return { round: round.code, answers: rows.length, projects: surveyAnomalies(factsOf(rows)) };
+  return { round: round.code, answers: rows.length, projects: surveyAnomalies(factsOf(rows, roundRules(round))) };
 }
 
-function factsOf(rows: readonly OnlineAnswerRow[]): OnlineAnswerFact[] {
-  const items = roundQuestionnaire().items.map((i) => i.name);
+function factsOf(rows: readonly OnlineAnswerRow[], rules: Rules): OnlineAnswerFact[] {
+  const items = roundQuestionnaire(rules).items.map((i) => i.name);
   return rows.map((r) => ({
     projectCode: r.projectCode,
     household: r.household,
@@ -52,7 +54,7 @@ export async function excludeFlaggedAnswers(ctx: AppContext, roundCode: string, 
     }
     const project = (await snapshotProjects(trx, round.id, { projectCode }))[0];
     if (!project) throw new DomainError('NOT_FOUND', `评价周期 ${round.code} 的项目快照中没有项目「${projectCode}」。`, [{ row: null, column: 'project', message: '没有该项目' }]);
-    const households = [...flaggedHouseholds(factsOf(await onlineAnswerRows(trx, round.id)), project.code)].sort();
+    const households = [...flaggedHouseholds(factsOf(await onlineAnswerRows(trx, round.id), roundRules(round)), project.code)].sort();
     if (households.length === 0) throw new DomainError('ROUND_STATE', `项目 ${project.code}（${project.name}）的网上问卷没有异常标记，无可排除的答案（见 hhb survey anomalies ${round.code}）。`);
     const out = await excludeOnlineAnswers(trx, { roundId: round.id, projectId: project.projectId, households, reason: why, by: ctx.actor, at: ctx.now() });
     await appendAudit(trx, { actor: ctx.actor, action: 'survey.exclude', entity: 'project', entityId: project.code, after: { round: round.code, exclusion: out.id, households: out.households }, reason: why });

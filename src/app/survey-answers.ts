@@ -14,6 +14,9 @@ import { countOne, databaseLimiter } from '../db/login-throttle-store';
 import { type CodeRecord, findCodeByHash, hasOnlineAnswer, lockCodeAndRound, markCodeOpened, storeOnlineAnswer, surveySecret } from '../db/survey-codes-repo';
 import { DomainError, type FieldProblem } from '../domain/errors';
 import { type Questionnaire, DEFAULT_QUESTIONNAIRE, MAX_COMMENT_LENGTH, checkAnswers } from '../domain/survey-questionnaire';
+import { getRound } from '../db/rounds-repo';
+import type { Rules } from '../domain/rules';
+import { parseRules } from '../rules';
 import type { AppContext } from './context';
 import { normalizeSurveyCode, surveyCodeHash } from './survey-codes';
 
@@ -60,9 +63,21 @@ export interface SurveyCodeView {
 
 const keyed = (secret: Buffer, label: string, value: string): string => createHmac('sha256', secret).update(`${label}:${value}`).digest('hex');
 
-/** The questionnaire of a round: the rules carry none yet, so every round asks the default one. */
-export function roundQuestionnaire(): Questionnaire {
-  return DEFAULT_QUESTIONNAIRE;
+/** The questionnaire of a round's rules (`survey.questionnaire`), or the default one when they name none. */
+export function roundQuestionnaire(rules: Rules): Questionnaire {
+  return rules.survey.questionnaire ?? DEFAULT_QUESTIONNAIRE;
+}
+
+/** Questionnaires by rules hash: a round's rules are frozen with it, so the hash names its questionnaire. */
+const questionnaires = new Map<string, Questionnaire>();
+
+/** The questionnaire of the code's round, its rules read once per rules hash. */
+async function codeQuestionnaire(db: Knex | Knex.Transaction, code: CodeRecord): Promise<Questionnaire> {
+  const known = questionnaires.get(code.rulesHash);
+  if (known) return known;
+  const q = roundQuestionnaire(parseRules((await getRound(db, code.roundCode)).rules));
+  questionnaires.set(code.rulesHash, q);
+  return q;
 }
 
 /** The wrong-code counter of an address, or a 429 while it has run out. */
@@ -120,7 +135,7 @@ export async function openSurveyCode(ctx: AppContext, limiter: RateLimiterPostgr
   const code = await liveCode(ctx.knex, limiter, rawCode, address);
   if (opts.shown) await markCodeOpened(ctx.knex, code.id, ctx.now());
   const answered = await hasOnlineAnswer(ctx.knex, { roundId: code.roundId, projectId: code.projectId, household: code.household });
-  return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, questionnaire: roundQuestionnaire(), answered };
+  return { round: code.roundCode, project: code.projectCode, projectName: code.projectName, questionnaire: await codeQuestionnaire(ctx.knex, code), answered };
 }
 
 function checkComment(raw: string | null | undefined): string | null {
@@ -137,12 +152,12 @@ function checkComment(raw: string | null | undefined): string | null {
 /** Stores a household's answer (replacing its earlier one) and returns the round, the project and whether it replaced one. */
 export async function submitSurveyAnswer(ctx: AppContext, limiter: RateLimiterPostgres, input: SurveyAnswerInput): Promise<SurveyAnswerResult> {
   const { secret, addressKey, normalized } = await wellFormedCode(ctx.knex, limiter, input.code, input.address);
-  const checked = checkAnswers(roundQuestionnaire(), input.answers);
   const outcome = await ctx.knex.transaction(async (trx) => {
     const code = await lockCodeAndRound(trx, surveyCodeHash(secret, normalized));
     // Counted after the transaction: the counter is written on the base connection.
     if (code === null || code.revokedAt !== null) return null;
     if (code.roundStatus !== 'open') throw roundClosed(code.roundCode);
+    const checked = checkAnswers(await codeQuestionnaire(trx, code), input.answers);
     if (code.excluded) throw new DomainError('FORBIDDEN', '本户的网上答案已被主管部门排除（疑似代答或刷票），不能再次提交；如有异议请联系所在街道或住建部门。', [{ row: null, column: 'code', message: '答案已被排除' }]);
     if (!checked.ok) {
       throw new SurveyAnswersInvalid(

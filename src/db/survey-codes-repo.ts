@@ -89,6 +89,8 @@ export interface CodeRecord {
   projectName: string;
   household: string;
   revokedAt: Date | null;
+  /** The round's rules hash (the questionnaire is part of the rules). */
+  rulesHash: string;
 }
 
 /** The code with this keyed hash (live or revoked), with its round and project; `lock` holds it to the end of the transaction. */
@@ -97,10 +99,10 @@ export async function findCodeByHash(db: Db, codeHash: string, { lock = false } 
     .join('rounds as r', 'r.id', 'c.round_id')
     .join('projects as p', 'p.id', 'c.project_id')
     .where('c.code_hash', codeHash)
-    .first('c.id', 'c.round_id', 'r.code as round_code', 'r.status as round_status', 'c.project_id', 'p.code as project_code', 'p.name as project_name', 'c.household', 'c.revoked_at');
+    .first('c.id', 'c.round_id', 'r.code as round_code', 'r.status as round_status', 'r.rules_hash', 'c.project_id', 'p.code as project_code', 'p.name as project_name', 'c.household', 'c.revoked_at');
   if (lock) void q.forUpdate('c');
   const row = (await q) as
-    | { id: Num; round_id: Num; round_code: string; round_status: string; project_id: Num; project_code: string; project_name: string; household: string; revoked_at: Date | null }
+    | { id: Num; round_id: Num; round_code: string; round_status: string; rules_hash: string; project_id: Num; project_code: string; project_name: string; household: string; revoked_at: Date | null }
     | undefined;
   if (!row) return null;
   return {
@@ -113,6 +115,7 @@ export async function findCodeByHash(db: Db, codeHash: string, { lock = false } 
     projectName: row.project_name,
     household: row.household,
     revokedAt: row.revoked_at,
+    rulesHash: row.rules_hash,
   };
 }
 
@@ -196,7 +199,7 @@ export async function storeOnlineAnswer(trx: Knex.Transaction, a: OnlineAnswer):
 export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string): Promise<(CodeRecord & { excluded: boolean; openedAt: Date | null }) | null> {
   const rows = (
     await trx.raw(
-      `select c.id, c.round_id, r.code as round_code, r.status as round_status, c.project_id, p.code as project_code, p.name as project_name, c.household, c.revoked_at, c.opened_at,
+      `select c.id, c.round_id, r.code as round_code, r.status as round_status, r.rules_hash, c.project_id, p.code as project_code, p.name as project_name, c.household, c.revoked_at, c.opened_at,
               exists (select 1 from survey_online_answers a where a.round_id = c.round_id and a.project_id = c.project_id and a.household = c.household and a.exclusion_id is not null) as excluded
          from survey_codes c join rounds r on r.id = c.round_id join projects p on p.id = c.project_id
         where c.code_hash = ?
@@ -208,6 +211,7 @@ export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string):
     round_id: Num;
     round_code: string;
     round_status: string;
+    rules_hash: string;
     project_id: Num;
     project_code: string;
     project_name: string;
@@ -230,6 +234,7 @@ export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string):
     projectName: row.project_name,
     household: row.household,
     revokedAt: row.revoked_at,
+    rulesHash: row.rules_hash,
   };
 }
 

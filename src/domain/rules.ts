@@ -66,6 +66,11 @@ export interface SurveyRules {
   proportion: number;
   /** Ascending by belowHouseholds; the last band has belowHouseholds null. */
   bands: SurveyBand[];
+  /**
+   * The online questionnaire (SPEC §10): its items with integer weights, each answered with the five
+   * levels. Absent: the default five items with equal weights (so rules written without it keep their hash).
+   */
+  questionnaire?: { items: { name: string; weight: number }[] };
 }
 
 /** SPEC §5.9 follow-up. */

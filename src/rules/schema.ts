@@ -54,6 +54,28 @@ const surveyBand = z.strictObject({
   margin: decimal(6).positive().max(1),
 });
 
+/** Item names as residents read them and the API names them: short, no spaces at the ends. */
+const questionnaireItem = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(20)
+    .refine((s) => s.trim() === s && s.trim() !== '', { message: '项目名称不能为空或以空格开头、结尾' }),
+  weight: z.number().int().positive().max(100).default(1),
+});
+
+const questionnaire = z.strictObject({
+  items: z
+    .array(questionnaireItem)
+    .min(1)
+    .max(20)
+    .superRefine((items, ctx) => {
+      items.forEach((item, i) => {
+        if (items.findIndex((other) => other.name === item.name) !== i) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `问卷项目「${item.name}」重复` });
+      });
+    }),
+});
+
 const survey = z
   .strictObject({
     z: decimal(6).positive().max(10).default(1.96),
@@ -81,6 +103,7 @@ const survey = z
           }
         });
       }),
+    questionnaire: questionnaire.optional(),
   })
   .prefault({});
 
