@@ -31,13 +31,19 @@ const KIND_OF: Record<ImportTarget, ImportKind> = {
   complaints: 'complaints',
 };
 
+/** The corpus files, written once for the whole file (every describe reads the same inputs). */
+const corpusDir = mkdtempSync(join(tmpdir(), 'hhb-bad-corpus-'));
+let written: Promise<BadCase[]> | null = null;
+const corpus = (): Promise<BadCase[]> => (written ??= writeCorpus(corpusDir));
+afterAll(() => rmSync(corpusDir, { recursive: true, force: true }));
+
 describe('the bad-input corpus', () => {
   let dir: string;
   let cases: BadCase[];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hhb-bad-'));
-    cases = await writeCorpus(join(dir, 'corpus'));
+    cases = await corpus();
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -61,7 +67,7 @@ describe('the bad-input corpus', () => {
     for (const name of ['bomb-text.xlsx', 'bomb-space.xlsx', 'bomb-rows.xlsx', 'bomb-cells.xlsx', 'bomb-lying.xlsx', 'bomb-4gb.xlsx']) {
       const before = process.memoryUsage().rss;
       const read = (async () => {
-        for await (const batch of streamImport('street-scores', join(dir, 'corpus', name))) void batch;
+        for await (const batch of streamImport('street-scores', join(corpusDir, name))) void batch;
       })();
       await expect(read).rejects.toMatchObject({ code: 'IMPORT_INVALID' });
       expect(process.memoryUsage().rss - before).toBeLessThan(300 * 1024 * 1024);
@@ -79,7 +85,7 @@ describe.each(backends())('every bad input through the CLI on %s', (backend) => 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hhb-bad-cli-'));
-    cases = await writeCorpus(join(dir, 'corpus'));
+    cases = await corpus();
     ({ url: db, drop } = await testDatabase(backend, dir));
     await buildWorld(db, dir);
     // The embedded folder is the one the CLI runs keep open; PostgreSQL gets a connection of its own.
