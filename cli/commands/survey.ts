@@ -24,7 +24,7 @@ export function registerSurvey(program: Command, io: CliIo, globals: Globals): v
     .option('--street <street>', '只发放该街道（编码或名称）的项目')
     .option('--project <code>', '只发放该项目（项目编号）')
     .option('--deadline <date>', '通知书上的截止日期（年-月-日，默认为本周期最后一天）')
-    .option('--roster <file>', '住户名册 CSV（项目编号、户号，如 3-2-201）：每个户码对应一个户号并印在通知书上；不用名册时按 1…户数 编号')
+    .option('--roster <file>', '住户名册 CSV 或 Excel 工作簿 .xlsx（项目编号、户号，如 3-2-201）：每个户码对应一个户号并印在通知书上；不用名册时按 1…户数 编号')
     .option('--json', '以 JSON 输出发放摘要（不含户码）')
     .action(async (round: string, opts: { out: string; street?: string; project?: string; deadline?: string; roster?: string; json?: boolean }) => {
       const dir = resolve(io.cwd, opts.out);

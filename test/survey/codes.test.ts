@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Knex } from 'knex';
 import { submitSurveyAnswer } from '../../src/app/survey-answers';
@@ -181,8 +182,31 @@ describe.each(backends())('hhb survey codes on %s', (backend) => {
     writeFileSync(join(dir, 'roster.xlsx'), Buffer.from('PK\u0003\u0004'));
     const xlsx = await run('survey', 'codes', '2025-H1', '--roster', 'roster.xlsx', '--out', 'bad');
     expect(xlsx.code).toBe(2);
-    expect(xlsx.stderr).toContain('须为 CSV 文件');
+    expect(xlsx.stderr).toContain('不是有效的 Excel 工作簿（.xlsx），文件损坏或无法读取');
+    writeFileSync(join(dir, 'roster.xls'), Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+    const xls = await run('survey', 'codes', '2025-H1', '--roster', 'roster.xls', '--out', 'bad');
+    expect(xls.code).toBe(2);
+    expect(xls.stderr).toContain('须为 CSV 或 Excel 工作簿（.xlsx）文件');
     expect(existsSync(join(dir, 'bad'))).toBe(false);
     expect(await live()).toBe(before);
+  });
+
+  it('takes a roster from an Excel workbook (.xlsx), a numeric 户号 as written, and names a bad row as Excel numbers it', async () => {
+    const workbook = async (file: string, rows: (string | number)[][]) => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('名册');
+      for (const row of rows) sheet.addRow(row);
+      await book.xlsx.writeFile(join(dir, file));
+    };
+    await workbook('dup.xlsx', [['住户名册（青山物业）'], ['项目编号', '户号'], ['S3', '2-1-101'], ['S3', '2-1-101']]);
+    const dup = await run('survey', 'codes', '2025-H1', '--project', 'S3', '--roster', 'dup.xlsx', '--out', 'bad-xlsx');
+    expect(dup.code).toBe(2);
+    expect(dup.stderr).toContain('第 4 行「户号」：项目 S3 的户号 2-1-101 与第 3 行重复');
+    expect(existsSync(join(dir, 'bad-xlsx'))).toBe(false);
+    await workbook('roster.xlsx', [['住户名册（青山物业）'], ['项目编号', '户号'], ['S3', '2-1-101'], ['S3', 102], ['S3', '2-1-103']]);
+    await ok('survey', 'codes', '2025-H1', '--project', 'S3', '--roster', 'roster.xlsx', '--out', 'rostered-xlsx');
+    expect(readCodes(join(dir, 'rostered-xlsx', 'codes.csv')).map((x) => x['户号'])).toEqual(['2-1-101', '102', '2-1-103']);
+    const live = (await knex('survey_codes as c').join('projects as p', 'p.id', 'c.project_id').where('p.code', 'S3').whereNull('c.revoked_at').orderBy('c.household').select('c.household')) as { household: string }[];
+    expect(live.map((l) => l.household)).toEqual(['102', '2-1-101', '2-1-103']);
   });
 });
