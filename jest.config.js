@@ -4,7 +4,8 @@
  *   program; `npm run test:unit` runs it alone for the inner loop;
  * - integration: everything that needs a database, LibreOffice, Chromium or a large generated file,
  *   and the unit files that are slow for those reasons (listed below). Its databases are migrated
- *   once per run (test/support/global-setup.ts) and copied per test file.
+ *   once (test/support/global-setup.ts; kept between runs while the migrations are unchanged) and
+ *   copied per test file.
  * `npm test` runs both.
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
@@ -41,7 +42,6 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', `/test/unit/(?!(${slowUnit}))`],
       transform,
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],
 };

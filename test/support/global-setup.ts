@@ -1,49 +1,86 @@
 /**
- * Migrates once per test run: a PGlite data directory dumped to a file, and (when TEST_DATABASE_URL
- * is set) a PostgreSQL template database. Test files then start from a copy of either instead of
- * running initdb and every migration again (test/support/test-db.ts reads the two variables set here).
+ * Migrates once: a PGlite data directory dumped to a file, and (when TEST_DATABASE_URL is set) a
+ * PostgreSQL template database. Test files then start from a copy of either instead of running
+ * initdb and every migration again (test/support/test-db.ts reads the two variables set here).
+ *
+ * Both are kept between runs under a name carrying a hash of the migrations (and of the migration
+ * runner and the PGlite version), so a run after an unchanged schema starts at once, and a changed
+ * migration makes a new one (older ones are removed when the next is made). Each is made under a
+ * temporary name and renamed when complete, so a killed or concurrent run never sees half of one.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory from 'knex';
 import { createDb } from '../../src/db/knex-factory';
-import { MIGRATIONS } from '../../migrations';
 
 export const PGLITE_TEMPLATE_ENV = 'HHB_TEST_PGLITE_TEMPLATE';
 export const PG_TEMPLATE_ENV = 'HHB_TEST_PG_TEMPLATE';
 
-async function pgliteTemplate(): Promise<string> {
+const ROOT = join(__dirname, '..', '..');
+const PGLITE_PREFIX = 'hhb-jest-pglite-';
+const PG_PREFIX = 'hhb_tmpl_';
+
+/** What the migrated schema depends on: every migration's text, the runner, and the PGlite build. */
+function schemaHash(): string {
+  const hash = createHash('sha256');
+  const dir = join(ROOT, 'migrations');
+  for (const name of readdirSync(dir).sort()) hash.update(name).update(readFileSync(join(dir, name)));
+  for (const file of ['src/db/migrate.ts', 'src/db/knex-factory.ts', 'node_modules/@electric-sql/pglite/package.json']) hash.update(readFileSync(join(ROOT, file)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function pgliteTemplate(hash: string): Promise<string> {
+  const file = join(tmpdir(), `${PGLITE_PREFIX}${hash}.tar`);
+  if (existsSync(file)) return file;
   const pglite = new PGlite();
   await pglite.waitReady;
   const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, pglite });
   const dump = (await pglite.dumpDataDir('none')) as Blob;
-  const file = join(mkdtempSync(join(tmpdir(), 'hhb-jest-')), 'migrated-pglite.tar');
-  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  const partial = `${file}.${randomBytes(4).toString('hex')}.part`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
   await db.close();
+  renameSync(partial, file);
+  for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith(PGLITE_PREFIX) && n.endsWith('.tar') && n !== `${PGLITE_PREFIX}${hash}.tar`)) {
+    rmSync(join(tmpdir(), old), { force: true });
+  }
   return file;
 }
 
-async function postgresTemplate(serverUrl: string): Promise<string> {
-  // The name carries the migration count so that a template left by a killed run is never mistaken for this one.
-  const name = `hhb_tmpl_${String(MIGRATIONS.length)}_${randomBytes(5).toString('hex')}`;
+async function postgresTemplate(serverUrl: string, hash: string): Promise<string> {
+  const name = `${PG_PREFIX}${hash}`;
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
   try {
-    await admin.raw(`create database ${name}`);
+    const exists = async (db: string) => ((await admin.raw('select 1 from pg_database where datname = ?', [db])).rows as unknown[]).length > 0;
+    if (await exists(name)) return name;
+    const building = `${PG_PREFIX}building_${randomBytes(5).toString('hex')}`;
+    await admin.raw(`create database ${building}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${building}`;
+    const db = await createDb({ kind: 'postgres', url: url.toString() });
+    await db.close();
+    try {
+      await admin.raw(`alter database ${building} rename to ${name}`);
+    } catch (e) {
+      // Another run finished the same template first: use that one.
+      await admin.raw(`drop database if exists ${building}`);
+      if (!(await exists(name))) throw e;
+      return name;
+    }
+    // Templates of older schemas, unless a run is still copying from one.
+    const old = (await admin.raw(`select datname from pg_database where datname like '${PG_PREFIX}%' and datname <> ? and datname not like '${PG_PREFIX}building%'`, [name])).rows as { datname: string }[];
+    for (const { datname } of old) await admin.raw(`drop database if exists ${datname}`).catch(() => {});
+    return name;
   } finally {
     await admin.destroy();
   }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await createDb({ kind: 'postgres', url: url.toString() });
-  await db.close();
-  return name;
 }
 
 export default async function globalSetup(): Promise<void> {
-  process.env[PGLITE_TEMPLATE_ENV] = await pgliteTemplate();
+  const hash = schemaHash();
+  process.env[PGLITE_TEMPLATE_ENV] = await pgliteTemplate(hash);
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl !== undefined && serverUrl !== '') process.env[PG_TEMPLATE_ENV] = await postgresTemplate(serverUrl);
+  if (serverUrl !== undefined && serverUrl !== '') process.env[PG_TEMPLATE_ENV] = await postgresTemplate(serverUrl, hash);
 }
