@@ -97,39 +97,6 @@ export async function withChart<TType extends ChartType, TData = DefaultDataPoin
 }
 
 /**
- * A chart kept on its own canvas to be drawn again with other data: `draw` hands the chart to
- * `change` (set its data and options) and redraws it in place. Building a Chart.js chart resolves
- * its whole configuration, which costs several times more than drawing a small one: a picture made
- * many times over (the trend of every score card) keeps one per thread. The canvas is reused: use
- * its pixels before the next `draw`.
- */
-export interface KeptChart<TType extends ChartType, TData, TLabel> {
-  readonly canvas: Canvas;
-  draw(change: (chart: ChartJs.Chart<TType, TData, TLabel>) => void): Canvas;
-}
-
-export function keptChart<TType extends ChartType, TData = DefaultDataPoint<TType>, TLabel = unknown>(
-  config: ChartConfiguration<TType, TData, TLabel>,
-  size: ChartSize,
-): KeptChart<TType, TData, TLabel> {
-  ensureChartSetup();
-  const canvas = createCanvas(Math.round(size.width), Math.round(size.height));
-  const chart = new Chart<TType, TData, TLabel>(canvas.getContext('2d'), {
-    ...config,
-    options: { ...config.options, responsive: false, animation: false, devicePixelRatio: 1, events: [] },
-    plugins: [whiteBackground as Plugin<TType>, ...(config.plugins ?? [])],
-  } as ChartConfiguration<TType, TData, TLabel>);
-  return {
-    canvas,
-    draw(change) {
-      change(chart);
-      chart.update('none');
-      return canvas;
-    },
-  };
-}
-
-/**
  * Lets the event loop turn once. @napi-rs/canvas frees the native pixel buffers of a canvas read
  * back (getImageData, data(), encodeSync) only from a finalizer that runs when the event loop turns;
  * a loop of renders chained by promises alone never turns it and grew to 1.9 GB over 200 charts of

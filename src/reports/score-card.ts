@@ -1,15 +1,14 @@
 /**
  * 企业评分卡: one firm's result on one picture — composite, rank, list, grade, the three source
- * scores, the reasons and flags, and a Chart.js trend line of its composite over rounds.
+ * scores, the reasons and flags, and the trend of its composite over rounds.
  */
-import { type Canvas, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
-import type { ChartConfiguration, Plugin } from 'chart.js' with { 'resolution-mode': 'import' };
+import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { type FirmResult, type Hundredths } from '../domain/types';
 import { fitFont, wrapText } from './canvas-text';
 import { type Cutoffs, flagsText, listLabel, periodLabel, scoreText } from './labels';
 import { LIST_COLORS, listColor, SOURCE_COLORS } from './palette';
 import { encodeCanvasPng } from './png';
-import { ensureChartSetup, font, type KeptChart, keptChart, releaseNativeMemory } from './render-chart';
+import { ensureChartSetup, font, releaseNativeMemory } from './render-chart';
 import { type FirmHistoryPoint } from './report-data';
 
 /** What a score card shows of a firm's result (not its explanation): small enough to hand to a worker thread. */
@@ -39,87 +38,101 @@ const MAX_REASON_LINES = 14;
 
 const colorOf = listColor;
 
-/** Horizontal dashed lines at the red and black cut-offs (of the card being drawn) of a 0–100 y scale. */
-function cutoffLines(cutoffsNow: () => Cutoffs): Plugin<'line'> {
-  return {
-    id: 'hhbTrendCutoffs',
-    afterDatasetsDraw(chart) {
-      const y = chart.scales.y;
-      if (!y) return;
-      const cutoffs = cutoffsNow();
-      const { ctx, chartArea } = chart;
-      ctx.save();
-      for (const [at, text, color] of [
-        [cutoffs.red, `红榜线 ${cutoffs.red / 100}`, LIST_COLORS.red],
-        [cutoffs.black, `黑榜线 ${cutoffs.black / 100}`, LIST_COLORS.black],
-      ] as const) {
-        const py = y.getPixelForValue(at / 100);
-        if (py < chartArea.top || py > chartArea.bottom) continue;
-        ctx.strokeStyle = color;
-        ctx.setLineDash([6, 4]);
-        ctx.lineWidth = 1.5;
-        ctx.beginPath();
-        ctx.moveTo(chartArea.left, py);
-        ctx.lineTo(chartArea.right, py);
-        ctx.stroke();
-        ctx.setLineDash([]);
-        ctx.font = font(13);
-        ctx.fillStyle = color;
-        ctx.textAlign = 'right';
-        ctx.fillText(text, chartArea.right - 4, py - 4);
-      }
-      ctx.restore();
-    },
-  };
-}
-
-type TrendConfig = ChartConfiguration<'line', (number | null)[], string>;
-
-/** The trend's data and y scale for `points`; its cut-off lines are drawn where `cutoffsNow` says. */
-function trendConfig(points: FirmHistoryPoint[], cutoffs: Cutoffs, cutoffsNow: () => Cutoffs): TrendConfig {
+/**
+ * 历次评价综合得分走势, drawn straight onto the card: a line over the rounds on a y scale from a
+ * multiple of 10 below the lowest point (or the black cut-off) up to 100, grid lines every 5 or 10, a
+ * point per round coloured by its list, dashed red and black cut-off lines. Drawn by hand, not by
+ * Chart.js: for a line of a few points, building and laying out a Chart.js chart took a quarter of
+ * a card's time, and a province renders thousands of cards.
+ */
+function drawTrend(ctx: SKRSContext2D, points: readonly FirmHistoryPoint[], cutoffs: Cutoffs): void {
   const values = points.map((p) => (p.composite === null ? null : p.composite / 100));
   const lowest = Math.min(cutoffs.black / 100, ...values.filter((v): v is number => v !== null));
-  return {
-    type: 'line',
-    data: {
-      labels: points.map((p) => p.roundCode),
-      datasets: [
-        {
-          label: '综合得分',
-          data: values,
-          borderColor: '#4e79a7',
-          borderWidth: 3,
-          pointRadius: 6,
-          pointBackgroundColor: points.map((p) => colorOf(p.list)),
-          pointBorderColor: points.map((p) => colorOf(p.list)),
-          spanGaps: true,
-        },
-      ],
-    },
-    options: {
-      plugins: {
-        title: { display: true, text: '历次评价综合得分走势（点的颜色为当期榜单）', font: { size: 16, weight: 'bold' } },
-        legend: { display: false },
-      },
-      scales: { y: { min: Math.max(0, Math.floor(lowest / 10) * 10 - 10), max: 100 } },
-    },
-    plugins: [cutoffLines(cutoffsNow)],
-  };
-}
+  const min = Math.max(0, Math.floor(lowest / 10) * 10 - 10);
+  const step = 100 - min <= 50 ? 5 : 10; // about 10 grid lines, as Chart.js picked them
+  const area = { left: TREND.x + 40, right: TREND.x + TREND.width - 30, top: TREND.y + 44, bottom: TREND.y + TREND.height - 32 };
+  const yOf = (v: number): number => area.bottom - ((v - min) / (100 - min)) * (area.bottom - area.top);
+  const xOf = (i: number): number => (points.length <= 1 ? (area.left + area.right) / 2 : area.left + (i * (area.right - area.left)) / (points.length - 1));
 
-/** This thread's trend chart, drawn again for every card (see keptChart), and the cut-offs of the card being drawn. */
-let trend: { chart: KeptChart<'line', (number | null)[], string>; cutoffs: Cutoffs } | null = null;
+  ctx.save();
+  ctx.fillStyle = '#222222';
+  ctx.textAlign = 'center';
+  ctx.font = font(16, 'bold');
+  ctx.fillText('历次评价综合得分走势（点的颜色为当期榜单）', TREND.x + TREND.width / 2, TREND.y + 24);
 
-/** The trend of `points` on the kept chart's canvas: use it before the next card is drawn. */
-function drawTrend(points: FirmHistoryPoint[], cutoffs: Cutoffs): Canvas {
-  const now = (): Cutoffs => trend?.cutoffs ?? cutoffs;
-  const config = trendConfig(points, cutoffs, now);
-  trend ??= { chart: keptChart(config, TREND), cutoffs };
-  trend.cutoffs = cutoffs;
-  return trend.chart.draw((chart) => {
-    chart.data = config.data;
-    chart.options = config.options ?? {};
+  // grid and axes
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = '#e6e6e6';
+  ctx.beginPath();
+  for (let v = min; v <= 100; v += step) {
+    const y = Math.round(yOf(v)) + 0.5;
+    ctx.moveTo(area.left, y);
+    ctx.lineTo(area.right, y);
+  }
+  points.forEach((_, i) => {
+    const x = Math.round(xOf(i)) + 0.5;
+    ctx.moveTo(x, area.top);
+    ctx.lineTo(x, area.bottom);
   });
+  ctx.stroke();
+  ctx.strokeStyle = '#bbbbbb';
+  ctx.beginPath();
+  ctx.moveTo(area.left + 0.5, area.top);
+  ctx.lineTo(area.left + 0.5, area.bottom + 0.5);
+  ctx.lineTo(area.right, area.bottom + 0.5);
+  ctx.stroke();
+
+  ctx.font = font(13);
+  ctx.fillStyle = '#222222';
+  ctx.textAlign = 'right';
+  for (let v = min; v <= 100; v += step) ctx.fillText(String(v), area.left - 8, yOf(v) + 4);
+  ctx.textAlign = 'center';
+  points.forEach((p, i) => ctx.fillText(p.roundCode, xOf(i), area.bottom + 22));
+
+  // the cut-offs
+  ctx.lineWidth = 1.5;
+  ctx.setLineDash([6, 4]);
+  for (const [at, text, color] of [
+    [cutoffs.red, `红榜线 ${cutoffs.red / 100}`, LIST_COLORS.red],
+    [cutoffs.black, `黑榜线 ${cutoffs.black / 100}`, LIST_COLORS.black],
+  ] as const) {
+    if (at / 100 < min || at / 100 > 100) continue;
+    const y = yOf(at / 100);
+    ctx.strokeStyle = color;
+    ctx.beginPath();
+    ctx.moveTo(area.left, y);
+    ctx.lineTo(area.right, y);
+    ctx.stroke();
+    ctx.fillStyle = color;
+    ctx.textAlign = 'right';
+    ctx.fillText(text, area.right - 4, y - 5);
+  }
+  ctx.setLineDash([]);
+
+  // the line, across rounds without a score, then the points
+  ctx.strokeStyle = '#4e79a7';
+  ctx.lineWidth = 3;
+  ctx.lineJoin = 'round';
+  ctx.beginPath();
+  let started = false;
+  values.forEach((v, i) => {
+    if (v === null) return;
+    if (started) ctx.lineTo(xOf(i), yOf(v));
+    else ctx.moveTo(xOf(i), yOf(v));
+    started = true;
+  });
+  ctx.stroke();
+  values.forEach((v, i) => {
+    if (v === null) return;
+    ctx.fillStyle = colorOf(points[i]?.list ?? null);
+    ctx.strokeStyle = ctx.fillStyle;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.arc(xOf(i), yOf(v), 6.5, 0, Math.PI * 2);
+    ctx.fill();
+    ctx.stroke();
+  });
+  ctx.restore();
 }
 
 function box(ctx: SKRSContext2D, x: number, label: string, value: string, color: string): void {
@@ -207,7 +220,7 @@ export async function renderScoreCard(firm: ScoreCardFirm, history: readonly Fir
   sourceBar(ctx, 550, '行管部门', firm.scores.regulator, SOURCE_COLORS.regulator);
   sourceBar(ctx, 600, '街道社区', firm.scores.street, SOURCE_COLORS.street);
 
-  ctx.drawImage(drawTrend(points, cutoffs), TREND.x, TREND.y);
+  drawTrend(ctx, points, cutoffs);
 
   ctx.textAlign = 'left';
   ctx.fillStyle = '#111111';

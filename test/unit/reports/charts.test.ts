@@ -216,7 +216,7 @@ describe('renderScoreCard', () => {
     expect(same(region(card, 40, 700, 920, 380), region(flat, 40, 700, 920, 380))).toBe(false);
   });
 
-  it('draws a card the same whatever card came before it (one trend chart is redrawn for every card)', async () => {
+  it('draws a card the same whatever card came before it, and the trend with its own data and cut-offs', async () => {
     const firm = aFirmResult({ list: 'black', composite: 4200 });
     const history = [
       { roundCode: '2024-H1', rank: 30, composite: 3900, list: 'black' as const },
@@ -228,6 +228,23 @@ describe('renderScoreCard', () => {
     expect(again.equals(first)).toBe(true);
     const trendOf = async (png: Buffer): Promise<Buffer> => region(await decode(png), 40, 700, 920, 380);
     expect((await trendOf(other)).equals(await trendOf(first))).toBe(false);
+  });
+
+  it("colours each round's point of the trend by that round's list", async () => {
+    const firm = aFirmResult({ list: null, composite: 8000 });
+    const exactly = (image: Decoded, rgb: readonly [number, number, number]): number => {
+      let n = 0;
+      for (let i = 0; i < image.pixels.length; i += 4) if (image.pixels[i] === rgb[0] && image.pixels[i + 1] === rgb[1] && image.pixels[i + 2] === rgb[2]) n += 1;
+      return n;
+    };
+    const trend = async (list: 'red' | null): Promise<Decoded> => {
+      const png = await renderScoreCard(firm, [{ roundCode: '2024-H2', rank: 2, composite: 7000, list }], { roundCode: '2025-H1' });
+      const card = await decode(png);
+      return { width: 920, height: 380, pixels: new Uint8ClampedArray(region(card, 40, 700, 920, 380)) };
+    };
+    const red = [0xd6, 0x45, 0x41] as const;
+    // a filled point of radius 6.5 is about 130 pixels of exactly its colour
+    expect(exactly(await trend('red'), red) - exactly(await trend(null), red)).toBeGreaterThan(100);
   });
 
   it('writes a missing source as 缺失, not as zero', async () => {
