@@ -1,24 +1,41 @@
 /**
- * Two projects:
+ * Three projects:
  * - unit: the pure code (domain, rules, file reading, report builders) — no database, no outside
  *   program; `npm run test:unit` runs it alone for the inner loop;
- * - integration: everything that needs a database, LibreOffice, Chromium or a large generated file,
- *   and the unit files that are slow for those reasons (listed below). Its databases are migrated
- *   once (test/support/global-setup.ts; kept between runs while the migrations are unchanged) and
- *   copied per test file.
- * `npm test` runs both.
+ * - integration: the database, the HTTP API and pages in process, the CLI in process;
+ *   `npm run test:quick` runs it with unit;
+ * - slow: what runs outside programs, replays the bad-input corpus or reads large inputs (listed
+ *   below).
+ * The databases of the last two are migrated once (test/support/global-setup.ts; kept between runs
+ * while the migrations are unchanged) and copied per test file.
+ * `npm test` runs all three.
  */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
 
-/** Unit files that run an outside program or a large input: they belong to the integration project. */
-const SLOW_UNIT = [
-  'domain/purity-lint', // runs ESLint over src/domain
-  'reports/notices', // opens the .docx files with LibreOffice
-  'reports/certificate', // reads the PDFs back with poppler
-  'imports/xlsx-reader-large', // reads a 100,000-row workbook and refuses a 64 MB text node
-  'imports/key-index-large', // fills the duplicate-household index with 300,000 keys
+/**
+ * Files that run an outside program (LibreOffice, Chromium, poppler, ESLint, `hhb` as its own
+ * process), replay the bad-input corpus, kill or restart things, or read a large generated input:
+ * they make up most of the suite's time and belong to the project `slow`.
+ */
+const SLOW = [
+  'unit/domain/purity-lint', // runs ESLint over src/domain
+  'unit/reports/notices', // opens the .docx files with LibreOffice
+  'unit/reports/certificate', // reads the PDFs back with poppler
+  'unit/imports/xlsx-reader-large', // reads a 100,000-row workbook and refuses a 64 MB text node
+  'unit/imports/key-index-large', // fills the duplicate-household index with 300,000 keys
+  'bad-inputs/.*', // every bad file and request, through the CLI and HTTP, on both databases
+  'reports-lo/.*', // the demo's workbooks opened in LibreOffice
+  'e2e/.*', // pages in Chromium
+  'survey/phone', // the phone questionnaire in Chromium
+  'faults/.*', // killed imports, concurrent writers, a restarted server
+  'real-clients/.*', // files saved by LibreOffice and openpyxl, and GBK CSVs
+  'cli/demo', // `hhb demo` as a newcomer runs it, as its own process
+  'cli/readme', // every `hhb` line of the README on a demo database
+  'cli/round-cycle', // whole rounds through the CLI on both databases
 ];
-const slowUnit = SLOW_UNIT.map((name) => `${name}\\.test\\.ts$`).join('|');
+const slow = `/test/(${SLOW.map((name) => `${name}\\.test\\.ts$`).join('|')})`;
+const slowUnit = SLOW.filter((name) => name.startsWith('unit/')).map((name) => `${name.slice('unit/'.length)}\\.test\\.ts$`).join('|');
+const globalSetup = '<rootDir>/test/support/global-setup.ts';
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -39,9 +56,18 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', `/test/unit/(?!(${slowUnit}))`],
+      testPathIgnorePatterns: ['/node_modules/', '/test/unit/', slow],
       transform,
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalSetup,
+    },
+    {
+      displayName: 'slow',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testRegex: [slow],
+      testPathIgnorePatterns: ['/node_modules/'],
+      transform,
+      globalSetup,
     },
   ],
 };
