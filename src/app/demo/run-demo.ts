@@ -71,7 +71,7 @@ async function collectOnline(ctx: AppContext, survey: DemoOnlineSurvey, rosterFi
     if (out.replaced) replaced += 1;
   }
   const households = new Set(survey.answers.map((a) => `${a.project} ${a.household}`)).size;
-  log(`${survey.round} 扫码评价：${survey.projects.length} 个项目发放户码 ${codes.size} 个，网上作答 ${households} 户（${replaced} 户修改过答案）；通知书在 ${lettersDir}`);
+  log(`${survey.round} 扫码评价：${survey.projects.length} 个项目发放户码 ${codes.size} 个，网上作答 ${households} 户（${replaced} 户修改过答案）；通知书在 ${lettersDir}；查看：npx hhb survey progress|anomalies|comments ${survey.round}`);
   return households;
 }
 
