@@ -85,10 +85,11 @@ export function inThreadRenderer(because: string): PictureRenderer {
 }
 
 /**
- * Starts `size` workers (default: one per core). Jobs wait in a queue and go to the first idle
- * worker that is ready; a worker that fails to start makes the pool render in this thread.
+ * Starts `size` workers (default: one per core) with `start` (default: render-worker.ts loaded as
+ * above). Jobs wait in a queue and go to the first ready worker with room; a worker that fails to
+ * load makes the pool render in this thread.
  */
-export function createRenderPool(size = availableParallelism()): PictureRenderer {
+export function createRenderPool(size = availableParallelism(), start: () => Worker = startWorker): PictureRenderer {
   const queue: Pending[] = [];
   const slots: Slot[] = [];
   let nextId = 1;
@@ -106,10 +107,10 @@ export function createRenderPool(size = availableParallelism()): PictureRenderer
     }
   };
 
-  /** No worker can run here: what is queued, and what was sent to the failed worker, renders in this thread. */
-  const fallBack = (because: string, orphans: Pending[]): void => {
+  /** No worker can run here: every job sent to a worker or still queued renders in this thread. */
+  const fallBack = (because: string): void => {
     inThreadBecause ??= because;
-    const all = [...orphans, ...queue.splice(0)];
+    const all = [...slots.flatMap((slot) => [...slot.busy.values()]), ...queue.splice(0)].sort((a, b) => a.id - b.id);
     for (const slot of slots.splice(0)) void slot.worker.terminate();
     for (const p of all) renderPicture(p.job).then(p.resolve, p.reject);
   };
@@ -117,9 +118,9 @@ export function createRenderPool(size = availableParallelism()): PictureRenderer
   for (let i = 0; i < Math.max(1, size); i++) {
     let worker: Worker;
     try {
-      worker = startWorker();
+      worker = start();
     } catch (error) {
-      fallBack(`无法启动渲染线程：${(error as Error).message}`, []);
+      fallBack(`无法启动渲染线程：${(error as Error).message}`);
       break;
     }
     const slot: Slot = { worker, ready: false, busy: new Map() };
@@ -138,20 +139,18 @@ export function createRenderPool(size = availableParallelism()): PictureRenderer
       dispatch();
     });
     const failed = (error: Error): void => {
-      const orphans = [...slot.busy.values()];
-      slot.busy.clear();
-      if (closed) return;
-      if (!slot.ready && inThreadBecause === null) return fallBack(`渲染线程无法加载：${error.message}`, orphans);
-      // A worker lost while rendering: its job fails, the others carry on.
+      // Closed, or already let go when the pool fell back to this thread.
+      if (closed || !slots.includes(slot)) return;
+      if (!slot.ready) return fallBack(`渲染线程无法加载：${error.message}`);
+      // A worker lost while rendering: its jobs fail, the others carry on.
       slots.splice(slots.indexOf(slot), 1);
-      for (const p of orphans) p.reject(error);
-      if (slots.length === 0 && inThreadBecause === null) fallBack(`渲染线程全部退出：${error.message}`, []);
+      for (const p of slot.busy.values()) p.reject(error);
+      slot.busy.clear();
+      if (slots.length === 0) fallBack(`渲染线程全部退出：${error.message}`);
       else dispatch();
     };
     worker.on('error', failed);
-    worker.on('exit', (code) => {
-      if (!closed && slots.includes(slot)) failed(new Error(`渲染线程意外退出（退出码 ${code}）`));
-    });
+    worker.on('exit', (code) => failed(new Error(`渲染线程意外退出（退出码 ${code}）`)));
   }
 
   return {

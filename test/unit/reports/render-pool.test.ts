@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { DomainError } from '../../../src/domain/errors';
 import { renderPicture, type PictureJob } from '../../../src/reports/picture-jobs';
 import { createRenderPool, inThreadRenderer, type PictureRenderer, renderInOrder } from '../../../src/reports/render-pool';
@@ -64,6 +65,20 @@ describe('render pool (score cards and certificates on worker threads)', () => {
     const closed = createRenderPool(1);
     await closed.close();
     await expect(closed.render(certificate(1))).rejects.toThrow('渲染线程池已关闭');
+  });
+
+  it('renders in this thread, the same pictures, when its workers cannot load their code', async () => {
+    const broken = createRenderPool(2, () => new Worker("throw new Error('模块无法加载')", { eval: true }));
+    try {
+      const jobs = [scoreCard(1), certificate(2), scoreCard(3)];
+      const bytes: Buffer[] = [];
+      await renderInOrder(broken, jobs, (job) => job, async (_job, b) => void bytes.push(b));
+      expect(broken.inThreadBecause).toContain('模块无法加载');
+      expect(broken.parallel).toBe(1);
+      for (const [i, job] of jobs.entries()) expect(bytes[i]?.equals(await renderPicture(job))).toBe(true);
+    } finally {
+      await broken.close();
+    }
   });
 
   it('renders in this thread, the same pictures, when asked to', async () => {
