@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import request from 'supertest';
 import { submitSurveyAnswer } from '../../src/app/survey-answers';
+import { createApp } from '../../src/http/app';
 import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
 import { hhb, hhbOk } from '../cli/cli-harness';
@@ -101,6 +103,24 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
     const after = await progress();
     expect(after.projects.map((p) => `${p.code}:${p.online}/${p.responses}`)).toEqual(['ALIKE:12/12', 'BURST:22/22', 'CALM:30/30', 'ONEIP:6/6']);
     expect(after.firms.map((f) => `${f.name}:${f.responses}/${f.required}:${f.missing}`)).toEqual(['甲物业公司:34/32:0', '乙物业公司:36/33:0']);
+  });
+
+  it('lists the flagged projects on the bureau’s dashboard, with their reasons', async () => {
+    await hhbOk(['users', 'add', 'survey-bureau', '--role', 'bureau'], { db, cwd: dir });
+    const token = (await hhbOk(['tokens', 'create', 'survey-bureau'], { db, cwd: dir })).stdout.split('\n')[1] as string;
+    const { knex, close } = await inspect(backend, db);
+    try {
+      const app = createApp({ knex, dbKind: backend, now: () => at('2025-03-05'), log: () => {} });
+      const page = await request(app).get('/dashboard?round=2025-H1').set('Authorization', `Bearer ${token}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('疑似刷票（3 个项目）');
+      expect(page.text).toContain('<li data-project="BURST">BURST（22 份）：2025-03-02 09:00 起 10 分钟内集中提交 22 份');
+      const flagged = /<details id="survey-anomalies"[\s\S]*?<\/details>/.exec(page.text)?.[0] ?? '';
+      expect(flagged).toContain('data-project="ONEIP"');
+      expect(flagged).not.toContain('CALM');
+    } finally {
+      await close();
+    }
   });
 
   it('lists the residents’ comments per project for the bureau, with no household identifier', async () => {

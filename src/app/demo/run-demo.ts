@@ -19,6 +19,7 @@ import { writeRoundReport, type ReportProgress } from '../report';
 import { generateSampleCity, type DemoFile, type DemoOnlineSurvey } from './sample-city';
 import { readSettings, setSettings, surveyBaseUrlSetting } from '../settings';
 import { issueSurveyCodes, writeSurveyLetterFiles } from '../survey-codes';
+import { surveyCodesCsv } from '../../reports/survey-letters';
 import { readRoster } from '../survey-roster';
 import { openSurveyCode, submitSurveyAnswer, surveyCodeLimiter } from '../survey-answers';
 import { surveyAnomalyReport } from '../survey-anomalies';
@@ -52,10 +53,15 @@ async function collectOnline(ctx: AppContext, survey: DemoOnlineSurvey, rosterFi
   await mkdir(lettersDir, { recursive: true });
   const codes = new Map<string, string>();
   const [year] = survey.round.split('-');
+  // Letters are printed for the first project only (a thousand pages show the layout as well as five
+  // thousand); every project's codes go out as codes.csv for mail-merge.
+  const printed = survey.projects[0];
   for (const project of survey.projects) {
     const issued = await issueSurveyCodes(at(ctx, `${year}-07-08T10:00:00`), { round: survey.round, project, roster }, async (out, trx) => {
+      const csv = join(lettersDir, `${project}-codes.csv`);
+      if (project !== printed) return writeFile(csv, surveyCodesCsv(out.codes, out.householdLabel));
       const files = await writeSurveyLetterFiles(out, trx, createWriteStream(join(lettersDir, `${project}-户码通知.pdf`)));
-      await writeFile(join(lettersDir, `${project}-codes.csv`), files.csv);
+      await writeFile(csv, files.csv);
     });
     for (const c of issued.codes) codes.set(`${c.projectCode} ${c.household}`, c.code);
   }
@@ -71,7 +77,7 @@ async function collectOnline(ctx: AppContext, survey: DemoOnlineSurvey, rosterFi
     if (out.replaced) replaced += 1;
   }
   const households = new Set(survey.answers.map((a) => `${a.project} ${a.household}`)).size;
-  log(`${survey.round} 扫码评价：${survey.projects.length} 个项目发放户码 ${codes.size} 个，网上作答 ${households} 户（${replaced} 户修改过答案）；通知书在 ${lettersDir}；查看：npx hhb survey progress|anomalies|comments ${survey.round}`);
+  log(`${survey.round} 扫码评价：${survey.projects.length} 个项目发放户码 ${codes.size} 个，网上作答 ${households} 户（${replaced} 户修改过答案）；${printed ?? ''} 的通知书和各项目的 codes.csv 在 ${lettersDir}；查看：npx hhb survey progress|anomalies|comments ${survey.round}`);
   return households;
 }
 

@@ -1,9 +1,11 @@
 /**
  * The online survey's progress as the dashboard and the street entry page show it (SPEC §10):
  * households answered online against the codes, per project and per firm against its required
- * sample, and on the dashboard the newest residents' comments.
+ * sample, and on the dashboard the newest residents' comments and the projects the anomaly report
+ * flags as ballot stuffing.
  */
 import type { AppContext } from '../../app/context';
+import { surveyAnomalyReport } from '../../app/survey-anomalies';
 import { surveyComments } from '../../app/survey-comments';
 import { surveyProgress } from '../../app/survey-progress';
 import type { RoundCompleteness } from '../../db/completeness';
@@ -28,5 +30,6 @@ export async function surveyPanel(ctx: AppContext, code: string, street: string 
     short: short.slice(0, SURVEY_ROWS_SHOWN),
     shortCount: short.length,
     comments: street ? [] : (await surveyComments(ctx, code, { newest: NEWEST_COMMENTS })).comments,
+    anomalies: street ? [] : (await surveyAnomalyReport(ctx, code)).projects,
   };
 }
