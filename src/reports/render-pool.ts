@@ -11,7 +11,7 @@
  * transform. Compiled to .js, the worker file is required as it is.
  *
  * When no worker can start here (its code fails to load), the pool renders in this thread instead:
- * the same pictures, one at a time. `inThreadBecause` says why.
+ * the same pictures. `inThreadBecause` says why.
  */
 import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
@@ -45,9 +45,8 @@ export interface PictureRenderer {
 
 /**
  * Jobs a worker holds at once (it renders them one at a time). More than one, so that a worker that
- * finishes a picture starts the next at once instead of waiting for this thread to answer: on a busy
- * machine each hop between threads can wait several milliseconds for a core. Measured with one:
- * 2 workers rendered score cards slower than this thread alone.
+ * finishes a picture starts the next at once instead of waiting for this thread to answer and send
+ * another: on a busy machine each hop between threads can wait several milliseconds for a core.
  */
 const AHEAD = 3;
 
@@ -180,9 +179,9 @@ export function createRenderPool(size = availableParallelism(), start: () => Wor
 }
 
 /**
- * Renders `jobOf(item)` for every item, at most `(AHEAD + 1) × parallel` at a time, and calls `done` with each
- * result in the order of `items` (awaiting it before handing over the next one). The first failure
- * stops it; the jobs already in flight are left to the renderer's close.
+ * Renders `jobOf(item)` for every item, at most `(AHEAD + 1) × parallel` at a time, and calls `done`
+ * with each result in the order of `items` (awaiting it before handing over the next one). The first
+ * failure stops it; the jobs already in flight are left to the renderer's close.
  */
 export async function renderInOrder<T>(
   renderer: PictureRenderer,

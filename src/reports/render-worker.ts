@@ -1,6 +1,7 @@
 /**
- * A worker thread of the render pool (render-pool.ts): renders the jobs it is sent, one at a time
- * in the order they came (the pool sends a few ahead, so the worker never waits for the next), and sends back the bytes (their memory moved, not copied) or the error. It says `ready` once its
+ * A worker thread of the render pool (render-pool.ts): renders the jobs it is sent one at a time, in
+ * the order they came (the pool sends a few ahead, so the worker does not wait for the next), and
+ * sends back the bytes (their memory moved, not copied) or the error. It says `ready` once its
  * modules are loaded, so the pool knows workers can run here at all.
  */
 import { parentPort } from 'node:worker_threads';
@@ -37,9 +38,10 @@ async function drain(): Promise<void> {
 async function render(id: number, job: PictureJob): Promise<void> {
   try {
     const bytes = await renderPicture(job);
-    // A Buffer may be a view into a larger shared allocation: move only a buffer it owns whole.
-    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : Buffer.from(bytes);
-    const buffer = owned.buffer as ArrayBuffer;
+    // A Buffer may be a view into a larger shared allocation (Node's pool of small buffers): move
+    // only memory the picture owns whole, else a copy of it.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const buffer = (whole ? bytes.buffer : new Uint8Array(bytes).buffer) as ArrayBuffer;
     reply({ id, ok: true, buffer }, [buffer]);
   } catch (thrown) {
     const e = thrown instanceof Error ? thrown : new Error(String(thrown));
