@@ -3,6 +3,9 @@
  * score and a note per project typed into one table or uploaded as a file, and the online survey's
  * progress for those projects. A refused save shows the table again as typed, the bad rows marked.
  */
+import { PassThrough } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import archiver from 'archiver';
 import { type Request, type Response, Router } from 'express';
 import type nunjucks from 'nunjucks';
 import { z } from 'zod';
@@ -10,11 +13,13 @@ import type { Principal } from '../../app/accounts';
 import { importRoundData } from '../../app/import-round-data';
 import { listRounds } from '../../app/rounds';
 import { enterStreetScores, streetProjects } from '../../app/score-entry';
+import { issueSurveyCodes, writeSurveyLetterFiles } from '../../app/survey-codes';
 import { DomainError, type FieldProblem } from '../../domain/errors';
 import { acceptsEntries } from '../../domain/round-lifecycle';
 import { authOf, checkCsrf } from '../auth';
 import type { ResolvedDeps } from '../deps';
 import { asDomainError, statusOf } from '../error-handler';
+import { checkFieldsOnce } from '../form-fields';
 import { doneNotice, doneQuery } from '../notice';
 import { STREET_SCORE_WRITERS } from '../policy';
 import { uploadMiddleware } from '../uploads';
@@ -23,7 +28,18 @@ import { surveyPanel } from './survey-panel';
 
 /** The entry table: one project, score and note per row, sent as repeated fields in row order. */
 const EntryTableForm = z.object({ project: repeatedField, score: repeatedField, note: repeatedField });
-const LABELS = { project: '项目', score: '评分', note: '备注' };
+const LABELS = { project: '项目', score: '评分', note: '备注', deadline: '作答截止日期' };
+
+/** Issuing codes from the page: one project of the clerk's street or all of them, and the date printed as the deadline. */
+const SurveyCodesForm = z.object({
+  project: z.string().max(40).optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
+  deadline: z
+    .string()
+    .max(20)
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
+    .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v), { error: '请写成 2025-06-20 这样的年-月-日' }),
+});
 
 interface TypedRow {
   projectCode: string;
@@ -43,7 +59,7 @@ export function entryPageRouter(deps: ResolvedDeps, views: nunjucks.Environment)
   const r = Router();
   const ctx = deps.ctxOf;
   const upload = uploadMiddleware(deps.uploadMaxBytes);
-  const { render, pageUser, formPost } = pageKit(r, views);
+  const { form, render, pageUser, formPost } = pageKit(r, views);
 
   const entry = async (req: Request, res: Response, user: Principal, extra: { round?: string; error?: DomainError; notice?: string; typed?: Record<string, { score: string; note: string; invalid: boolean }> } = {}, status = 200) => {
     const open = (await listRounds(ctx(res))).filter((x) => acceptsEntries(x.status) && x.kind === 'half');
@@ -110,6 +126,43 @@ export function entryPageRouter(deps: ResolvedDeps, views: nunjucks.Environment)
     },
     { repeatable: ['project', 'score', 'note'] },
   );
+
+  /**
+   * Household codes for the clerk's own projects (SPEC §10), delivered at once as a ZIP of the A4
+   * letters and codes.csv: the codes are stored only as keyed hashes, so this download is the only
+   * copy. The ZIP is written inside the issuing transaction, so a download cut off midway leaves the
+   * old codes valid and the new ones uncommitted.
+   */
+  r.post('/entry/:code/survey-codes', form, async (req, res) => {
+    const user = pageUser(req, res, STREET_SCORE_WRITERS);
+    if (!user) return;
+    checkCsrf(req, res);
+    const code = String(req.params.code);
+    try {
+      checkFieldsOnce(req.body);
+      const { project, deadline } = parseForm(req.body, SurveyCodesForm, LABELS);
+      const street = user.role === 'street' && user.street ? user.street : undefined;
+      await issueSurveyCodes(ctx(res), { round: code, street, project, deadline }, async (issued, trx) => {
+        const name = `${code}-${project ?? user.streetName ?? '全市'}-户码通知`;
+        res.status(200).attachment(`${name}.zip`).type('application/zip');
+        const zip = archiver('zip', { zlib: { level: 6 } });
+        zip.pipe(res);
+        const pdf = new PassThrough();
+        zip.append(pdf, { name: `${name}.pdf` });
+        const { csv } = await writeSurveyLetterFiles(issued, trx, pdf);
+        zip.append(csv, { name: `${code}-codes.csv` });
+        await zip.finalize();
+        await finished(res);
+      });
+    } catch (e) {
+      const error = asDomainError(e);
+      if (res.headersSent) {
+        res.destroy(error);
+        return;
+      }
+      await entry(req, res, user, { round: code, error }, statusOf(error));
+    }
+  });
 
   r.post(
     '/entry/:code/upload',
