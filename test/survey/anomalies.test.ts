@@ -3,17 +3,16 @@
  * times and from set addresses; the report flags the project answered in a burst, the one answered
  * all alike, and the one answered from one address, and leaves the ordinary one out.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { submitSurveyAnswer } from '../../src/app/survey-answers';
 import { createApp } from '../../src/http/app';
 import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
 import { hhb, hhbOk } from '../cli/cli-harness';
-import { type CityProject, at, inspect, setUpCity } from './world';
+import { type CityProject, at, inspect, readCodes, setUpCity } from './world';
 
 const ITEMS = ['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'];
 const LEVELS = ['非常满意', '满意', '一般', '不满意', '非常不满意'];
@@ -62,7 +61,7 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
   });
 
   it('flags the burst, the identical answers and the shared address, with their figures, and not the ordinary project', async () => {
-    const rows = parse(readFileSync(join(dir, 'letters', 'codes.csv')).subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+    const rows = readCodes(join(dir, 'letters', 'codes.csv'));
     const { knex, close } = await inspect(backend, db);
     try {
       const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });
@@ -167,7 +166,7 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
       const audit = (await knex('audit_log').where({ action: 'survey.exclude' }).select('entity_id', 'reason')) as unknown[];
       expect(audit).toEqual([{ entity_id: 'BURST', reason: '10 分钟内集中提交 22 份，经核查为物业代答' }]);
       expect(Number(((await knex('survey_online_answers').whereNotNull('exclusion_id').count({ n: '*' })) as { n: unknown }[])[0]?.n)).toBe(22);
-      const rows = parse(readFileSync(join(dir, 'letters', 'codes.csv')).subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+      const rows = readCodes(join(dir, 'letters', 'codes.csv'));
       const burstCode = rows.find((r) => r['项目编号'] === 'BURST')?.['户码'] as string;
       const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });
       const ctx = { knex, dbKind: backend, actor: 'public', now: () => at('2025-03-06') };

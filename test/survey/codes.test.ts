@@ -3,10 +3,9 @@
  * stored only as keyed hashes; codes.csv (UTF-8 with BOM) and the A4 letters read back with
  * pdftotext; a reissue revokes the project's earlier codes and is audited; refusals write nothing.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Knex } from 'knex';
@@ -16,15 +15,10 @@ import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
 import { hhb, hhbOk } from '../cli/cli-harness';
 import { pdfInfo, pdfText } from '../unit/reports/office-files';
-import { BASE_URL, PROJECTS, at, inspect, setUpCity } from './world';
+import { BASE_URL, PROJECTS, at, inspect, readCodes, setUpCity } from './world';
 
 const CODE = new RegExp(`^[${CODE_ALPHABET}]{10}$`);
 
-function readCodes(file: string): Record<string, string>[] {
-  const bytes = readFileSync(file);
-  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-  return parse(bytes.subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
-}
 
 describe.each(backends())('hhb survey codes on %s', (backend) => {
   let dir: string;

@@ -3,17 +3,16 @@
  * explanation of its resident score (`hhb explain`) names the project, the reason and the number of
  * households left out, and the round's workbook lists it on the 数据完整性 sheet.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { submitSurveyAnswer } from '../../src/app/survey-answers';
 import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
 import { hhbOk } from '../cli/cli-harness';
-import { type CityProject, at, inspect, setUpCity, uscc } from './world';
+import { type CityProject, at, inspect, readCodes, setUpCity, uscc } from './world';
 
 const ITEMS = ['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'];
 const LEVELS = ['非常满意', '满意', '一般', '不满意'];
@@ -34,7 +33,7 @@ describe.each(backends())('an exclusion in the explanation and the workbook on %
     const ok = (day: string, ...args: string[]) => hhbOk(args, { db, cwd: dir, now: at(day) });
     await ok('2025-03-01', 'settings', 'set', 'base_url', 'https://wuye.example.gov.cn');
     await ok('2025-03-01', 'survey', 'codes', '2025-H1', '--out', 'letters');
-    const rows = parse(readFileSync(join(dir, 'letters', 'codes.csv')).subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+    const rows = readCodes(join(dir, 'letters', 'codes.csv'));
     const { knex, close } = await inspect(backend, db);
     try {
       const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });

@@ -5,15 +5,14 @@
  * written, and a round no longer open is refused.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
 import { backends, testDatabase } from '../cli/backends';
 import { hhbOk } from '../cli/cli-harness';
-import { BASE_URL, at, inspect, setUpCity } from './world';
+import { BASE_URL, at, inspect, readCodes, setUpCity } from './world';
 
 const ANSWERS = { 安全秩序: '满意', 环境卫生: '满意', 绿化养护: '一般', 设施维修: '满意', 服务态度: '非常满意' };
 
@@ -79,7 +78,7 @@ describe.each(backends())('street codes from the entry page on %s', (backend) =>
     const files = unpack(res.body as Buffer, dir);
     const names = Object.keys(files).sort();
     expect(names).toEqual(['2025-H1-codes.csv', '2025-H1-东宁街道-户码通知.pdf']);
-    const rows = parse(readFileSync(files['2025-H1-codes.csv'] as string).subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+    const rows = readCodes(files['2025-H1-codes.csv'] as string);
     // 东宁街道's two projects, 3 and 2 households; 西岭街道's S3 is not the clerk's.
     expect(rows.map((r) => `${r['项目编号']}-${r['户序号']}`)).toEqual(['S1-1', 'S1-2', 'S1-3', 'S2-1', 'S2-2']);
     const text = execFileSync('pdftotext', ['-layout', files['2025-H1-东宁街道-户码通知.pdf'] as string, '-']).toString('utf8');
@@ -92,7 +91,7 @@ describe.each(backends())('street codes from the entry page on %s', (backend) =>
   });
 
   it('revokes a project’s old codes when it is issued again', async () => {
-    const first = parse(readFileSync(unpack((await post({ project: 'S2' })).body as Buffer, dir)['2025-H1-codes.csv'] as string).subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+    const first = readCodes(unpack((await post({ project: 'S2' })).body as Buffer, dir)['2025-H1-codes.csv'] as string);
     const again = await post({ project: 'S2' });
     expect(again.status).toBe(200);
     const old = await request(app).post('/api/v1/survey/responses').send({ code: first[0]?.['户码'], answers: ANSWERS });

@@ -2,8 +2,9 @@
  * A small city for the online survey's tests, set up through the CLI: two firms, three projects
  * on two streets (3, 2 and 4 households), the round 2025-H1 open, the survey's address set.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import knexFactory, { type Knex } from 'knex';
 import { makeUscc } from '../../src/domain/uscc';
@@ -49,4 +50,11 @@ export async function inspect(backend: Backend, db: string): Promise<{ knex: Kne
   if (backend === 'pglite') return { knex: (await keptDatabase(db)).knex, close: async () => {} };
   const knex = knexFactory({ client: 'pg', connection: db, pool: { min: 0, max: 1 } });
   return { knex, close: () => knex.destroy() };
+}
+
+/** The rows of a codes.csv as written for mail-merge (UTF-8 with a BOM, which must be there for Excel). */
+export function readCodes(file: string): Record<string, string>[] {
+  const bytes = readFileSync(file);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  return parse(bytes.subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
 }
