@@ -128,13 +128,9 @@ function csvErrorMessage(error: CsvError): string {
 // ---------------------------------------------------------------------------------------------
 // XLSX
 
-async function* inChunks(rows: AsyncGenerator<RawRow>): AsyncGenerator<RawRow[]> {
-  for await (const row of rows) yield [row];
-}
-
 async function* xlsxSheets(source: ByteSource): AsyncGenerator<OpenedSheet> {
   const workbook = await openXlsxWorkbook(source);
-  for (const sheet of workbook.sheets) yield { name: sheet.name, rows: inChunks(workbook.rows(sheet)) };
+  for (const sheet of workbook.sheets) yield { name: sheet.name, rows: workbook.rowBatches(sheet) };
 }
 
 function xlsxOpened(source: ByteSource, cleanup: () => Promise<void> = () => Promise.resolve()): Opened {

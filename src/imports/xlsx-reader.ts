@@ -31,6 +31,8 @@ export interface XlsxWorkbook {
   /** Visible worksheets in tab order. */
   sheets: XlsxSheet[];
   rows(sheet: XlsxSheet): AsyncGenerator<RawRow>;
+  /** The same rows in the batches the sheet's XML completes them in (one await a batch, not a row). */
+  rowBatches(sheet: XlsxSheet): AsyncGenerator<RawRow[]>;
 }
 
 /** Limits: an XLSX sheet has at most 1,048,576 rows and 16,384 columns (Excel's own limits). */
@@ -280,14 +282,20 @@ export async function openXlsxWorkbook(source: ByteSource): Promise<XlsxWorkbook
     );
   }
 
+  const batches = (sheet: XlsxSheet): AsyncGenerator<RawRow[]> => {
+    const entry = part(sheet.path);
+    if (!entry) throw new ZipError(`worksheet ${sheet.path} missing`);
+    return sheetRowBatches(source, entry, { shared, dateStyles, percentStyles, date1904 });
+  };
   return {
     sheets,
-    rows: (sheet) => {
-      const entry = part(sheet.path);
-      if (!entry) throw new ZipError(`worksheet ${sheet.path} missing`);
-      return sheetRows(source, entry, { shared, dateStyles, percentStyles, date1904 });
-    },
+    rows: (sheet) => eachRow(batches(sheet)),
+    rowBatches: (sheet) => batches(sheet),
   };
+}
+
+async function* eachRow(batches: AsyncGenerator<RawRow[]>): AsyncGenerator<RawRow> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** Yields the rows of the workbook's first visible worksheet (see openXlsxWorkbook). */
@@ -307,7 +315,7 @@ interface SheetStyles {
  * Yields the rows of one worksheet. Empty rows are yielded too when the file lists them (the caller
  * skips them).
  */
-async function* sheetRows(source: ByteSource, sheetEntry: ZipEntry, { shared, dateStyles, percentStyles, date1904 }: SheetStyles): AsyncGenerator<RawRow> {
+async function* sheetRowBatches(source: ByteSource, sheetEntry: ZipEntry, { shared, dateStyles, percentStyles, date1904 }: SheetStyles): AsyncGenerator<RawRow[]> {
   // the sheet itself
   let ready: RawRow[] = [];
   let rowNumber = 0;
@@ -416,10 +424,11 @@ async function* sheetRows(source: ByteSource, sheetEntry: ZipEntry, { shared, da
   });
   for await (const _ of sheet) {
     if (failure) throw failure;
+    if (ready.length === 0) continue;
     const batch = ready;
     ready = [];
-    yield* batch;
+    yield batch;
   }
   if (failure) throw failure;
-  yield* ready;
+  if (ready.length > 0) yield ready;
 }
