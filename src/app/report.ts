@@ -226,10 +226,26 @@ export async function writeRoundReport(
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   progress.start(1 + 4 + documents.count + cardFirms.length, `生成 ${code} 的报告`);
-  // Started before the workbook is written, so the workers load their code meanwhile.
   const pictures = cardFirms.length + data.certificates.length;
   const renderer: PictureRenderer = pictures >= POOL_FROM ? createRenderPool() : inThreadRenderer(`只有 ${pictures} 张评分卡和证书`);
   try {
+    // The score cards render on the workers while this thread writes the workbook and the charts;
+    // their files are listed after those, as when they were made one after the other.
+    if (cardFirms.length) await mkdir(join(outDir, 'score-cards'), { recursive: true });
+    const cardFiles: string[] = [];
+    const cards = renderInOrder(
+      renderer,
+      cardFirms,
+      (firm) => ({ kind: 'score-card', firm: scoreCardFirm(firm), history: data.history[firm.uscc] ?? [], options: { roundCode: code, rankedFirms: data.result.ranked } }),
+      async (firm, png) => {
+        const file = join(outDir, 'score-cards', `${firm.rank ?? '未排名'}-${safeName(firm.name)}.png`);
+        await writeFile(file, png);
+        cardFiles.push(file);
+        progress.tick(`评分卡 ${firm.name}`);
+      },
+    );
+    cards.catch(() => {}); // awaited below, once the workbook and the charts are written; a failure of those stops the pool first
+
     const workbook = join(outDir, `${code}-评价结果.xlsx`);
     await writeRoundWorkbook(data, workbook);
     written.push(workbook);
@@ -243,18 +259,8 @@ export async function writeRoundReport(
       progress.tick(`图表 ${chart.name}`);
     }
 
-    if (cardFirms.length) await mkdir(join(outDir, 'score-cards'), { recursive: true });
-    await renderInOrder(
-      renderer,
-      cardFirms,
-      (firm) => ({ kind: 'score-card', firm: scoreCardFirm(firm), history: data.history[firm.uscc] ?? [], options: { roundCode: code, rankedFirms: data.result.ranked } }),
-      async (firm, png) => {
-        const file = join(outDir, 'score-cards', `${firm.rank ?? '未排名'}-${safeName(firm.name)}.png`);
-        await writeFile(file, png);
-        written.push(file);
-        progress.tick(`评分卡 ${firm.name}`);
-      },
-    );
+    await cards;
+    written.push(...cardFiles);
 
     await documents.write(
       outDir,
