@@ -8,7 +8,8 @@
  *  - times writeRoundWorkbook against a bare exceljs streaming write of the same sheets and row
  *    counts (no styles, no frozen panes, no filters), twice each, alternating, and prints the ratio;
  *  - prints the peak RSS of the process;
- *  - times the round charts, a score card and a certificate over N renders each.
+ *  - times the round charts (wall and CPU time), a score card and a certificate over N renders each,
+ *    and prints the load average: on a shared machine the wall time also counts the other processes.
  * Targets: workbook ≤ 1.5 × bare, peak RSS < 400 MB, ≤ 25 ms a chart.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
