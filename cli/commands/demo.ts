@@ -42,7 +42,8 @@ export function registerDemo(program: Command, io: CliIo, globals: Globals): voi
     .option('--seed <n>', '示例数据的随机种子（相同种子生成相同数据）', '2025')
     .option('--year <yyyy>', '示例年份', '2025')
     .option('--out <dir>', '报告输出目录', 'reports/demo')
-    .action(async (opts: { seed: string; year: string; out: string }) => {
+    .option('--no-reports', '只建示例数据库、不生成各周期的报告（更快；之后可用 hhb report --all 生成）')
+    .action(async (opts: { seed: string; year: string; out: string; reports: boolean }) => {
       const seed = Number(opts.seed);
       const year = Number(opts.year);
       if (!Number.isInteger(seed) || seed < 0) throw new DomainError('INPUT_INVALID', `--seed 必须是非负整数：${opts.seed}`);
@@ -52,7 +53,7 @@ export function registerDemo(program: Command, io: CliIo, globals: Globals): voi
       await rm(outDir, { recursive: true, force: true });
       const outcome = await withApp(io, { db: dataDir }, async (ctx) => {
         await writeFile(join(dataDir, DEMO_MARKER), '由 hhb demo 创建；再次运行 hhb demo 会清空此目录。\n');
-        return runDemo(ctx, { seed, year, outDir, log: (line) => println(io.stderr, line), progress: createProgress(io) });
+        return runDemo(ctx, { seed, year, outDir, log: (line) => println(io.stderr, line), progress: createProgress(io), reports: opts.reports });
       });
 
       const rel = (p: string) => relative(io.cwd, p) || '.';
@@ -75,7 +76,8 @@ export function registerDemo(program: Command, io: CliIo, globals: Globals): voi
       }
       println(io.stdout, '');
       println(io.stdout, `输入文件：${rel(outcome.inputsDir)}/`);
-      println(io.stdout, `报告：${rel(outcome.reportsDir)}/<周期>/（Excel 工作簿、图表、企业评分卡、荣誉证书）`);
+      if (opts.reports) println(io.stdout, `报告：${rel(outcome.reportsDir)}/<周期>/（Excel 工作簿、图表、企业评分卡、荣誉证书）`);
+      else println(io.stdout, `报告：未生成（--no-reports）；需要时运行 npx hhb report --all`);
       println(io.stdout, `数据库：${rel(dataDir)}（内置 PGlite）`);
       println(io.stdout, '');
       println(io.stdout, '接下来可以：');

@@ -6,7 +6,7 @@
  * that is not empty, and a copy cut off halfway write nothing.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -74,7 +74,10 @@ describe('backup, restore and copy of a whole database', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hhb-backup-'));
     source = join(dir, 'city');
-    await ok(source, 'demo', '--year', '2024', '--out', join(dir, 'reports'));
+    const demo = await ok(source, 'demo', '--year', '2024', '--no-reports', '--out', join(dir, 'reports'));
+    // The database only: no round's reports were written.
+    expect(demo.stdout).toContain('未生成（--no-reports）');
+    expect(existsSync(join(dir, 'reports', '2024-H1'))).toBe(false);
     expected = await results(source);
     await ok(source, 'db', 'backup', 'city.hhb');
   }, 600_000);

@@ -8,7 +8,7 @@
  * dropped; optional parts (`[--json]`, `[--days 7]` …) are included, so the options are exercised
  * too; of alternatives (`passed|failed`) the first is taken.
  *
- * The database: `hhb demo --year 2024`, run once for the file, so the README's own 2025 rounds are new
+ * The database: `hhb demo --year 2024 --no-reports` (its reports are the README's own `hhb report` lines), run once for the file, so the README's own 2025 rounds are new
  * and run through as written; the demo's 2024 rounds give the follow-up lines their proposals.
  * Placeholders: file names are the demo city's 2025 inputs written under those names (firms.xlsx
  * converted from its CSV; survey.csv its individual scores and answers as scores; deductions.csv a
@@ -176,7 +176,7 @@ describe('every hhb command of the README', () => {
     dir = mkdtempSync(join(tmpdir(), 'hhb-readme-'));
     db = join(dir, 'data');
     await writeInputs(dir, readme);
-    const demo = await run(['demo', '--year', '2024']);
+    const demo = await run(['demo', '--year', '2024', '--no-reports']);
     if (demo.code !== 0) throw new Error(`hhb demo --year 2024 退出码 ${demo.code}：${demo.stderr}`);
     // 2025-H2 in its notice period, for the objection lines (see the header).
     await ok('rounds', 'create', '2025-H2');

@@ -113,7 +113,7 @@ function at(ctx: AppContext, isoLocal: string): AppContext {
 
 export async function runDemo(
   ctx: AppContext,
-  opts: { seed: number; year: number; outDir: string; log: (line: string) => void; progress: ReportProgress },
+  opts: { seed: number; year: number; outDir: string; log: (line: string) => void; progress: ReportProgress; reports?: boolean },
 ): Promise<DemoOutcome> {
   const { year, log } = opts;
   const city = generateSampleCity(opts.seed, year);
@@ -219,8 +219,8 @@ export async function runDemo(
   log(`${annual} 已发布`);
   rounds.push({ code: annual, result: annualResult, reportFiles: [] });
 
-  for (const r of rounds) {
-    r.reportFiles = await writeRoundReport(ctx, r.code, join(opts.outDir, r.code), opts.progress);
+  if (opts.reports !== false) {
+    for (const r of rounds) r.reportFiles = await writeRoundReport(ctx, r.code, join(opts.outDir, r.code), opts.progress);
   }
 
   // Code-unit order, as the embedded database's C collation sorts them.
