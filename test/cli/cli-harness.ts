@@ -36,6 +36,11 @@ export async function keptDatabase(dataDir: string): Promise<Db> {
   return db;
 }
 
+/** Closes this file's open database of an embedded data folder, so that another process may open it. */
+export async function releaseDatabase(dataDir: string): Promise<void> {
+  await keptOpen.release(resolve(dataDir));
+}
+
 afterAll(async () => {
   for (const dir of [...folders.keys()]) await keptOpen.release(dir).catch(() => {});
 });

@@ -1,6 +1,7 @@
 /**
  * `hhb demo` end to end, as a newcomer runs it — the real program (bin/hhb.js through tsx)
  * in a fresh folder — and again in the same folder; and its refusal to wipe a folder of real data.
+ * What the demo stored is then read with `hhb` in this process (the harness), on the same folder.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
+import { hhb as inProcess, releaseDatabase } from './cli-harness';
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', '..', 'bin', 'hhb.js');
@@ -61,7 +63,8 @@ describe('hhb demo', () => {
     expect(red?.actualRowCount).toBeGreaterThanOrEqual(4);
     expect(existsSync(join(dir, 'data', '.hhb-demo'))).toBe(true);
 
-    const results = await hhb(dir, 'results', '2025-H1', '--json');
+    const query = (...args: string[]) => inProcess(args, { db: join(dir, 'data'), cwd: dir });
+    const results = await query('results', '2025-H1', '--json');
     expect(results.code).toBe(0);
     const json = JSON.parse(results.stdout);
     expect(json.status).toBe('published');
@@ -82,7 +85,7 @@ describe('hhb demo', () => {
     expect(letters.filter((f) => f.endsWith('-codes.csv'))).toHaveLength(projects as number);
 
     // The stuffed project is caught by the anomaly report, and no honest project is.
-    const anomalies = await hhb(dir, 'survey', 'anomalies', '2025-H2', '--json');
+    const anomalies = await query('survey', 'anomalies', '2025-H2', '--json');
     expect(anomalies.code).toBe(0);
     const report = JSON.parse(anomalies.stdout) as { answers: number; projects: { projectCode: string; anomalies: { kind: string; value: number }[] }[] };
     expect(report.answers).toBe(households);
@@ -93,20 +96,23 @@ describe('hhb demo', () => {
     // The shared address is erased at publication; the other signs stay.
     expect(stuffed.anomalies.map((a) => a.kind)).toEqual(['burst', 'identical_patterns', 'fast_answers']);
     expect(r.stderr).toMatch(/2025-H2 扫码评价异常：[^\n]*\d+ 户从同一网络地址作答/);
-    const progress = await hhb(dir, 'survey', 'progress', '2025-H2', '--json');
+    const progress = await query('survey', 'progress', '2025-H2', '--json');
     const answered = (JSON.parse(progress.stdout) as { projects: { code: string; online: number }[] }).projects.filter((p) => p.online > 0);
     expect(answered.map((p) => p.code)).toContain(stuffed.projectCode);
     expect(answered.reduce((s, p) => s + p.online, 0)).toBe(households);
-    const comments = await hhb(dir, 'survey', 'comments', '2025-H2');
+    const comments = await query('survey', 'comments', '2025-H2');
+    await releaseDatabase(join(dir, 'data'));
     expect(comments.code).toBe(0);
     expect(comments.stdout).toMatch(/^\s+\[2025-\d\d-\d\d\] \S+/m);
   }, 240_000);
 
   it('runs again in the same folder from a clean demo database', async () => {
-    const r = await hhb(dir, 'demo');
+    // The database alone this time (the reports were checked above).
+    const r = await hhb(dir, 'demo', '--no-reports');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('【2025-H1】参与排名 35 家：红榜 3 家，黑榜 2 家');
-    const rounds = await hhb(dir, 'rounds', 'list', '--json');
+    expect(existsSync(join(dir, 'reports', 'demo', '2025-H1'))).toBe(false);
+    const rounds = await inProcess(['rounds', 'list', '--json'], { db: join(dir, 'data'), cwd: dir });
     expect(JSON.parse(rounds.stdout)).toHaveLength(3);
   }, 240_000);
 
