@@ -12,7 +12,7 @@ import { createApp } from '../../src/http/app';
 import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
 import { hhb, hhbOk } from '../cli/cli-harness';
-import { type CityProject, at, inspect, readCodes, setUpCity } from './world';
+import { type CityProject, answerEach, at, inspect, readCodes, setUpCity } from './world';
 
 const ITEMS = ['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'];
 const LEVELS = ['非常满意', '满意', '一般', '不满意', '非常不满意'];
@@ -62,29 +62,18 @@ describe.each(backends())('hhb survey progress and anomalies on %s', (backend) =
 
   it('flags the burst, the identical answers and the shared address, with their figures, and not the ordinary project', async () => {
     const rows = readCodes(join(dir, 'letters', 'codes.csv'));
-    const { knex, close } = await inspect(backend, db);
-    try {
-      const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });
-      const start = Date.parse('2025-03-02T01:00:00Z');
-      let n = 0;
-      for (const row of rows) {
-        n += 1;
-        const i = Number(row['户序号']);
-        const project = row['项目编号'] as string;
-        // Varied answers, an hour apart, each from its own address — except where a project is stuffed.
-        let when = start + n * 3_600_000;
-        let answers = Object.fromEntries(ITEMS.map((item, k) => [item, LEVELS[(i + k * n) % 4] as string]));
-        let address = `10.0.${n}.1`;
-        if (project === 'BURST') when = start + i * 20_000;
-        if (project === 'ALIKE') answers = Object.fromEntries(ITEMS.map((item) => [item, '非常满意']));
-        if (project === 'ONEIP') address = '10.8.8.8';
-        const ctx = { knex, dbKind: backend, actor: 'public', now: () => new Date(when) };
-        const comment = project === 'CALM' && i <= 2 ? `第${i}条意见：垃圾清运要及时` : undefined;
-        await submitSurveyAnswer(ctx, limiter, { code: row['户码'] as string, answers, address, comment });
-      }
-    } finally {
-      await close();
-    }
+    const start = Date.parse('2025-03-02T01:00:00Z');
+    await answerEach(backend, db, rows, (row, n) => {
+      const i = Number(row['户序号']);
+      const project = row['项目编号'] as string;
+      // Varied answers, an hour apart, each from its own address — except where a project is stuffed.
+      return {
+        at: project === 'BURST' ? start + i * 20_000 : start + n * 3_600_000,
+        answers: Object.fromEntries(ITEMS.map((item, k) => [item, project === 'ALIKE' ? '非常满意' : (LEVELS[(i + k * n) % 4] as string)])),
+        address: project === 'ONEIP' ? '10.8.8.8' : `10.0.${n}.1`,
+        comment: project === 'CALM' && i <= 2 ? `第${i}条意见：垃圾清运要及时` : undefined,
+      };
+    });
     const text = await hhbOk(['survey', 'anomalies', '2025-H1'], { db, cwd: dir, now: at('2025-03-05') });
     expect(text.stdout).toContain('70 份网上问卷中，3 个项目有异常');
     expect(text.stdout).toContain('2025-03-02 09:00 起 10 分钟内集中提交 22 份');

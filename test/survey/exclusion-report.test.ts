@@ -8,11 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { submitSurveyAnswer } from '../../src/app/survey-answers';
-import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
 import { hhbOk } from '../cli/cli-harness';
-import { type CityProject, at, inspect, readCodes, setUpCity, uscc } from './world';
+import { type CityProject, answerEach, at, readCodes, setUpCity, uscc } from './world';
 
 const ITEMS = ['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'];
 const LEVELS = ['非常满意', '满意', '一般', '不满意'];
@@ -34,25 +32,18 @@ describe.each(backends())('an exclusion in the explanation and the workbook on %
     await ok('2025-03-01', 'settings', 'set', 'base_url', 'https://wuye.example.gov.cn');
     await ok('2025-03-01', 'survey', 'codes', '2025-H1', '--out', 'letters');
     const rows = readCodes(join(dir, 'letters', 'codes.csv'));
-    const { knex, close } = await inspect(backend, db);
-    try {
-      const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });
-      const start = Date.parse('2025-03-02T01:00:00Z');
-      let n = 0;
-      for (const row of rows) {
-        n += 1;
-        const i = Number(row['户序号']);
-        // 22 of BURST's households "answer" 20 seconds apart from one address, all top marks; the
-        // others answer an hour apart, each from its own address, with varied answers.
-        const stuffed = row['项目编号'] === 'BURST' && i <= 22;
-        const when = stuffed ? start + i * 20_000 : start + n * 3_600_000;
-        const answers = Object.fromEntries(ITEMS.map((item, k) => [item, stuffed ? '非常满意' : (LEVELS[(i + k * n) % 4] as string)]));
-        const ctx = { knex, dbKind: backend, actor: 'public', now: () => new Date(when) };
-        await submitSurveyAnswer(ctx, limiter, { code: row['户码'] as string, answers, address: stuffed ? '10.8.8.8' : `10.0.${n}.1` });
-      }
-    } finally {
-      await close();
-    }
+    const start = Date.parse('2025-03-02T01:00:00Z');
+    await answerEach(backend, db, rows, (row, n) => {
+      const i = Number(row['户序号']);
+      // 22 of BURST's households "answer" 20 seconds apart from one address, all top marks; the
+      // others answer an hour apart, each from its own address, with varied answers.
+      const stuffed = row['项目编号'] === 'BURST' && i <= 22;
+      return {
+        at: stuffed ? start + i * 20_000 : start + n * 3_600_000,
+        answers: Object.fromEntries(ITEMS.map((item, k) => [item, stuffed ? '非常满意' : (LEVELS[(i + k * n) % 4] as string)])),
+        address: stuffed ? '10.8.8.8' : `10.0.${n}.1`,
+      };
+    });
     await ok('2025-03-06', 'survey', 'exclude', '2025-H1', 'BURST', '--reason', REASON);
     writeFileSync(join(dir, 'street.csv'), stringify([['项目编号', '得分', '备注'], ['BURST', '81', ''], ['CALM', '77', '']]));
     writeFileSync(join(dir, 'regulator.csv'), stringify([['统一社会信用代码', '部门', '得分'], [uscc(1), '市城市管理行政执法局', '80'], [uscc(2), '市城市管理行政执法局', '75']]));

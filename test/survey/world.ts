@@ -8,6 +8,8 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import knexFactory, { type Knex } from 'knex';
 import { makeUscc } from '../../src/domain/uscc';
+import { submitSurveyAnswer } from '../../src/app/survey-answers';
+import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { type Backend } from '../cli/backends';
 import { hhbOk, keptDatabase } from '../cli/cli-harness';
 
@@ -57,4 +59,33 @@ export function readCodes(file: string): Record<string, string>[] {
   const bytes = readFileSync(file);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   return parse(bytes.subarray(3).toString('utf8'), { columns: true }) as Record<string, string>[];
+}
+
+/** How one household of codes.csv answers: when, what, from where (null: it does not answer). */
+export interface PlannedAnswer {
+  at: number;
+  answers: Record<string, string>;
+  address: string;
+  comment?: string;
+}
+
+/**
+ * Every household of `rows` (codes.csv) answers as `plan` says, in order, through the answering use
+ * case with its wrong-code limiter, each at its own time; `n` counts the rows from 1.
+ */
+export async function answerEach(backend: Backend, db: string, rows: readonly Record<string, string>[], plan: (row: Record<string, string>, n: number) => PlannedAnswer | null): Promise<void> {
+  const { knex, close } = await inspect(backend, db);
+  try {
+    const limiter = databaseLimiter(knex, { keyPrefix: 'survey_code', points: 10, duration: 900 });
+    let n = 0;
+    for (const row of rows) {
+      n += 1;
+      const answer = plan(row, n);
+      if (answer === null) continue;
+      const ctx = { knex, dbKind: backend, actor: 'public', now: () => new Date(answer.at) };
+      await submitSurveyAnswer(ctx, limiter, { code: row['户码'] as string, answers: answer.answers, address: answer.address, comment: answer.comment });
+    }
+  } finally {
+    await close();
+  }
 }
