@@ -24,7 +24,20 @@ export interface CliIo {
   databases?: OpenDatabases;
 }
 
+/**
+ * A reader that stops reading (`hhb audit log | head`) closes the pipe: the program ends quietly
+ * there, exit code 0, as Unix tools do, instead of a stack trace. Any other write error is thrown.
+ * A command stopped this way mid-transaction commits nothing: its connection goes with the process.
+ */
+export function endQuietlyOnClosedPipe(stream: Writable, exit: (code: number) => void): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') exit(0);
+    else throw error;
+  });
+}
+
 export function processIo(): CliIo {
+  for (const stream of [process.stdout, process.stderr]) endQuietlyOnClosedPipe(stream, (code) => process.exit(code));
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), now: () => new Date() };
 }
 
