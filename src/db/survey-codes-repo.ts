@@ -93,18 +93,21 @@ export interface CodeRecord {
   rulesHash: string;
 }
 
-/** The code with this keyed hash (live or revoked), with its round and project; `lock` holds it to the end of the transaction. */
-export async function findCodeByHash(db: Db, codeHash: string, { lock = false } = {}): Promise<CodeRecord | null> {
-  const q = db('survey_codes as c')
-    .join('rounds as r', 'r.id', 'c.round_id')
-    .join('projects as p', 'p.id', 'c.project_id')
-    .where('c.code_hash', codeHash)
-    .first('c.id', 'c.round_id', 'r.code as round_code', 'r.status as round_status', 'r.rules_hash', 'c.project_id', 'p.code as project_code', 'p.name as project_name', 'c.household', 'c.revoked_at');
-  if (lock) void q.forUpdate('c');
-  const row = (await q) as
-    | { id: Num; round_id: Num; round_code: string; round_status: string; rules_hash: string; project_id: Num; project_code: string; project_name: string; household: string; revoked_at: Date | null }
-    | undefined;
-  if (!row) return null;
+/** A code's row joined with its round and project, as both lookups select it. */
+interface CodeRow {
+  id: Num;
+  round_id: Num;
+  round_code: string;
+  round_status: string;
+  rules_hash: string;
+  project_id: Num;
+  project_code: string;
+  project_name: string;
+  household: string;
+  revoked_at: Date | null;
+}
+
+function codeRecordOf(row: CodeRow): CodeRecord {
   return {
     id: Number(row.id),
     roundId: Number(row.round_id),
@@ -117,6 +120,18 @@ export async function findCodeByHash(db: Db, codeHash: string, { lock = false } 
     revokedAt: row.revoked_at,
     rulesHash: row.rules_hash,
   };
+}
+
+/** The code with this keyed hash (live or revoked), with its round and project; `lock` holds it to the end of the transaction. */
+export async function findCodeByHash(db: Db, codeHash: string, { lock = false } = {}): Promise<CodeRecord | null> {
+  const q = db('survey_codes as c')
+    .join('rounds as r', 'r.id', 'c.round_id')
+    .join('projects as p', 'p.id', 'c.project_id')
+    .where('c.code_hash', codeHash)
+    .first('c.id', 'c.round_id', 'r.code as round_code', 'r.status as round_status', 'r.rules_hash', 'c.project_id', 'p.code as project_code', 'p.name as project_name', 'c.household', 'c.revoked_at');
+  if (lock) void q.forUpdate('c');
+  const row = (await q) as CodeRow | undefined;
+  return row ? codeRecordOf(row) : null;
 }
 
 export interface OnlineAnswer {
@@ -206,36 +221,10 @@ export async function lockCodeAndRound(trx: Knex.Transaction, codeHash: string):
         for update of c for share of r`,
       [codeHash],
     )
-  ).rows as {
-    id: Num;
-    round_id: Num;
-    round_code: string;
-    round_status: string;
-    rules_hash: string;
-    project_id: Num;
-    project_code: string;
-    project_name: string;
-    household: string;
-    revoked_at: Date | null;
-    opened_at: Date | string | null;
-    excluded: boolean;
-  }[];
+  ).rows as (CodeRow & { opened_at: Date | string | null; excluded: boolean })[];
   const row = rows[0];
   if (!row) return null;
-  return {
-    excluded: row.excluded,
-    openedAt: row.opened_at === null ? null : new Date(row.opened_at),
-    id: Number(row.id),
-    roundId: Number(row.round_id),
-    roundCode: row.round_code,
-    roundStatus: row.round_status,
-    projectId: Number(row.project_id),
-    projectCode: row.project_code,
-    projectName: row.project_name,
-    household: row.household,
-    revokedAt: row.revoked_at,
-    rulesHash: row.rules_hash,
-  };
+  return { ...codeRecordOf(row), excluded: row.excluded, openedAt: row.opened_at === null ? null : new Date(row.opened_at) };
 }
 
 export interface IssuedCodeCount {
