@@ -10,22 +10,13 @@ import request from 'supertest';
 import { createToken } from '../../src/app/accounts';
 import { createApp } from '../../src/http/app';
 import { backends, useTestDb } from '../support/test-db';
-import { NOW, OPEN, PASSWORD, PUBLISHED, buildCity, contextOf } from '../http/city';
+import { NOW, OPEN, PUBLISHED, buildCity, contextOf } from '../http/city';
+import { login } from '../http/web-session';
 import { writeCorpus } from './corpus';
-import { type HttpCase, type HttpWorld, type Session, requestCases, uploadCases } from './http-cases';
+import { type HttpCase, type HttpWorld, requestCases, uploadCases } from './http-cases';
 import { tableChecksums } from './world';
 
 const CHINESE = /[\u4e00-\u9fff]/;
-
-async function login(app: HttpWorld['app'], name: string): Promise<Session> {
-  const agent = request.agent(app);
-  const form = await agent.get('/login');
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]*)"/.exec(html)?.[1] ?? '';
-  const res = await agent.post('/login').type('form').send({ _csrf: csrfOf(form.text), name, password: PASSWORD, next: '' });
-  if (res.status !== 303) throw new Error(`login ${name}: ${res.status}`);
-  const page = await agent.get(res.headers.location as string);
-  return { agent, csrf: csrfOf(page.text) };
-}
 
 describe.each(backends())('bad requests to the HTTP server on %s', (kind) => {
   const t = useTestDb(kind);
