@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
@@ -21,24 +21,12 @@ import { restoreBackup, writeBackup } from '../src/db/backup';
 import { createDb } from '../src/db/knex-factory';
 import { migrateLatest } from '../src/db/migrate';
 import { DEFAULT_SIZES, generateProvince, type ProvinceSizes } from './province/generate';
+import { peakRssMb, positiveIntArg } from './measure';
 
 interface StepResult {
   seconds: number;
   peakRssMb: number;
   detail: unknown;
-}
-
-function vmHwmMb(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.memoryUsage().rss / 1e6);
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} needs a positive integer`);
-  return n;
 }
 
 const database = (where: string): DatabaseConfig => (/^postgres/.test(where) ? { kind: 'postgres', url: where } : { kind: 'pglite', dataDir: where });
@@ -58,7 +46,7 @@ async function step(kind: string, where: string, file: string): Promise<void> {
     await db.close();
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(`${JSON.stringify({ seconds, peakRssMb: vmHwmMb(), detail })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds, peakRssMb: peakRssMb(), detail })}\n`);
 }
 
 function runStep(label: string, args: string[]): Promise<StepResult> {
@@ -88,10 +76,10 @@ function provinceStep(url: string, args: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   const sizes: ProvinceSizes = {
-    firms: arg('firms', DEFAULT_SIZES.firms),
-    projects: arg('projects', DEFAULT_SIZES.projects),
-    streets: arg('streets', DEFAULT_SIZES.streets),
-    responses: arg('responses', 1_000_000),
+    firms: positiveIntArg('firms', DEFAULT_SIZES.firms),
+    projects: positiveIntArg('projects', DEFAULT_SIZES.projects),
+    streets: positiveIntArg('streets', DEFAULT_SIZES.streets),
+    responses: positiveIntArg('responses', 1_000_000),
   };
   const keep = process.argv.includes('--keep');
   const serverUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';

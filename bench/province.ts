@@ -21,20 +21,13 @@ import knexFactory from 'knex';
 import { createDb } from '../src/db/knex-factory';
 import { DEFAULT_SIZES, generateProvince, writeCopyFile, type ProvinceSizes } from './province/generate';
 import { ROUND } from './province/step';
+import { positiveIntArg } from './measure';
 
 interface StepResult {
   step: string;
   seconds: number;
   peakRssMb: number;
   detail: unknown;
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} needs a positive integer`);
-  return n;
 }
 
 const STEP = join(__dirname, 'province', 'step.ts');
@@ -58,10 +51,10 @@ function runStep(url: string, label: string, args: string[]): Promise<StepResult
 
 async function main(): Promise<void> {
   const sizes: ProvinceSizes = {
-    firms: arg('firms', DEFAULT_SIZES.firms),
-    projects: arg('projects', DEFAULT_SIZES.projects),
-    streets: arg('streets', DEFAULT_SIZES.streets),
-    responses: arg('responses', 1_000_000),
+    firms: positiveIntArg('firms', DEFAULT_SIZES.firms),
+    projects: positiveIntArg('projects', DEFAULT_SIZES.projects),
+    streets: positiveIntArg('streets', DEFAULT_SIZES.streets),
+    responses: positiveIntArg('responses', 1_000_000),
   };
   if (sizes.projects < sizes.firms) throw new Error('--projects must be at least --firms (every firm has a project)');
   const keep = process.argv.includes('--keep');

@@ -3,7 +3,6 @@
  * own: `node -r tsx/cjs bench/province/step.ts <database url> <step> [args…]`. Prints one JSON line
  * {step, seconds, peakRssMb, detail} on stdout. The time covers the step only, not process start.
  */
-import { readFileSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createReadStream } from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -14,14 +13,9 @@ import { importMasterData, type MasterDataKind } from '../../src/app/import-mast
 import { importRoundData, type RoundDataKind } from '../../src/app/import-round-data';
 import { closeRound, computeRound, createRound, openRound } from '../../src/app/rounds';
 import { writeRoundReport } from '../../src/app/report';
+import { peakRssMb } from '../measure';
 
 export const ROUND = '2025-H1';
-
-/** Peak resident set of this process so far, from the kernel (exact, not sampled). */
-function vmHwmMb(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : Math.round(process.resourceUsage().maxRSS / 1024);
-}
 
 /**
  * The reference query: household-weighted resident means per firm straight from the responses
@@ -101,7 +95,7 @@ async function main(): Promise<void> {
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
         const n = Number(((await db.knex.raw('select count(*) as n from bench_copy')).rows as { n: string }[])[0]?.n);
         await db.knex.raw('drop table bench_copy');
-        process.stdout.write(`${JSON.stringify({ step, seconds, peakRssMb: vmHwmMb(), detail: { rows: n } })}\n`);
+        process.stdout.write(`${JSON.stringify({ step, seconds, peakRssMb: peakRssMb(), detail: { rows: n } })}\n`);
         return;
       }
       case 'sql': {
@@ -114,7 +108,7 @@ async function main(): Promise<void> {
         throw new Error(`unknown step ${step}`);
     }
     const seconds = Number((stepEnd ?? process.hrtime.bigint()) - t0) / 1e9;
-    process.stdout.write(`${JSON.stringify({ step, seconds, peakRssMb: vmHwmMb(), detail })}\n`);
+    process.stdout.write(`${JSON.stringify({ step, seconds, peakRssMb: peakRssMb(), detail })}\n`);
   } finally {
     await db.close();
   }
