@@ -23,7 +23,7 @@ import { checkFieldsOnce } from '../form-fields';
 import { doneNotice, doneQuery } from '../notice';
 import { STREET_SCORE_WRITERS } from '../policy';
 import { uploadMiddleware } from '../uploads';
-import { errorView, pageKit, parseForm, problemsOf, repeatedField } from './kit';
+import { errorView, optionalText, pageKit, parseForm, problemsOf, repeatedField } from './kit';
 import { surveyPanel } from './survey-panel';
 
 /** The entry table: one project, score and note per row, sent as repeated fields in row order. */
@@ -32,13 +32,8 @@ const LABELS = { project: '项目', score: '评分', note: '备注', deadline: '
 
 /** Issuing codes from the page: one project of the clerk's street or all of them, and the date printed as the deadline. */
 const SurveyCodesForm = z.object({
-  project: z.string().max(40).optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim())),
-  deadline: z
-    .string()
-    .max(20)
-    .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
-    .refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v), { error: '请写成 2025-06-20 这样的年-月-日' }),
+  project: optionalText(40),
+  deadline: optionalText(20).refine((v) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v), { error: '请写成 2025-06-20 这样的年-月-日' }),
 });
 
 interface TypedRow {
