@@ -24,12 +24,11 @@ const SLOW = [
   'unit/imports/xlsx-reader-large', // reads a 100,000-row workbook and refuses a 64 MB text node
   'unit/imports/key-index-large', // fills the duplicate-household index with 300,000 keys
   'bad-inputs/.*', // every bad file and request, through the CLI and HTTP, on both databases
-  'reports-lo/.*', // the demo's workbooks opened in LibreOffice
   'e2e/.*', // pages in Chromium
   'survey/phone', // the phone questionnaire in Chromium
   'faults/.*', // killed imports, concurrent writers, a restarted server
   'real-clients/.*', // files saved by LibreOffice and openpyxl, and GBK CSVs
-  'cli/demo', // `hhb demo` as a newcomer runs it, as its own process
+  'cli/demo', // `hhb demo` as a newcomer runs it, as its own process, and its workbooks opened in LibreOffice
   'cli/readme', // every `hhb` line of the README on a demo database
   'cli/round-cycle', // whole rounds through the CLI on both databases
 ];

@@ -1,18 +1,52 @@
 /**
  * `hhb demo` end to end, as a newcomer runs it — the real program (bin/hhb.js through tsx)
  * in a fresh folder — and again in the same folder; and its refusal to wipe a folder of real data.
- * What the demo stored is then read with `hhb` in this process (the harness), on the same folder.
+ * What the demo stored is then read with `hhb` in this process (the harness), on the same folder,
+ * and its workbooks are opened as a bureau opens them: LibreOffice (headless, Debian's
+ * libreoffice-calc-nogui) converts every sheet of each round's workbook to CSV; every sheet must
+ * convert, and the ranking and the lists read back from 综合排名, 红榜, 黑榜 and 重点监管 must equal
+ * `hhb results --json`. That part runs wherever `soffice` is installed; in CI (.ci/run installs it) a
+ * missing soffice fails it.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { hhb as inProcess, releaseDatabase } from './cli-harness';
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', '..', 'bin', 'hhb.js');
+
+const SHEETS = ['说明', '综合排名', '红榜', '黑榜', '重点监管', '分项得分', '街道汇总', '数据完整性', '与上期对比'];
+const ROUNDS = ['2025-H1', '2025-H2', '2025-Y'];
+const LIST_LABELS: Record<string, string> = { red: '红榜', black: '黑榜', watch: '重点监管' };
+
+function findSoffice(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, 'soffice');
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+interface JsonFirm {
+  uscc: string;
+  name: string;
+  rank: number | null;
+  composite: number | null;
+  list: 'red' | 'black' | 'watch' | null;
+}
+
+const soffice = findSoffice();
+const enabled = soffice !== null || Boolean(process.env.CI);
+if (!enabled) {
+  console.warn('跳过 LibreOffice 往返测试：本机没有 soffice（Debian：apt-get install libreoffice-calc-nogui）；CI 中此测试必须运行。');
+}
+const itLo = enabled ? it : it.skip;
 
 async function hhb(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -101,12 +135,73 @@ describe('hhb demo', () => {
     expect(answered.map((p) => p.code)).toContain(stuffed.projectCode);
     expect(answered.reduce((s, p) => s + p.online, 0)).toBe(households);
     const comments = await query('survey', 'comments', '2025-H2');
-    await releaseDatabase(join(dir, 'data'));
     expect(comments.code).toBe(0);
     expect(comments.stdout).toMatch(/^\s+\[2025-\d\d-\d\d\] \S+/m);
   }, 240_000);
 
+  itLo.each(ROUNDS)('its workbook of %s opens in LibreOffice: every sheet converts, and ranks and lists read back equal hhb results --json', async (code) => {
+    expect(soffice).not.toBeNull(); // in CI: .ci/run installs libreoffice-calc-nogui
+    const out = join(dir, 'csv', code);
+    // A profile of its own: no clash with a LibreOffice the user has open, nothing left in $HOME.
+    const profile = pathToFileURL(join(dir, 'lo-profile')).href;
+    await run(
+      soffice as string,
+      [
+        `-env:UserInstallation=${profile}`,
+        '--headless',
+        '--convert-to',
+        // , " UTF-8, from line 1, standard cells, values not as shown, every sheet to its own file (LO ≥ 7.2)
+        'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
+        '--outdir',
+        out,
+        join(dir, 'reports', 'demo', code, `${code}-评价结果.xlsx`),
+      ],
+      { timeout: 120_000 },
+    );
+    const files = readdirSync(out);
+    expect(files.sort()).toEqual(SHEETS.map((sheet) => `${code}-评价结果-${sheet}.csv`).sort());
+    const sheet = (name: string): string[][] => parse(readFileSync(join(out, `${code}-评价结果-${name}.csv`), 'utf8'), { relax_column_count: true }) as string[][];
+    for (const name of SHEETS) expect(sheet(name).length).toBeGreaterThan(1);
+
+    const results = await inProcess(['results', code, '--json'], { db: join(dir, 'data'), cwd: dir });
+    expect(results.code).toBe(0);
+    const firms = (JSON.parse(results.stdout) as { firms: JsonFirm[] }).firms;
+    expect(firms).toHaveLength(35);
+
+    const ranking = sheet('综合排名');
+    expect(ranking[0]?.slice(0, 4)).toEqual(['排名', '统一社会信用代码', '企业名称', '综合得分']);
+    const readBack = ranking.slice(1).map((row) => ({
+      rank: row[0] === '未排名' ? null : Number(row[0]),
+      uscc: row[1],
+      name: row[2],
+      composite: row[3] === '' ? null : Number(row[3]),
+      list: row[8] === '' ? null : row[8],
+    }));
+    expect(readBack).toEqual(firms.map((f) => ({ rank: f.rank, uscc: f.uscc, name: f.name, composite: f.composite, list: f.list === null ? null : LIST_LABELS[f.list] })));
+
+    for (const list of ['red', 'black', 'watch'] as const) {
+      const rows = sheet(LIST_LABELS[list] as string);
+      expect(rows[0]?.slice(0, 5)).toEqual(['序号', '排名', '统一社会信用代码', '企业名称', '综合得分']);
+      const listed = firms.filter((f) => f.list === list);
+      const body = rows.slice(1).filter((row) => row[2] !== undefined && row[2] !== '');
+      expect(body.map((row) => ({ rank: Number(row[1]), uscc: row[2], composite: Number(row[4]) }))).toEqual(
+        listed.map((f) => ({ rank: f.rank, uscc: f.uscc, composite: f.composite })),
+      );
+    }
+    if (code === '2025-H1') {
+      expect(firms.filter((f) => f.list === 'red')).toHaveLength(3);
+      expect(firms.filter((f) => f.list === 'black')).toHaveLength(2);
+    }
+
+    // what a clerk reads on 说明: the stored slice sizes and China dates, never a UTC timestamp
+    const about = new Map(sheet('说明').map((row) => [row[0], row[1]]));
+    expect(about.get('参评企业')).toMatch(/红榜候选段（前段）[1-9]\d* 家，黑榜候选段（后段）[1-9]\d* 家/);
+    expect(about.get('发布时间')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
+    for (const name of SHEETS) expect(JSON.stringify(sheet(name))).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}|SPEC|§/);
+  }, 180_000);
+
   it('runs again in the same folder from a clean demo database', async () => {
+    await releaseDatabase(join(dir, 'data'));
     // The database alone this time (the reports were checked above).
     const r = await hhb(dir, 'demo', '--no-reports');
     expect(r.code).toBe(0);
