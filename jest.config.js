@@ -35,6 +35,8 @@ const SLOW = [
 const slow = `/test/(${SLOW.map((name) => `${name}\\.test\\.ts$`).join('|')})`;
 const slowUnit = SLOW.filter((name) => name.startsWith('unit/')).map((name) => `${name.slice('unit/'.length)}\\.test\\.ts$`).join('|');
 const globalSetup = '<rootDir>/test/support/global-setup.ts';
+// Jest's Node environment with an ordinary global: library code at Node's own speed (see the file).
+const testEnvironment = '<rootDir>/test/support/environment.js';
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -44,7 +46,7 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      testEnvironment: 'node',
+      testEnvironment,
       roots: ['<rootDir>/test/unit'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', `/test/unit/(${slowUnit})`],
@@ -52,7 +54,7 @@ module.exports = {
     },
     {
       displayName: 'integration',
-      testEnvironment: 'node',
+      testEnvironment,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/unit/', slow],
@@ -61,7 +63,7 @@ module.exports = {
     },
     {
       displayName: 'slow',
-      testEnvironment: 'node',
+      testEnvironment,
       roots: ['<rootDir>/test'],
       testRegex: [slow],
       testPathIgnorePatterns: ['/node_modules/'],
