@@ -18,14 +18,17 @@ import { tableChecksums } from './world';
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
+/** The corpus files, written once for the file (both backends upload the same inputs). */
+const corpusDir = mkdtempSync(join(tmpdir(), 'hhb-bad-http-corpus-'));
+let written: ReturnType<typeof writeCorpus> | null = null;
+afterAll(() => rmSync(corpusDir, { recursive: true, force: true }));
+
 describe.each(backends())('bad requests to the HTTP server on %s', (kind) => {
   const t = useTestDb(kind);
-  let dir: string;
   let world: HttpWorld;
   let cases: HttpCase[];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hhb-bad-http-'));
     const city = await buildCity(t.knex, t.db.kind);
     const app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
     const past = { ...contextOf(t.knex, t.db.kind), now: () => new Date(NOW.getTime() - 10 * 86_400_000) };
@@ -43,12 +46,10 @@ describe.each(backends())('bad requests to the HTTP server on %s', (kind) => {
       open: OPEN,
       published: PUBLISHED,
     };
-    cases = [...requestCases(), ...uploadCases(await writeCorpus(join(dir, 'corpus')))];
+    cases = [...requestCases(), ...uploadCases(await (written ??= writeCorpus(corpusDir)))];
     // A token's first use records when it was last used: use each once before the baseline.
     for (const token of Object.values(city.tokens)) expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
   }, 180_000);
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('answers each with its status and a Chinese error, writing nothing', async () => {
     expect(cases.length).toBeGreaterThanOrEqual(300);
