@@ -3,13 +3,18 @@
  * (a GBK-encoded CSV, a UTF-8-BOM CSV, an XLSX of 10,200 projects with Chinese names) to
  * `results --json`, on PGlite and on PostgreSQL when TEST_DATABASE_URL is set.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { firmName, projectCode, uscc, writeInputs } from './big-city-files';
 import { hhb, hhbOk } from './cli-harness';
 import { backends, testDatabase } from './backends';
+
+/** The input files, written once for the file and copied for each backend. */
+const inputs = mkdtempSync(join(tmpdir(), 'hhb-cli-inputs-'));
+let written: Promise<void> | null = null;
+afterAll(() => rmSync(inputs, { recursive: true, force: true }));
 
 describe.each(backends())('a whole round through the CLI on %s', (backend) => {
   let dir: string;
@@ -18,7 +23,8 @@ describe.each(backends())('a whole round through the CLI on %s', (backend) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hhb-cli-'));
-    await writeInputs(dir);
+    await (written ??= writeInputs(inputs));
+    cpSync(inputs, dir, { recursive: true });
     ({ url: db, drop } = await testDatabase(backend, dir));
   }, 120_000);
 
