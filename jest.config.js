@@ -42,6 +42,8 @@ const testEnvironment = '<rootDir>/test/support/environment.js';
 module.exports = {
   // PGlite costs 0.35–0.75 GB and 0.5–3 s per instance: at most two workers on this 2-core machine.
   maxWorkers: 2,
+  // Long files start first, also in a fresh clone with no timings on record (see the file).
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   testTimeout: 180000,
   projects: [
     {
