@@ -2,6 +2,7 @@
  * The corpus's small city, built through the CLI, and a checksum of every table of the database
  * (md5 of all its rows as text, in a fixed order) to show that a refused input wrote nothing.
  */
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -36,14 +37,27 @@ export async function buildWorld(db: string, dir: string): Promise<void> {
   await ok(...commandFor('events', file('w-events.csv', [['统一社会信用代码', '日期', '类型', '一票否决'], [F3, '2025-02-01', '未按规定公示收费', '否']])));
 }
 
-/** Table name → md5 of its rows (as text, sorted). */
+/** The checksum functions made in each database, by the list of tables they cover. */
+const made = new WeakMap<Knex, Set<string>>();
+
+/**
+ * Table name → md5 of its rows (as text, sorted). The one statement over every table is kept in a
+ * PL/pgSQL function made once per database and list of tables, so that each connection plans it
+ * once: the corpus takes a checksum after each of hundreds of cases.
+ */
 export async function tableChecksums(knex: Knex): Promise<Record<string, string>> {
   const tables = ((await knex.raw(`select tablename from pg_tables where schemaname = current_schema() order by tablename`)).rows as { tablename: string }[]).map((r) => r.tablename);
   if (tables.length === 0) return {};
-  // One statement for every table: the corpus takes a checksum after each of hundreds of cases.
-  const query = tables
-    .map((t) => `select '${t}' as name, (select count(*)::text || ':' || coalesce(md5(string_agg(r::text, '|' order by r::text)), '') from "${t}" r) as sum`)
-    .join(' union all ');
-  const rows = (await knex.raw(query)).rows as { name: string; sum: string }[];
+  const name = `hhb_test_checksums_${createHash('sha256').update(tables.join(',')).digest('hex').slice(0, 12)}`;
+  const known = made.get(knex) ?? new Set<string>();
+  made.set(knex, known);
+  if (!known.has(name)) {
+    const query = tables
+      .map((t) => `select '${t}'::text, (select count(*)::text || ':' || coalesce(md5(string_agg(r::text, '|' order by r::text)), '') from "${t}" r)`)
+      .join(' union all ');
+    await knex.raw(`create or replace function ${name}() returns table(name text, sum text) language plpgsql as $fn$ begin return query ${query}; end $fn$`);
+    known.add(name);
+  }
+  const rows = (await knex.raw(`select name, sum from ${name}()`)).rows as { name: string; sum: string }[];
   return Object.fromEntries(rows.map((r) => [r.name, r.sum]));
 }
