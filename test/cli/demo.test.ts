@@ -1,7 +1,7 @@
 /**
  * `hhb demo` end to end, as a newcomer runs it — the real program (bin/hhb.js through tsx)
- * in a fresh folder — and again in the same folder; and its refusal to wipe a folder of real data.
- * What the demo stored is then read with `hhb` in this process (the harness), on the same folder,
+ * in a fresh folder — then again in the same folder, and its refusal to wipe a folder of real data,
+ * through `hhb` in this process (the harness). What the demo stored is then read with `hhb` in this process (the harness), on the same folder,
  * and its workbooks are opened as a bureau opens them: LibreOffice (headless, Debian's
  * libreoffice-calc-nogui) converts every sheet of each round's workbook to CSV; every sheet must
  * convert, and the ranking and the lists read back from 综合排名, 红榜, 黑榜 and 重点监管 must equal
@@ -202,8 +202,8 @@ describe('hhb demo', () => {
 
   it('runs again in the same folder from a clean demo database', async () => {
     await releaseDatabase(join(dir, 'data'));
-    // The database alone this time (the reports were checked above).
-    const r = await hhb(dir, 'demo', '--no-reports');
+    // The database alone this time (the reports were checked above), in this process.
+    const r = await inProcess(['demo', '--no-reports'], { db: join(dir, 'data'), cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('【2025-H1】参与排名 35 家：红榜 3 家，黑榜 2 家');
     expect(existsSync(join(dir, 'reports', 'demo', '2025-H1'))).toBe(false);
@@ -215,7 +215,7 @@ describe('hhb demo', () => {
     const other = join(dir, 'real');
     mkdirSync(join(other, 'data'), { recursive: true });
     writeFileSync(join(other, 'data', 'PG_VERSION'), '17');
-    const r = await hhb(other, 'demo');
+    const r = await inProcess(['demo'], { db: join(other, 'data'), cwd: other });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('不会覆盖');
     expect(existsSync(join(other, 'data', 'PG_VERSION'))).toBe(true);
