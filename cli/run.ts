@@ -31,7 +31,7 @@ function isProblemList(details: unknown): details is FieldProblem[] {
 
 /** Parses argv, runs one command, and turns every failure into a Chinese message and an exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv);
   // Every command, not only the root: commander copies these settings only to subcommands made
   // after them, and a subcommand without them calls process.exit(1) with an English message on a
   // bad option value (found by the bad-input corpus: `--source mayor`).
