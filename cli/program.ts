@@ -51,13 +51,16 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** The top-level command that argv names (after the global `--db <value>`), if any. */
+/**
+ * The top-level command that argv names (after the global `--db <value>`), if any; none when the
+ * root's help is asked for before it (`hhb -h rounds` shows every command).
+ */
 export function commandNamed(argv: readonly string[]): string | null {
   const args = argv.slice(2);
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (arg === '--db') i += 1;
-    else if (arg === '--') return null;
+    else if (arg === '--' || arg === '-h' || arg === '--help') return null;
     else if (!arg.startsWith('-')) return arg;
   }
   return null;

@@ -3,9 +3,9 @@
  * sample city rather than test the demo itself (the README's lines, backup and restore).
  *
  * The demo takes most of a test file's time, and its database depends only on the program: it is
- * built once per version of the program (a hash of src/, cli/, bin/, migrations/ and the lock file)
- * in this process's `hhb` harness, kept in the temporary folder with what the command printed, and
- * copied into each test's folder. One test process builds it while any other waits (a lock folder,
+ * built once per version of the program (a hash of src/, cli/, bin/, migrations/, the lock file and
+ * the test code that builds it) in this process's `hhb` harness, kept in the temporary folder with
+ * what the command printed, and copied into each test's folder. One test process builds it while any other waits (a lock folder,
  * taken over when its builder has gone); a changed program builds a new one and removes the older.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -32,7 +32,10 @@ function filesUnder(dir: string): string[] {
 /** What the demo's database depends on: the program's source, its migrations and its dependencies. */
 function programHash(): string {
   const hash = createHash('sha256');
-  const files = ['src', 'cli', 'bin', 'migrations'].flatMap((d) => filesUnder(join(ROOT, d))).concat(join(ROOT, 'package-lock.json'));
+  const files = ['src', 'cli', 'bin', 'migrations']
+    .flatMap((d) => filesUnder(join(ROOT, d)))
+    // and how this file runs the demo: the harness (its clock) and the migrated template it starts from
+    .concat(['package-lock.json', 'test/cli/cli-harness.ts', 'test/support/test-db.ts', 'test/support/demo-database.ts'].map((f) => join(ROOT, f)));
   for (const file of files.sort()) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file));
   return hash.digest('hex').slice(0, 16);
 }

@@ -39,6 +39,8 @@ describe('the command modules of hhb', () => {
     expect(commandNamed(['node', 'hhb'])).toBeNull();
     expect(commandNamed(['node', 'hhb', '--db', './data', 'firms', 'import', 'a.csv'])).toBe('firms');
     expect(commandNamed(['node', 'hhb', '-h'])).toBeNull();
+    expect(commandNamed(['node', 'hhb', '-h', 'rounds'])).toBeNull();
+    expect(commandNamed(['node', 'hhb', 'rounds', '--help'])).toBe('rounds');
     expect(commandNamed(['node', 'hhb', 'help', 'rounds'])).toBe('help');
   });
 });
