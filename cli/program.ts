@@ -52,18 +52,24 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
- * The top-level command that argv names (after the global `--db <value>`), if any; none when the
- * root's help is asked for before it (`hhb -h rounds` shows every command).
+ * The command modules argv needs, its words read left to right: the module of the top-level command
+ * it names (after the global `--db <value>`); none for `-V`/`--version` before any command (commander
+ * prints the version and stops there); every module for the root's help, no command or an unknown
+ * one.
  */
-export function commandNamed(argv: readonly string[]): string | null {
+export function modulesFor(argv: readonly string[]): readonly CommandModule[] {
   const args = argv.slice(2);
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (arg === '--db') i += 1;
-    else if (arg === '--' || arg === '-h' || arg === '--help') return null;
-    else if (!arg.startsWith('-')) return arg;
+    else if (arg === '-V' || arg === '--version') return [];
+    else if (arg === '--' || arg === '-h' || arg === '--help') return COMMAND_MODULES;
+    else if (!arg.startsWith('-')) {
+      const named = COMMAND_MODULES.find((m) => m.names.includes(arg));
+      return named ? [named] : COMMAND_MODULES;
+    }
   }
-  return null;
+  return COMMAND_MODULES;
 }
 
 /**
@@ -79,11 +85,7 @@ export function buildProgram(io: CliIo, argv?: readonly string[]): Command {
     .option('--db <path|url>', '数据库：内置数据库目录（默认 ./data），或 postgres:// 连接串；也可用 DATABASE_URL 指定')
     .showSuggestionAfterError(true);
   const globals = () => program.opts<{ db?: string }>();
-  const named = argv === undefined ? null : commandNamed(argv);
-  const only = COMMAND_MODULES.find((m) => named !== null && m.names.includes(named));
-  // `hhb --version` needs no command at all.
-  const versionOnly = argv !== undefined && named === null && argv.slice(2).some((a) => a === '-V' || a === '--version');
-  for (const module of only ? [only] : versionOnly ? [] : COMMAND_MODULES) module.load()(program, io, globals);
+  for (const module of argv === undefined ? COMMAND_MODULES : modulesFor(argv)) module.load()(program, io, globals);
   return program;
 }
 

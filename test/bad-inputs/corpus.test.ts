@@ -14,6 +14,7 @@ import { backends, testDatabase } from '../cli/backends';
 import { type BadCase, TARGETS, VALID, WORLD, csvText, writeCorpus, type ImportTarget } from './corpus';
 import { buildWorld, tableChecksums } from './world';
 import { sheetXml, xlsxWith } from './zip-writer';
+import { writtenOnce } from '../support/files';
 import { writeFileSync } from 'node:fs';
 
 const CHINESE = /[\u4e00-\u9fff]/;
@@ -32,10 +33,9 @@ const KIND_OF: Record<ImportTarget, ImportKind> = {
 };
 
 /** The corpus files, written once for the whole file (every describe reads the same inputs). */
-const corpusDir = mkdtempSync(join(tmpdir(), 'hhb-bad-corpus-'));
-let written: Promise<BadCase[]> | null = null;
-const corpus = (): Promise<BadCase[]> => (written ??= writeCorpus(corpusDir));
-afterAll(() => rmSync(corpusDir, { recursive: true, force: true }));
+const written = writtenOnce('hhb-bad-corpus-', writeCorpus);
+const corpusDir = written.dir;
+const corpus = (): Promise<BadCase[]> => written.ready();
 
 describe('the bad-input corpus', () => {
   let dir: string;

@@ -3,9 +3,6 @@
  * server in this process) gets its status, a Chinese error in the API's error shape (or an error
  * page), the server keeps serving, and every table is byte for byte as before.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { createToken } from '../../src/app/accounts';
 import { createApp } from '../../src/http/app';
@@ -15,13 +12,12 @@ import { login } from '../http/web-session';
 import { writeCorpus } from './corpus';
 import { type HttpCase, type HttpWorld, requestCases, uploadCases } from './http-cases';
 import { tableChecksums } from './world';
+import { writtenOnce } from '../support/files';
 
 const CHINESE = /[\u4e00-\u9fff]/;
 
 /** The corpus files, written once for the file (both backends upload the same inputs). */
-const corpusDir = mkdtempSync(join(tmpdir(), 'hhb-bad-http-corpus-'));
-let written: ReturnType<typeof writeCorpus> | null = null;
-afterAll(() => rmSync(corpusDir, { recursive: true, force: true }));
+const corpus = writtenOnce('hhb-bad-http-corpus-', writeCorpus);
 
 describe.each(backends())('bad requests to the HTTP server on %s', (kind) => {
   const t = useTestDb(kind);
@@ -46,7 +42,7 @@ describe.each(backends())('bad requests to the HTTP server on %s', (kind) => {
       open: OPEN,
       published: PUBLISHED,
     };
-    cases = [...requestCases(), ...uploadCases(await (written ??= writeCorpus(corpusDir)))];
+    cases = [...requestCases(), ...uploadCases(await corpus.ready())];
     // A token's first use records when it was last used: use each once before the baseline.
     for (const token of Object.values(city.tokens)) expect((await request(app).get('/api/v1/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
   }, 180_000);

@@ -1,12 +1,12 @@
 /**
  * `hhb demo` end to end, as a newcomer runs it — the real program (bin/hhb.js through tsx)
- * in a fresh folder — then again in the same folder, and its refusal to wipe a folder of real data,
- * through `hhb` in this process (the harness). What the demo stored is then read with `hhb` in this process (the harness), on the same folder,
- * and its workbooks are opened as a bureau opens them: LibreOffice (headless, Debian's
+ * in a fresh folder. What it stored is read with `hhb` in this process (the harness) on the same
+ * folder, and its workbooks are opened as a bureau opens them: LibreOffice (headless, Debian's
  * libreoffice-calc-nogui) converts every sheet of each round's workbook to CSV; every sheet must
  * convert, and the ranking and the lists read back from 综合排名, 红榜, 黑榜 and 重点监管 must equal
  * `hhb results --json`. That part runs wherever `soffice` is installed; in CI (.ci/run installs it) a
- * missing soffice fails it.
+ * missing soffice fails it. Then, in this process, the demo runs again in the same folder, and
+ * refuses to wipe a folder of real data.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

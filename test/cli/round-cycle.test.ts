@@ -10,11 +10,10 @@ import { stringify } from 'csv-stringify/sync';
 import { firmName, projectCode, uscc, writeInputs } from './big-city-files';
 import { hhb, hhbOk } from './cli-harness';
 import { backends, testDatabase } from './backends';
+import { writtenOnce } from '../support/files';
 
 /** The input files, written once for the file and copied for each backend. */
-const inputs = mkdtempSync(join(tmpdir(), 'hhb-cli-inputs-'));
-let written: Promise<void> | null = null;
-afterAll(() => rmSync(inputs, { recursive: true, force: true }));
+const inputs = writtenOnce('hhb-cli-inputs-', writeInputs);
 
 describe.each(backends())('a whole round through the CLI on %s', (backend) => {
   let dir: string;
@@ -23,8 +22,8 @@ describe.each(backends())('a whole round through the CLI on %s', (backend) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hhb-cli-'));
-    await (written ??= writeInputs(inputs));
-    cpSync(inputs, dir, { recursive: true });
+    await inputs.ready();
+    cpSync(inputs.dir, dir, { recursive: true });
     ({ url: db, drop } = await testDatabase(backend, dir));
   }, 120_000);
 

@@ -5,39 +5,31 @@
  * The demo takes most of a test file's time, and its database depends only on the program: it is
  * built once per version of the program (a hash of src/, cli/, bin/, migrations/, the lock file and
  * the test code that builds it) in this process's `hhb` harness, kept in the temporary folder with
- * what the command printed, and copied into each test's folder. One test process builds it while any other waits (a lock folder,
- * taken over when its builder has gone); a changed program builds a new one and removes the older.
+ * what the command printed, and copied into each test's folder. One test process builds it while
+ * any other waits (a lock folder, taken over when its builder has gone); a changed program builds a
+ * new one and removes the older.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { type CliRun, hhb, releaseDatabase } from '../cli/cli-harness';
+import { filesHash, filesUnder } from './files';
 
-const ROOT = join(__dirname, '..', '..');
 const PREFIX = 'hhb-jest-demo-';
 /** A builder that has held the lock this long has died: its lock is taken over. */
 const STALE_LOCK_MS = 10 * 60_000;
 
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(path));
-    else if (entry.isFile()) out.push(path);
-  }
-  return out;
-}
-
 /** What the demo's database depends on: the program's source, its migrations and its dependencies. */
 function programHash(): string {
-  const hash = createHash('sha256');
-  const files = ['src', 'cli', 'bin', 'migrations']
-    .flatMap((d) => filesUnder(join(ROOT, d)))
+  return filesHash([
+    ...['src', 'cli', 'bin', 'migrations'].flatMap(filesUnder),
+    'package-lock.json',
     // and how this file runs the demo: the harness (its clock) and the migrated template it starts from
-    .concat(['package-lock.json', 'test/cli/cli-harness.ts', 'test/support/test-db.ts', 'test/support/demo-database.ts'].map((f) => join(ROOT, f)));
-  for (const file of files.sort()) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file));
-  return hash.digest('hex').slice(0, 16);
+    'test/cli/cli-harness.ts',
+    'test/support/test-db.ts',
+    'test/support/demo-database.ts',
+  ]);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

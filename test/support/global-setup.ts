@@ -8,28 +8,24 @@
  * migration makes a new one (older ones are removed when the next is made). Each is made under a
  * temporary name and renamed when complete, so a killed or concurrent run never sees half of one.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory from 'knex';
 import { createDb } from '../../src/db/knex-factory';
+import { filesHash, filesUnder } from './files';
 
 export const PGLITE_TEMPLATE_ENV = 'HHB_TEST_PGLITE_TEMPLATE';
 export const PG_TEMPLATE_ENV = 'HHB_TEST_PG_TEMPLATE';
 
-const ROOT = join(__dirname, '..', '..');
 const PGLITE_PREFIX = 'hhb-jest-pglite-';
 const PG_PREFIX = 'hhb_tmpl_';
 
 /** What the migrated schema depends on: every migration's text, the runner, and the PGlite build. */
 function schemaHash(): string {
-  const hash = createHash('sha256');
-  const dir = join(ROOT, 'migrations');
-  for (const name of readdirSync(dir).sort()) hash.update(name).update(readFileSync(join(dir, name)));
-  for (const file of ['src/db/migrate.ts', 'src/db/knex-factory.ts', 'node_modules/@electric-sql/pglite/package.json']) hash.update(readFileSync(join(ROOT, file)));
-  return hash.digest('hex').slice(0, 16);
+  return filesHash([...filesUnder('migrations'), 'src/db/migrate.ts', 'src/db/knex-factory.ts', 'node_modules/@electric-sql/pglite/package.json']);
 }
 
 async function pgliteTemplate(hash: string): Promise<string> {

@@ -4,7 +4,7 @@
  * name the command as commander will read it.
  */
 import { Command } from 'commander';
-import { COMMAND_MODULES, buildProgram, commandNamed } from '../../../cli/program';
+import { COMMAND_MODULES, buildProgram } from '../../../cli/program';
 import type { CliIo } from '../../../cli/io';
 import { PassThrough } from 'node:stream';
 
@@ -36,11 +36,13 @@ describe('the command modules of hhb', () => {
   });
 
   it('reads the command name as commander does', () => {
-    expect(commandNamed(['node', 'hhb'])).toBeNull();
-    expect(commandNamed(['node', 'hhb', '--db', './data', 'firms', 'import', 'a.csv'])).toBe('firms');
-    expect(commandNamed(['node', 'hhb', '-h'])).toBeNull();
-    expect(commandNamed(['node', 'hhb', '-h', 'rounds'])).toBeNull();
-    expect(commandNamed(['node', 'hhb', 'rounds', '--help'])).toBe('rounds');
-    expect(commandNamed(['node', 'hhb', 'help', 'rounds'])).toBe('help');
+    const listed = COMMAND_MODULES.flatMap((m) => m.names);
+    expect(names(buildProgram(io, ['node', 'hhb']))).toEqual(listed);
+    expect(names(buildProgram(io, ['node', 'hhb', '--db', './data', 'firms', 'import', 'a.csv']))).toEqual(['streets', 'firms', 'projects']);
+    expect(names(buildProgram(io, ['node', 'hhb', '-h']))).toEqual(listed);
+    expect(names(buildProgram(io, ['node', 'hhb', '-h', 'rounds']))).toEqual(listed);
+    expect(names(buildProgram(io, ['node', 'hhb', '-h', '-V']))).toEqual(listed);
+    expect(names(buildProgram(io, ['node', 'hhb', 'rounds', '--help']))).toEqual(['rounds']);
+    expect(names(buildProgram(io, ['node', 'hhb', 'help', 'rounds']))).toEqual(listed);
   });
 });
