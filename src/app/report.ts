@@ -119,7 +119,7 @@ async function annualHalves(db: Knex, code: string): Promise<ReportHalf[]> {
   const halves: ReportHalf[] = [];
   for (const half of halfYearCodes(code)) {
     const round = await findRound(db, half);
-    const computation = round ? await latestComputation(db, round.id) : null;
+    const computation = round ? await latestComputation(db, round.id, { explanations: false }) : null;
     if (!round || !computation) continue;
     halves.push({ code: round.code, firms: computation.firms, ...(await halfDetail(db, round.id, computation.firms)) });
   }
@@ -129,7 +129,7 @@ async function annualHalves(db: Knex, code: string): Promise<ReportHalf[]> {
 export async function buildReportData(ctx: AppContext, code: string): Promise<ReportData> {
   const db = ctx.knex;
   const round = await getRound(db, code);
-  const computation = await latestComputation(db, round.id);
+  const computation = await latestComputation(db, round.id, { explanations: false });
   if (!computation) throw new DomainError('ROUND_STATE', `评价周期 ${code} 尚未计算，不能生成报告。`);
   const firms = computation.firms;
   // The rules and slice sizes stored with the computation; for one stored before they were kept,
@@ -158,7 +158,7 @@ export async function buildReportData(ctx: AppContext, code: string): Promise<Re
 
   let previous: PreviousRound | null = null;
   const prev = await findRound(db, previousRoundCode(round.code));
-  const prevComputation = prev ? await latestComputation(db, prev.id) : null;
+  const prevComputation = prev ? await latestComputation(db, prev.id, { explanations: false }) : null;
   if (prev && prevComputation) {
     previous = { code: prev.code, imported: false, firms: prevComputation.firms.map((f) => ({ uscc: f.uscc, name: f.name, rank: f.rank, composite: f.composite, list: f.list })) };
   } else if (!prev && round.kind === 'half') {

@@ -1,10 +1,12 @@
 import { DomainError } from '../domain/errors';
 import { formatExact } from '../domain/rounding';
-import type { FirmResult, RoundStatus } from '../domain/types';
+import { renderExplanation } from '../domain/explanation';
+import type { Explanation, FirmResult, RoundStatus } from '../domain/types';
 import { getRound } from '../db/rounds-repo';
-import { latestComputation } from '../db/results-repo';
+import { latestComputation, latestFirmResult } from '../db/results-repo';
 import type { AppContext } from './context';
 
+/** A round's latest results: the firms without their explanations (see explainFirm). */
 export interface RoundResultsView {
   round: string;
   status: RoundStatus;
@@ -13,6 +15,9 @@ export interface RoundResultsView {
   firms: FirmResult[];
 }
 
+/** One firm's result with its explanation worded for a reader. */
+export type ExplainedFirm = Omit<FirmResult, 'explanation'> & { explanation: Explanation };
+
 /** A round without a computation yet: what to run first. */
 export function notComputed(round: { code: string; status: string }): DomainError {
   return new DomainError('ROUND_STATE', `评价周期 ${round.code} 尚未计算（当前状态：${round.status}）。先运行 hhb rounds close ${round.code} 和 hhb rounds compute ${round.code}。`);
@@ -20,18 +25,21 @@ export function notComputed(round: { code: string; status: string }): DomainErro
 
 export async function getRoundResults(ctx: AppContext, code: string): Promise<RoundResultsView> {
   const round = await getRound(ctx.knex, code);
-  const computation = await latestComputation(ctx.knex, round.id);
+  const computation = await latestComputation(ctx.knex, round.id, { explanations: false });
   if (!computation) {
     throw notComputed(round);
   }
   return { round: round.code, status: round.status, rulesHash: computation.rulesHash, computation: computation.number, firms: computation.firms };
 }
 
-export async function explainFirm(ctx: AppContext, code: string, uscc: string): Promise<FirmResult> {
-  const view = await getRoundResults(ctx, code);
-  const firm = view.firms.find((f) => f.uscc === uscc.trim().toUpperCase());
+/** One firm's result in a round's latest computation, its explanation worded (SPEC §5.12). */
+export async function explainFirm(ctx: AppContext, code: string, uscc: string): Promise<ExplainedFirm> {
+  const round = await getRound(ctx.knex, code);
+  const latest = await latestFirmResult(ctx.knex, round.id, uscc.trim().toUpperCase());
+  if (!latest) throw notComputed(round);
+  const firm = latest.firm;
   if (!firm) throw new DomainError('FIRM_NOT_FOUND', `评价周期 ${code} 的结果中没有统一社会信用代码为 ${uscc} 的企业。`);
-  return firm;
+  return { ...firm, explanation: renderExplanation(firm.explanation) };
 }
 
 /** Hundredths → a JSON number with at most 2 decimals (85.4 for 8540). */
@@ -57,7 +65,7 @@ export function toResultsJson(view: RoundResultsView) {
 }
 
 /** One firm's whole result for JSON (API and `hhb explain --json`): scores as numbers of at most 2 decimals, exact values as strings. */
-export function toFirmJson(f: FirmResult) {
+export function toFirmJson(f: ExplainedFirm) {
   return {
     uscc: f.uscc,
     name: f.name,

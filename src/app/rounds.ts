@@ -219,7 +219,7 @@ export async function computeRound(
       result = computeHalfYear(input, rules, { rulesHash: round.rulesHash, force: opts.force });
     }
     phaseEnd('engine');
-    const previous = await latestComputation(trx, round.id);
+    const previous = await latestComputation(trx, round.id, { explanations: false });
     const changes = previous ? compareComputations(previous.firms, result.firms, CHANGE_WORDS) : null;
     const number = await saveComputation(trx, round.id, result, { forced: opts.force, createdBy: ctx.actor, at: ctx.now(), rules });
     await setRoundStatus(trx, round.id, 'computed', ctx.now());
@@ -261,7 +261,7 @@ export async function publishRound(
     }
     const n = await pendingObjectionCount(trx, round.id);
     if (n > 0) throw new DomainError('OBJECTION_PENDING', `${code} 还有 ${n} 件异议未作出决定，不能发布。`);
-    const computation = await latestComputation(trx, round.id);
+    const computation = await latestComputation(trx, round.id, { explanations: false });
     if (!computation) throw new DomainError('ROUND_STATE', `${code} 尚无计算结果。`);
     const consequences = await publishConsequences(trx, round, computation.firms, today);
     await setRoundStatus(trx, round.id, 'published', ctx.now());

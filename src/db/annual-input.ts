@@ -11,7 +11,7 @@ export async function loadAnnualInput(db: Knex | Knex.Transaction, code: string,
   const halves: HalfResultInput[][] = [];
   for (const half of halfYearCodes(code)) {
     const round = await findRound(db, half);
-    const computation = round && round.status === 'published' ? await latestComputation(db, round.id) : null;
+    const computation = round && round.status === 'published' ? await latestComputation(db, round.id, { explanations: false }) : null;
     if (!round || !computation) throw new DomainError('ROUND_STATE', `年度综合评价 ${code} 需要已发布的 ${half}。`);
     halves.push(
       computation.firms

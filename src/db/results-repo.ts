@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DomainError } from '../domain/errors';
 import type { Rules } from '../domain/rules';
-import type { Explanation, FirmResult, Flag, ListKind, RoundKind, RoundResult, RoundStatus } from '../domain/types';
+import type { Explanation, ExplanationFacts, FirmResult, Flag, InputFact, ListKind, Phrase, RoundKind, RoundResult, RoundStatus } from '../domain/types';
 import { type PgCopyClient, isPostgres, writeChunk } from './copy-stream';
 
 interface ResultRow {
@@ -25,7 +25,7 @@ interface ResultRow {
   list: ListKind | null;
   flags: Flag[] | string;
   reasons: string[] | string;
-  explanation: Explanation | string;
+  explanation?: StoredExplanation | string;
 }
 
 export interface StoredComputation {
@@ -51,6 +51,30 @@ export interface StoredPlacement {
 }
 
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+/**
+ * results.explanation holds the engine's facts as arrays: {"i": [[source, subject, value], …],
+ * "r": [[rule, code, text], …]}, each phrase literal text or [wording key, …arguments]. Results
+ * computed before facts were stored hold the rendered text ({"inputs": …, "rules": …}), which
+ * reads back as facts of literal text.
+ */
+type StoredExplanation =
+  | { i: [InputFact['source'], Phrase, Phrase][]; r: [string, string, Phrase][] }
+  | Explanation;
+
+function encodeExplanation(e: ExplanationFacts): string {
+  return JSON.stringify({ i: e.inputs.map((x) => [x.source, x.subject, x.value]), r: e.rules.map((x) => [x.rule, x.code, x.text]) });
+}
+
+function decodeExplanation(stored: StoredExplanation): ExplanationFacts {
+  if ('inputs' in stored) return stored;
+  return {
+    inputs: stored.i.map(([source, subject, value]) => ({ source, subject, value })),
+    rules: stored.r.map(([rule, code, text]) => ({ rule, code, text })),
+  };
+}
+
+const NO_EXPLANATION: ExplanationFacts = Object.freeze({ inputs: Object.freeze([]) as unknown as InputFact[], rules: Object.freeze([]) as unknown as ExplanationFacts['rules'] });
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
 function toFirmResult(row: ResultRow): FirmResult {
@@ -72,7 +96,7 @@ function toFirmResult(row: ResultRow): FirmResult {
     list: row.list,
     flags: json(row.flags),
     reasons: json(row.reasons),
-    explanation: json(row.explanation),
+    explanation: row.explanation === undefined ? NO_EXPLANATION : decodeExplanation(json(row.explanation)),
   };
 }
 
@@ -120,7 +144,7 @@ function toRow(computationId: number, firmId: number, f: FirmResult): ResultInse
     list: f.list,
     flags: JSON.stringify(f.flags),
     reasons: JSON.stringify(f.reasons),
-    explanation: JSON.stringify(f.explanation),
+    explanation: encodeExplanation(f.explanation),
   };
 }
 
@@ -213,13 +237,23 @@ export async function latestComputationHead(db: Knex | Knex.Transaction, roundId
   return row ? { id: Number(row.id), rulesHash: row.rules_hash } : null;
 }
 
-/** The latest computation of a round with its firms in result order (ranked first, by rank, then unranked by USCC). */
-export async function latestComputation(db: Knex | Knex.Transaction, roundId: number): Promise<StoredComputation | null> {
+/**
+ * The latest computation of a round with its firms in result order (ranked first, by rank, then
+ * unranked by USCC). With `explanations: false` the firms' explanations are not read (they are most
+ * of a province's result) and come back empty: for readers that compare or list results.
+ */
+export async function latestComputation(
+  db: Knex | Knex.Transaction,
+  roundId: number,
+  { explanations = true }: { explanations?: boolean } = {},
+): Promise<StoredComputation | null> {
   const comp = await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').first();
   if (!comp) return null;
-  const rows = await db<ResultRow>('results')
+  const columns: string[] = explanations ? [...RESULT_COLUMNS] : RESULT_COLUMNS.filter((c) => c !== 'explanation');
+  const rows = (await db('results')
     .where({ computation_id: comp.id })
-    .orderByRaw('rank is null, rank, composite desc nulls last, uscc');
+    .select(columns)
+    .orderByRaw('rank is null, rank, composite desc nulls last, uscc')) as ResultRow[];
   return {
     id: Number(comp.id),
     number: Number(comp.number),
@@ -232,6 +266,20 @@ export async function latestComputation(db: Knex | Knex.Transaction, roundId: nu
         ? null
         : { ranked: Number(comp.ranked), sliceSize: Number(comp.red_slice), blackSliceSize: Number(comp.black_slice), rules: json<Rules>(comp.rules) },
   };
+}
+
+/** One firm's result in the latest computation of a round, with that computation's number and rules hash; null when the round has no computation or the firm no result in it. */
+export async function latestFirmResult(
+  db: Knex | Knex.Transaction,
+  roundId: number,
+  uscc: string,
+): Promise<{ computation: number; rulesHash: string; firm: FirmResult | null } | null> {
+  const comp = (await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').first('id', 'number', 'rules_hash')) as
+    | { id: number | string; number: number | string; rules_hash: string }
+    | undefined;
+  if (!comp) return null;
+  const row = (await db('results').where({ computation_id: comp.id, uscc }).first([...RESULT_COLUMNS])) as ResultRow | undefined;
+  return { computation: Number(comp.number), rulesHash: comp.rules_hash, firm: row ? toFirmResult(row) : null };
 }
 
 /** A firm (by USCC) among the results of any computation of a round, with its name there; undefined when none. */

@@ -13,6 +13,7 @@ import { ZERO, exactString, fromDecimal, fromHundredths } from './exact';
 import { formatExact, formatHundredths, roundHalfUpToHundredths } from './rounding';
 import { placeLists } from './place-lists';
 import { compareText, fire, input } from './explanation';
+import { say } from './wording';
 
 export interface AnnualOptions {
   rulesHash: string;
@@ -99,11 +100,11 @@ function scoreAnnualFirm(uscc: string, halves: Half[], rectification: { open: bo
     for (const flag of CARRIED) if (r.flags.includes(flag)) flags.add(flag);
     if (r.flags.includes('veto')) vetoEvents.push(`${h.label}`);
     if (r.flags.includes('serious_violation')) seriousEvents.push(`${h.label}`);
-    const parts = SOURCES.map((s) => {
+    const [resident, regulator, street] = SOURCES.map((s) => {
       const v = r.scores[s];
-      return `${{ resident: '居民', regulator: '行管', street: '街道' }[s]} ${v === null ? '无' : formatHundredths(v)}`;
+      return v === null ? null : formatHundredths(v);
     });
-    inputs.push(input('half', h.label, `综合得分 ${formatHundredths(r.composite)}（${parts.join('，')}）${r.flags.length > 0 ? `，标记：${r.flags.join('、')}` : ''}`));
+    inputs.push(input('half', h.label, say('half_result', formatHundredths(r.composite), resident ?? null, regulator ?? null, street ?? null, r.flags)));
   }
   if (rectification.open) flags.add('open_rectification');
   if (rectification.unrectified) flags.add('unrectified');
@@ -114,14 +115,14 @@ function scoreAnnualFirm(uscc: string, halves: Half[], rectification: { open: bo
   const weights = halves.map((h) => (h.label === '上半年' ? rules.annual.h1 : rules.annual.h2)).join(':');
   if (halves.length === 1) {
     flags.add('single_half');
-    firings.push(fire('5.10', 'single_half', `仅有${halves[0]?.label}成绩，年度综合得分取该半年度成绩`));
+    firings.push(fire('5.10', 'single_half', say('single_half', `${halves[0]?.label}`)));
   } else {
-    firings.push(fire('5.10', 'annual_mean', `年度综合得分 = 上半年、下半年综合得分按 ${weights} 加权平均`));
+    firings.push(fire('5.10', 'annual_mean', say('annual_mean', weights)));
   }
   for (const flag of CARRIED) {
-    if (flags.has(flag)) firings.push(fire('5.10', `carried_${flag}`, `半年度的“${FLAG_TEXT[flag]}”标记带入年度评价`));
+    if (flags.has(flag)) firings.push(fire('5.10', `carried_${flag}`, say('carried_flag', `${FLAG_TEXT[flag]}`)));
   }
-  firings.push(fire('5.4', 'half_up', `年度综合得分精确值 ${exactString(composite)}，四舍五入保留两位小数为 ${formatExact(composite)}`));
+  firings.push(fire('5.4', 'half_up', say('annual_half_up', exactString(composite), formatExact(composite))));
 
   const responses = latest.responses ?? 0;
   const required = latest.requiredResponses ?? null;

@@ -10,6 +10,7 @@ import { type PlacedFirm } from './standing';
 import { decimalToHundredths } from './exact';
 import { formatHundredths } from './rounding';
 import { fire, percentLabel, pointsLabel } from './explanation';
+import { say } from './wording';
 
 export function decideBlackList(
   firms: PlacedFirm[],
@@ -23,7 +24,7 @@ export function decideBlackList(
     const score = f.published === null ? '' : `综合得分 ${formatHundredths(f.published)}，`;
     if (f.vetoEvents.length > 0 && rules.black.vetoForcesBlack) {
       f.list = 'black';
-      f.rules.push(fire('5.7', 'veto_forces_black', `存在一票否决事件（${f.vetoEvents.join('、')}），不论排名列入黑榜`));
+      f.rules.push(fire('5.7', 'veto_forces_black', say('veto_black', f.vetoEvents)));
       f.reasons.push(`存在一票否决事件（${f.vetoEvents.join('、')}），不论排名，列入黑榜`);
       continue;
     }
@@ -33,14 +34,14 @@ export function decideBlackList(
     if (byGrades && rules.grades !== null) {
       if (f.grade !== null && rules.grades.blackGrades.includes(f.grade)) {
         f.list = 'black';
-        f.rules.push(fire('5.11', 'black_listed', `评定等级 ${f.grade} 属于黑榜等级，列入黑榜`));
+        f.rules.push(fire('5.11', 'black_listed', say('black_listed_grade', f.grade)));
         f.reasons.push(`${score}评定为 ${f.grade} 级，列入黑榜`);
       }
       continue;
     }
     if (bottomSlice.straddling.has(f)) {
-      const verb = rules.tieAtCutoff === 'include' ? '一并纳入倒数' + share + '候选' : '均不纳入倒数' + share + '候选';
-      f.rules.push(fire('5.7', rules.tieAtCutoff === 'include' ? 'black_tie_included' : 'black_tie_excluded', `完全并列跨越倒数${share}分界，${verb}`));
+      const included = rules.tieAtCutoff === 'include';
+      f.rules.push(fire('5.7', included ? 'black_tie_included' : 'black_tie_excluded', say('black_tie', share, included)));
       if (rules.tieAtCutoff === 'exclude') f.reasons.push(`${score}与其他企业完全并列于倒数${share}的分界处，按并列处理规则不纳入黑榜候选`);
     }
     if (!bottomSlice.members.has(f)) continue;
@@ -49,11 +50,11 @@ export function decideBlackList(
     if (f.flags.has('unrectified')) conditions.push('整改未通过或逾期');
     if (serious.length > 0) conditions.push(`存在严重违规（${serious.join('、')}）`);
     if (conditions.length === 0) {
-      f.rules.push(fire('5.7', 'black_condition_not_met', `位列倒数${share}，但不低于${pointsLabel(rules.black.belowComposite)}，且无未整改或严重违规，不列入黑榜`));
+      f.rules.push(fire('5.7', 'black_condition_not_met', say('black_not_met', share, pointsLabel(rules.black.belowComposite))));
       continue;
     }
     f.list = 'black';
-    f.rules.push(fire('5.7', 'black_listed', `位列倒数${share}且${conditions.join('、')}，列入黑榜`));
+    f.rules.push(fire('5.7', 'black_listed', say('black_listed', share, conditions)));
     f.reasons.push(`${score}位列倒数${share}且${conditions.join('、')}，列入黑榜`);
   }
 }

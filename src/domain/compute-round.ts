@@ -19,6 +19,7 @@ import { placeLists } from './place-lists';
 import { validateRoundInput } from './round-input-validation';
 import { exactString } from './exact';
 import { SOURCE_LABELS, compareText, fire, input } from './explanation';
+import { say } from './wording';
 
 export interface ComputeOptions {
   rulesHash: string;
@@ -70,10 +71,10 @@ function scoreFirm(s: SourceScoresOf & { firm: FirmInput }, rules: Rules, treatm
 
   // §5.1 household-weighted means
   if (resident.score !== null) {
-    firings.push(fire('5.1', 'household_weighted_mean', `居民群众评分按各项目户数加权平均：${formatExact(resident.score)}`));
+    firings.push(fire('5.1', 'household_weighted_mean', say('resident_mean', formatExact(resident.score))));
   }
   if (street.score !== null) {
-    firings.push(fire('5.1', 'household_weighted_mean', `街道社区评分按各项目户数加权平均：${formatExact(street.score)}`));
+    firings.push(fire('5.1', 'household_weighted_mean', say('street_mean', formatExact(street.score))));
   }
   if (resident.incomplete) {
     flags.add('incomplete_resident');
@@ -89,7 +90,7 @@ function scoreFirm(s: SourceScoresOf & { firm: FirmInput }, rules: Rules, treatm
   let composite: Exact | null = null;
   if (treatment === 'exclude') {
     flags.add('excluded');
-    firings.push(fire('5.3', 'missing_source_excluded', `缺少${missingLabel}，不参与排名`));
+    firings.push(fire('5.3', 'missing_source_excluded', say('missing_excluded', missing)));
     notes.push(`缺少${missingLabel}，按规则不参与排名`);
   } else {
     composite = compositeScore(exactScores, rules.weights);
@@ -98,15 +99,16 @@ function scoreFirm(s: SourceScoresOf & { firm: FirmInput }, rules: Rules, treatm
       flags.add('renormalized');
       if (treatment === 'forced') flags.add('forced');
       const how = treatment === 'forced' ? '经强制计算，' : '';
-      firings.push(fire('5.3', treatment === 'forced' ? 'missing_source_forced' : 'missing_source_renormalized', `缺少${missingLabel}，${how}按其余来源权重 ${weightsLabel(rules.weights, used)} 重新归一计算`));
+      const code = treatment === 'forced' ? 'missing_source_forced' : 'missing_source_renormalized';
+      firings.push(fire('5.3', code, say('missing_renormalized', missing, treatment === 'forced', weightsLabel(rules.weights, used))));
       notes.push(`缺少${missingLabel}，${how}综合得分按其余来源重新归一计算`);
     }
     if (composite === null) {
       flags.add('excluded');
       firings.push(fire('5.3', 'missing_source_excluded', '没有任何评分来源，不参与排名'));
     } else {
-      firings.push(fire('5.2', 'composite_weighted', `综合得分 = ${used.map((u) => SOURCE_LABELS[u]).join('、')}按 ${weightsLabel(rules.weights, used)} 加权平均`));
-      firings.push(fire('5.4', 'half_up', `综合得分精确值 ${exactString(composite)}，四舍五入保留两位小数为 ${formatExact(composite)}`));
+      firings.push(fire('5.2', 'composite_weighted', say('composite_weighted', used, weightsLabel(rules.weights, used))));
+      firings.push(fire('5.4', 'half_up', say('half_up', exactString(composite), formatExact(composite))));
     }
   }
 
@@ -115,8 +117,8 @@ function scoreFirm(s: SourceScoresOf & { firm: FirmInput }, rules: Rules, treatm
   const vetoEvents = events.filter((e) => e.veto).map((e) => e.type);
   const seriousEvents = events.filter((e) => !e.veto && e.severity === 'serious').map((e) => e.type);
   for (const e of events) {
-    const kind = e.veto ? '一票否决' : e.severity === 'serious' ? '严重违规' : '一般';
-    inputs.push(input('event', `${e.date} ${e.type}${e.projectCode === null ? '' : `（项目 ${e.projectCode}）`}`, `${kind}${e.note === null ? '' : `：${e.note}`}`));
+    const kind = e.veto ? 'veto' : e.severity === 'serious' ? 'serious' : 'general';
+    inputs.push(input('event', say('event', e.date, e.type, e.projectCode), say('event_kind', kind, e.note)));
   }
   if (vetoEvents.length > 0) flags.add('veto');
   if (seriousEvents.length > 0) flags.add('serious_violation');
@@ -134,18 +136,18 @@ function scoreFirm(s: SourceScoresOf & { firm: FirmInput }, rules: Rules, treatm
   const complaints = firm.projects.reduce((acc, p) => acc + p.complaints, 0);
   const rate = complaintsPer1000(complaints, households);
   for (const p of firm.projects) {
-    if (p.complaints > 0) inputs.push(input('complaints', `${p.code} ${p.name}`, `投诉 ${p.complaints} 件`));
+    if (p.complaints > 0) inputs.push(input('complaints', say('project', p.code, p.name), say('complaints', p.complaints)));
   }
-  if (rate !== null) inputs.push(input('complaints', '合计', `投诉 ${complaints} 件，${households} 户，每千户 ${formatExact(rate)} 件`));
+  if (rate !== null) inputs.push(input('complaints', '合计', say('complaints_total', complaints, households, formatExact(rate))));
 
   // §5.5 survey sufficiency over all the firm's households
   const required = households > 0 ? requiredResponses(households, rules.survey) : null;
   if (required !== null) {
     if (resident.responses < required) {
       flags.add('insufficient_sample');
-      firings.push(fire('5.5', 'insufficient_sample', `${households} 户至少需 ${required} 份有效问卷，实有 ${resident.responses} 份，样本量不足，不得列入红榜`));
+      firings.push(fire('5.5', 'insufficient_sample', say('sample_insufficient', households, required, resident.responses)));
     } else {
-      firings.push(fire('5.5', 'sample_sufficient', `${households} 户至少需 ${required} 份有效问卷，实有 ${resident.responses} 份，样本量充足`));
+      firings.push(fire('5.5', 'sample_sufficient', say('sample_sufficient', households, required, resident.responses)));
     }
   }
 

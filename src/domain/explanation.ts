@@ -1,15 +1,13 @@
 /**
  * SPEC §5.12: every firm's result carries an explanation — each input that went in, each rule that
  * fired (SPEC number, a stable code, Chinese text) — and the reasons for its list placement.
- * This module holds the shared vocabulary; each rule's file words its own firings.
+ * This module holds the shared vocabulary; each rule's file records its own firings as facts, worded
+ * by src/domain/wording.ts when the explanation is read (renderExplanation).
  */
-import { type ExplainedInput, type Explanation, type RuleFiring, type Source, type SurveyExclusionInput } from './types';
+import { type ExplainedInput, type Explanation, type ExplanationFacts, type Phrase, type RuleFiring } from './types';
+import { SOURCE_NAMES, renderPhrase } from './wording';
 
-export const SOURCE_LABELS: Record<Source, string> = {
-  resident: '居民群众评分',
-  regulator: '行管部门评分',
-  street: '街道社区评分',
-};
+export const SOURCE_LABELS = SOURCE_NAMES;
 
 /** What each rule number of a firing is called where a person reads it (the CLI's explanation, pages). */
 export const RULE_TITLES: Record<string, string> = {
@@ -31,20 +29,12 @@ export function ruleTitle(rule: string): string {
   return RULE_TITLES[rule] ?? '评价规则';
 }
 
-export function fire(rule: string, code: string, text: string): RuleFiring {
+export function fire(rule: string, code: string, text: Phrase): RuleFiring<Phrase> {
   return { rule, code, text };
 }
 
-export function input(source: ExplainedInput['source'], subject: string, value: string): ExplainedInput {
+export function input(source: ExplainedInput['source'], subject: Phrase, value: Phrase): ExplainedInput<Phrase> {
   return { source, subject, value };
-}
-
-/**
- * A project's excluded online answers as its explanation reads them: how many households, on which
- * day, and the bureau's written reason (SPEC §10).
- */
-export function surveyExclusionText(e: SurveyExclusionInput): string {
-  return `${e.day} 排除网上答案 ${e.households} 户（疑似刷票，理由：${e.reason}），不计入居民评分和样本量`;
 }
 
 /** A percentage from a rule document (10 → "10%", 12.5 → "12.5%"). */
@@ -59,12 +49,19 @@ export function pointsLabel(points: number): string {
 
 const SOURCE_ORDER: Record<ExplainedInput['source'], number> = { resident: 0, regulator: 1, street: 2, complaints: 3, event: 4, rectification: 5, half: 6 };
 
-/** Orders an explanation so that it does not depend on the order the inputs came in. */
-export function sortedExplanation(inputs: ExplainedInput[], rules: RuleFiring[]): Explanation {
-  const sortedInputs = [...inputs].sort(
-    (a, b) => SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] || compareText(a.subject, b.subject) || compareText(a.value, b.value),
-  );
-  return { inputs: sortedInputs, rules: [...rules] };
+/** The rules that fired, worded, in the order they fired. */
+export function renderRules(rules: readonly RuleFiring<Phrase>[]): RuleFiring[] {
+  return rules.map((r) => ({ rule: r.rule, code: r.code, text: renderPhrase(r.text) }));
+}
+
+/**
+ * An explanation as a person reads it: every phrase worded, the inputs ordered by source, subject
+ * and value so that the text does not depend on the order the inputs came in.
+ */
+export function renderExplanation(facts: ExplanationFacts): Explanation {
+  const inputs = facts.inputs.map((i) => ({ source: i.source, subject: renderPhrase(i.subject), value: renderPhrase(i.value) }));
+  inputs.sort((a, b) => SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] || compareText(a.subject, b.subject) || compareText(a.value, b.value));
+  return { inputs, rules: renderRules(facts.rules) };
 }
 
 /** Code-point order: deterministic, locale-independent. */

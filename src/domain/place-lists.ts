@@ -13,7 +13,8 @@ import { decideBlackList } from './black-list';
 import { decideRedList } from './red-list';
 import { decideWatchList, flagHighComplaints } from './watch-list';
 import { exactString } from './exact';
-import { compareText, fire, sortedExplanation } from './explanation';
+import { compareText, fire } from './explanation';
+import { say } from './wording';
 
 export interface Placement {
   firms: FirmResult[];
@@ -74,10 +75,10 @@ export function placeLists(scored: ScoredFirm[], rules: Rules): Placement {
   });
   const n = ordered.length;
   for (const f of ordered) {
-    f.rules.push(fire('5.4', 'ranked', `按综合得分（两位小数）及并列处理规则排名第 ${f.rank} 名（共 ${n} 家参与排名）`));
+    f.rules.push(fire('5.4', 'ranked', say('ranked', f.rank ?? 0, n)));
     if (rules.grades !== null && f.published !== null) {
       f.grade = gradeFor(f.published, rules.grades);
-      if (f.grade !== null) f.rules.push(fire('5.11', 'graded', `综合得分 ${formatHundredths(f.published)} 评定为 ${f.grade} 级`));
+      if (f.grade !== null) f.rules.push(fire('5.11', 'graded', say('graded', formatHundredths(f.published), f.grade)));
     }
   }
 
@@ -124,6 +125,6 @@ function toResult(f: PlacedFirm): FirmResult {
     list: f.list,
     flags: FLAG_ORDER.filter((flag) => f.flags.has(flag)),
     reasons: [...f.headline, ...f.reasons, ...f.notes],
-    explanation: sortedExplanation(f.inputs, f.rules),
+    explanation: { inputs: f.inputs, rules: f.rules },
   };
 }

@@ -11,6 +11,7 @@ import { type PlacedFirm, publishedOrThrow } from './standing';
 import { decimalToHundredths } from './exact';
 import { formatHundredths } from './rounding';
 import { fire, percentLabel, pointsLabel } from './explanation';
+import { renderPhrase, say } from './wording';
 
 /** Why a firm may not be red-listed, in Chinese phrases; empty when it may. */
 export function redBlockers(f: PlacedFirm, rules: Rules, checkThreshold: boolean): string[] {
@@ -49,9 +50,7 @@ export function decideRedList(
     const score = `综合得分 ${formatHundredths(publishedOrThrow(f))}，`;
     if (topSlice.straddling.has(f)) {
       const included = rules.tieAtCutoff === 'include';
-      f.rules.push(
-        fire('5.6', included ? 'red_tie_included' : 'red_tie_excluded', `完全并列跨越前${share}分界，${included ? '一并纳入' : '均不纳入'}红榜候选`),
-      );
+      f.rules.push(fire('5.6', included ? 'red_tie_included' : 'red_tie_excluded', say('red_tie', share, included)));
       if (!included) f.reasons.push(`${score}与其他企业完全并列于前${share}的分界处，按并列处理规则不列入红榜`);
     }
     if (!topSlice.members.has(f)) continue;
@@ -59,12 +58,13 @@ export function decideRedList(
     if (blockers.length === 0) {
       f.list = 'red';
       listed++;
-      f.rules.push(fire('5.6', 'red_listed', `位列前${share}，综合得分不低于${pointsLabel(rules.red.minComposite)}且无否决情形，列入红榜`));
+      f.rules.push(fire('5.6', 'red_listed', say('red_listed', share, pointsLabel(rules.red.minComposite))));
       f.reasons.push(`${score}位列前${share}，列入红榜`);
       continue;
     }
-    const text = `位列前${share}，但${blockers.join('、')}，不列入红榜`;
-    f.rules.push(fire('5.6', 'red_blocked', text));
+    const fact = say('red_blocked', share, blockers);
+    const text = renderPhrase(fact);
+    f.rules.push(fire('5.6', 'red_blocked', fact));
     if (f.list === 'black') f.headline.push(`${text}，列入黑榜`);
     else f.reasons.push(`${score}${text}`);
   }
@@ -87,7 +87,7 @@ function refill(ordered: PlacedFirm[], slice: Set<PlacedFirm>, size: number, alr
     for (const f of eligible) {
       f.list = 'red';
       listed++;
-      f.rules.push(fire('5.6', 'red_listed', `前${percentLabel(rules.red.share)}中有企业未能入榜，按递补规则列入红榜`));
+      f.rules.push(fire('5.6', 'red_listed', say('red_refill', percentLabel(rules.red.share))));
       f.reasons.push(`综合得分 ${formatHundredths(publishedOrThrow(f))}，排名第 ${f.rank} 名，按递补规则列入红榜`);
     }
   }
@@ -102,12 +102,13 @@ function decideRedByGrades(ordered: PlacedFirm[], rules: Rules): void {
     const blockers = redBlockers(f, rules, false);
     if (blockers.length === 0) {
       f.list = 'red';
-      f.rules.push(fire('5.11', 'red_listed', `评定等级 ${f.grade} 属于红榜等级，列入红榜`));
+      f.rules.push(fire('5.11', 'red_listed', say('red_listed_grade', f.grade)));
       f.reasons.push(`${score}评定为 ${f.grade} 级，列入红榜`);
       continue;
     }
-    const text = `评定为 ${f.grade} 级，但${blockers.join('、')}，不列入红榜`;
-    f.rules.push(fire('5.11', 'red_blocked', text));
+    const fact = say('red_blocked_grade', f.grade, blockers);
+    const text = renderPhrase(fact);
+    f.rules.push(fire('5.11', 'red_blocked', fact));
     if (f.list === 'black') f.headline.push(`${text}，列入黑榜`);
     else f.reasons.push(`${score}${text}`);
   }

@@ -3,16 +3,17 @@
  * each catalogue item counted once per (item, project) (NSPIRE's rule: a duplicate keeps the largest
  * points), firm-level rows once per item, bonus items capped (default +5), clamped to [0, 100].
  */
-import { type DeductionInput, type Exact, type ExplainedInput, type RegulatorInput } from './types';
+import { type DeductionInput, type Exact, type InputFact, type RegulatorInput } from './types';
 import { type DeductionItem, type DeductionRules } from './rules';
 import { DomainError } from './errors';
 import { HUNDRED, ZERO, decimalToHundredths, exact, fromDecimal, fromHundredths, maxExact, minExact } from './exact';
 import { formatExact, formatHundredths } from './rounding';
 import { input } from './explanation';
+import { say } from './wording';
 
 export interface RegulatorScore {
   score: Exact | null;
-  inputs: ExplainedInput[];
+  inputs: InputFact[];
 }
 
 export function regulatorScore(regulator: RegulatorInput | null, rules: DeductionRules, uscc: string): RegulatorScore {
@@ -60,27 +61,26 @@ function deductionsScore(rows: DeductionInput[], rules: DeductionRules, uscc: st
     else counted.set(key, { row: row.points > seen.row.points ? row : seen.row, item, rows: seen.rows + 1 });
   }
 
-  const inputs: ExplainedInput[] = [];
+  const inputs: InputFact[] = [];
   let deductions = ZERO;
   let bonus = ZERO;
   for (const { row, item, rows: n } of counted.values()) {
     const points = fromHundredths(row.points);
     if (item.kind === 'bonus') bonus = bonus.add(points);
     else deductions = deductions.add(points);
-    const where = row.projectCode === null ? '企业层面' : `项目 ${row.projectCode}`;
-    const verb = item.kind === 'bonus' ? '加' : '扣';
-    const dup = n > 1 ? `（同一项目记录 ${n} 次，按一次计，取最高分值）` : '';
-    inputs.push(input('regulator', `${item.code} ${item.description}（${where}）`, `${verb} ${formatHundredths(row.points)} 分${dup}`));
+    inputs.push(
+      input('regulator', say('deduction_item', item.code, item.description, row.projectCode), say('deduction_points', item.kind === 'bonus', formatHundredths(row.points), n)),
+    );
   }
   const cap = fromDecimal(rules.bonusCap, 2);
   const bonusCounted = minExact(bonus, cap);
   if (bonus.compare(cap) > 0) {
-    inputs.push(input('regulator', '加分封顶', `加分合计 ${formatExact(bonus)} 分，按上限计 ${formatExact(cap)} 分`));
+    inputs.push(input('regulator', '加分封顶', say('bonus_capped', formatExact(bonus), formatExact(cap))));
   }
   const raw = HUNDRED.sub(deductions).add(bonusCounted);
   const score = minExact(HUNDRED, maxExact(ZERO, raw));
   inputs.push(
-    input('regulator', '扣分表合计', `基础分 100，扣 ${formatExact(deductions)} 分，加 ${formatExact(bonusCounted)} 分，得 ${formatExact(score)} 分`),
+    input('regulator', '扣分表合计', say('deduction_total', formatExact(deductions), formatExact(bonusCounted), formatExact(score))),
   );
   return { score, inputs };
 }

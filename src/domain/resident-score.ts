@@ -3,12 +3,13 @@
  * replaces the earlier. A project's score is sum/count of its households' answers, or the survey
  * contractor's mean; the firm's score is the household-weighted mean over the projects that have one.
  */
-import { type ExplainedInput, type Exact, type ProjectInput, type ResidentInput, type SurveyResponse } from './types';
+import { type InputFact, type Exact, type ProjectInput, type ResidentInput, type SurveyResponse } from './types';
 import { DomainError } from './errors';
 import { exact, fromHundredths } from './exact';
 import { type WeightedScore, householdWeightedMean } from './household-mean';
 import { formatHundredths, roundRatioHalfUpToHundredths } from './rounding';
-import { input, surveyExclusionText } from './explanation';
+import { input } from './explanation';
+import { say } from './wording';
 
 /** Individual responses → one per household (the highest seq wins) → count and sum of hundredths. */
 export function residentFromResponses(responses: SurveyResponse[]): ResidentInput {
@@ -50,7 +51,7 @@ export interface FirmSourceScore {
   score: Exact | null;
   /** Some projects lack this source (the firm is flagged incomplete). */
   incomplete: boolean;
-  inputs: ExplainedInput[];
+  inputs: InputFact[];
 }
 
 export interface FirmResidentScore extends FirmSourceScore {
@@ -60,12 +61,12 @@ export interface FirmResidentScore extends FirmSourceScore {
 
 export function firmResidentScore(projects: readonly ProjectInput[]): FirmResidentScore {
   const scored: WeightedScore[] = [];
-  const inputs: ExplainedInput[] = [];
+  const inputs: InputFact[] = [];
   let responses = 0;
   for (const p of projects) {
     const r = p.resident;
-    const subject = `${p.code} ${p.name}（${p.households} 户）`;
-    for (const e of p.surveyExclusions ?? []) inputs.push(input('resident', subject, surveyExclusionText(e)));
+    const subject = say('project_households', p.code, p.name, p.households);
+    for (const e of p.surveyExclusions ?? []) inputs.push(input('resident', subject, say('survey_exclusion', e.day, e.households, e.reason)));
     if (r === null || r.count === 0) {
       inputs.push(input('resident', subject, '无居民评分'));
       continue;
@@ -75,10 +76,10 @@ export function firmResidentScore(projects: readonly ProjectInput[]): FirmReside
       // the project's score is sum / (count × 100), the same value projectResidentScore gives
       const denominator = BigInt(r.count) * 100n;
       scored.push({ households: p.households, numerator: r.sum, denominator });
-      inputs.push(input('resident', subject, `${r.count} 份有效问卷，均分 ${formatHundredths(roundRatioHalfUpToHundredths(r.sum, denominator))}`));
+      inputs.push(input('resident', subject, say('survey_responses', r.count, formatHundredths(roundRatioHalfUpToHundredths(r.sum, denominator)))));
     } else {
       scored.push({ households: p.households, ...summaryMeanRatio(r) });
-      inputs.push(input('resident', subject, `调查机构汇总：${r.count} 份有效样本，平均分 ${r.exactMean ?? formatHundredths(r.mean)}`));
+      inputs.push(input('resident', subject, say('survey_summary', r.count, r.exactMean ?? formatHundredths(r.mean))));
     }
   }
   return {

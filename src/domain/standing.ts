@@ -3,7 +3,7 @@
  * rules look at, and its explanation as it grows. Built by compute-round (half year) or annual
  * (year end), then ranked and placed on the lists by place-lists.
  */
-import { type Exact, type ExplainedInput, type Flag, type Hundredths, type ListKind, type RuleFiring, type SourceScores } from './types';
+import { type Exact, type Flag, type Hundredths, type InputFact, type ListKind, type RuleFact, type SourceScores } from './types';
 
 export interface ScoredFirm {
   uscc: string;
@@ -23,8 +23,8 @@ export interface ScoredFirm {
   vetoEvents: string[];
   /** Types of the serious (non-veto) violations. */
   seriousEvents: string[];
-  inputs: ExplainedInput[];
-  rules: RuleFiring[];
+  inputs: InputFact[];
+  rules: RuleFact[];
   reasons: string[];
   /** Secondary remarks shown after the list reasons (renormalized sources, single half…). */
   notes: string[];

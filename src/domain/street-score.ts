@@ -2,17 +2,18 @@
  * 街道社区评分 (SPEC §4, §5.1): a score per project from the street it lies in; the firm's score is
  * the household-weighted mean over its projects that have one.
  */
-import { type ExplainedInput, type ProjectInput } from './types';
+import { type InputFact, type ProjectInput } from './types';
 import { type WeightedScore, householdWeightedMean } from './household-mean';
 import { formatHundredths } from './rounding';
 import { input } from './explanation';
+import { say } from './wording';
 import { type FirmSourceScore } from './resident-score';
 
 export function firmStreetScore(projects: readonly ProjectInput[]): FirmSourceScore {
   const scored: WeightedScore[] = [];
-  const inputs: ExplainedInput[] = [];
+  const inputs: InputFact[] = [];
   for (const p of projects) {
-    const subject = `${p.code} ${p.name}（${p.street}，${p.households} 户）`;
+    const subject = say('project_street_households', p.code, p.name, p.street, p.households);
     if (p.streetScore === null) {
       inputs.push(input('street', subject, '无街道评分'));
       continue;

@@ -169,25 +169,45 @@ export type Flag =
   | 'incomplete_resident' // 部分项目缺少居民评分
   | 'incomplete_street'; // 部分项目缺少街道评分
 
-/** One input that went into a firm's result, for the explanation. */
-export interface ExplainedInput {
+/**
+ * A piece of explanation text: literal Chinese, or a wording key with its arguments rendered when
+ * the explanation is read (src/domain/wording.ts). Results store phrases, not the rendered text.
+ */
+export type Phrase = string | WordingFact;
+/** A wording key and its arguments, e.g. ['survey_responses', 312, '86.12']. */
+export type WordingFact = readonly [key: string, ...args: WordingArg[]];
+export type WordingArg = string | number | boolean | null | readonly string[];
+
+/** One input that went into a firm's result, for the explanation (rendered: P = string). */
+export interface ExplainedInput<P extends Phrase = string> {
   source: Source | 'complaints' | 'event' | 'rectification' | 'half';
   /** e.g. a project code, a department, a deduction item. */
-  subject: string;
+  subject: P;
   /** Human-readable value, e.g. "85.40" or "312 份有效问卷，均分 86.12". */
-  value: string;
+  value: P;
 }
 
-/** One rule that fired, with its SPEC §5 number, in plain Chinese. */
-export interface RuleFiring {
+/** One rule that fired, with its SPEC §5 number, in plain Chinese (rendered: P = string). */
+export interface RuleFiring<P extends Phrase = string> {
   rule: string; // e.g. '5.1', '5.6'
   code: string; // e.g. 'household_weighted_mean', 'red_listed'
-  text: string; // Chinese
+  text: P; // Chinese
 }
 
+/** An input and a firing as the engine records them. */
+export type InputFact = ExplainedInput<Phrase>;
+export type RuleFact = RuleFiring<Phrase>;
+
+/** A firm's explanation as a person reads it: inputs in a fixed order, rules in the order they fired. */
 export interface Explanation {
   inputs: ExplainedInput[];
   rules: RuleFiring[];
+}
+
+/** A firm's explanation as the engine gives it and a result stores it: phrases, inputs unordered. */
+export interface ExplanationFacts {
+  inputs: InputFact[];
+  rules: RuleFact[];
 }
 
 export interface FirmResult {
@@ -210,7 +230,8 @@ export interface FirmResult {
   flags: Flag[];
   /** Why the firm is (or is not) on a list, in Chinese; the first one is the headline. */
   reasons: string[];
-  explanation: Explanation;
+  /** Rendered when read: renderExplanation (src/domain/explanation.ts). */
+  explanation: ExplanationFacts;
 }
 
 /** What blocks a compute under the `block` missing-source policy. */

@@ -8,6 +8,7 @@ import { type PlacedFirm } from './standing';
 import { fromDecimal } from './exact';
 import { formatExact, formatHundredths } from './rounding';
 import { fire, percentLabel } from './explanation';
+import { renderPhrase, say } from './wording';
 
 /** Flags firms above the complaint threshold (whatever their list). */
 export function flagHighComplaints(firms: PlacedFirm[], rules: Rules): void {
@@ -25,22 +26,24 @@ export function decideWatchList(firms: PlacedFirm[], bottomSlice: Set<PlacedFirm
     const score = f.published === null ? '' : `综合得分 ${formatHundredths(f.published)}，`;
     if (byGrades && rules.grades !== null && f.grade !== null && rules.grades.watchGrades.includes(f.grade)) {
       f.list = 'watch';
-      f.rules.push(fire('5.11', 'watch_listed', `评定等级 ${f.grade} 属于重点监管等级，列入重点监管`));
+      f.rules.push(fire('5.11', 'watch_listed', say('watch_grade', f.grade)));
       f.reasons.push(`${score}评定为 ${f.grade} 级，列入重点监管`);
     } else if (!byGrades && bottomSlice.has(f)) {
       const share = percentLabel(rules.black.share);
       f.list = 'watch';
-      f.rules.push(fire('5.8', 'watch_listed', `位列倒数${share}但未达到黑榜条件，列入重点监管`));
+      f.rules.push(fire('5.8', 'watch_listed', say('watch_slice', share)));
       f.reasons.push(`${score}位列倒数${share}，未达到黑榜条件，列入重点监管`);
     }
     if (f.flags.has('high_complaints') && f.complaintsPer1000 !== null) {
-      const text = `每千户投诉 ${formatExact(f.complaintsPer1000)} 件，超过${rules.watch.complaintsPer1000Above}件`;
+      const per1000 = formatExact(f.complaintsPer1000);
+      const above = String(rules.watch.complaintsPer1000Above);
+      const text = renderPhrase(say('high_complaints', per1000, above));
       if (f.list === null) {
         f.list = 'watch';
-        f.rules.push(fire('5.8', 'watch_listed', `${text}，列入重点监管`));
+        f.rules.push(fire('5.8', 'watch_listed', say('watch_complaints', per1000, above)));
         f.reasons.push(`${text}，列入重点监管`);
       } else {
-        f.rules.push(fire('5.8', 'high_complaints', text));
+        f.rules.push(fire('5.8', 'high_complaints', say('high_complaints', per1000, above)));
         f.reasons.push(text);
       }
     }

@@ -7,6 +7,7 @@
  */
 import { type ChangeWords, type ResultChange, compareComputations } from './result-changes';
 import type { FirmResult, RuleFiring } from './types';
+import { renderRules } from './explanation';
 
 export interface WhatIfSide {
   reasons: string[];
@@ -34,7 +35,7 @@ const without = (list: readonly RuleFiring[], other: readonly RuleFiring[]): Rul
   const keys = new Set(other.map(key));
   return list.filter((r) => !keys.has(key(r)));
 };
-const side = (f: FirmResult | undefined): WhatIfSide => ({ reasons: f ? [...f.reasons] : [], rules: f ? [...f.explanation.rules] : [] });
+const side = (f: FirmResult | undefined): WhatIfSide => ({ reasons: f ? [...f.reasons] : [], rules: f ? renderRules(f.explanation.rules) : [] });
 
 export function compareWhatIf(before: readonly FirmResult[], after: readonly FirmResult[], words: ChangeWords): WhatIfComparison {
   const old = new Map(before.map((f) => [f.uscc, f]));

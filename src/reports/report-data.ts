@@ -143,7 +143,7 @@ export interface ReportHalf {
 
 export interface ReportData {
   round: ReportRound;
-  /** Firms in rank order with published scores, lists, flags, reasons and explanations. */
+  /** Firms in rank order with published scores, lists, flags and reasons (not their explanations). */
   result: RoundResult;
   /** Half year: its projects. Year-end round: empty (see `halves`). */
   projects: ReportProject[];

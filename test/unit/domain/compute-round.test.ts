@@ -1,6 +1,7 @@
 /** SPEC §5.3–5.8, 5.11, 5.12 through computeRound, with hand-computed cities. */
 import { computeRound } from '../../../src/domain/compute-round';
 import { DomainError } from '../../../src/domain/errors';
+import { renderExplanation } from '../../../src/domain/explanation';
 import { type FirmResult, type RoundResult } from '../../../src/domain/types';
 import { type Rules } from '../../../src/domain/rules';
 import { defaultRules, parseRules, rulesHash } from '../../../src/rules';
@@ -289,7 +290,7 @@ describe('explanation (SPEC §5.12)', () => {
       events: [anEvent({ type: '消防通道堵塞', severity: 'minor' })],
     });
     const result = firm(compute([f]), 'E1');
-    const subjects = result.explanation.inputs.map((i) => `${i.source}|${i.subject}|${i.value}`);
+    const subjects = renderExplanation(result.explanation).inputs.map((i) => `${i.source}|${i.subject}|${i.value}`);
     expect(subjects).toEqual(
       expect.arrayContaining([
         'resident|P1 东湖小区（300 户）|调查机构汇总：300 份有效样本，平均分 90.00',
