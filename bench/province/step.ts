@@ -69,7 +69,12 @@ async function main(): Promise<void> {
         stepEnd = process.hrtime.bigint();
         const lists = { red: 0, black: 0, watch: 0 };
         for (const f of result.firms) if (f.list) lists[f.list] += 1;
-        const explanationMb = Math.round(result.firms.reduce((n, f) => n + Buffer.byteLength(JSON.stringify(f.explanation)), 0) / 1e5) / 10;
+        // What the computation's explanations take as stored (JSON text, before the server compresses it).
+        const stored = (await db.knex.raw(
+          'select sum(octet_length(r.explanation::text)) as bytes from results r join computations c on c.id = r.computation_id join rounds ro on ro.id = c.round_id where ro.code = ? and c.number = ?',
+          [ROUND, computation],
+        )) as { rows: { bytes: string }[] };
+        const explanationMb = Math.round(Number(stored.rows[0]?.bytes ?? 0) / 1e5) / 10;
         detail = { ...parts, computation, ranked: result.ranked, ...lists, explanationMb };
         break;
       }
