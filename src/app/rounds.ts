@@ -15,7 +15,8 @@ import { appendAudit } from '../db/audit';
 import { getRound, insertRound, listRoundRecords, setRoundStatus, snapshotRound, findRound, type RoundRecord } from '../db/rounds-repo';
 import { latestComputation, saveComputation } from '../db/results-repo';
 import { loadRoundInput } from '../db/round-input';
-import { roundCompleteness, roundFormConflicts, roundScoreGaps, type ScoreGaps } from '../db/completeness';
+import { roundCompleteness, roundFormConflicts } from '../db/completeness';
+import { type ScoreGaps, scoreGaps } from '../domain/score-gaps';
 import { requiredResponses } from '../domain/survey-sufficiency';
 import { loadAnnualInput } from '../db/annual-input';
 import { publishConsequences } from './consequences';
@@ -205,16 +206,16 @@ export async function computeRound(
       if (both > 0) {
         throw new DomainError('INPUT_INVALID', `${code} 有 ${both} 处同一项目或企业录入了两种形式的评分，须先处理（见 hhb rounds close 的完整性报告）。`, conflicts);
       }
+      const input = await loadRoundInput(trx, round.id, { asOf: isoDateCst(ctx.now()) });
       // SPEC §5.3 `block`: no compute while a ranked firm's project lacks a score, unless forced (the
       // count of what was forced past goes to the audit record).
       if (rules.missingSource === 'block') {
-        const gaps = await roundScoreGaps(trx, round.id);
+        const gaps = scoreGaps(input);
         if (gaps.projects + gaps.firms > 0) {
           if (!opts.force) throw scoreGapsError(code, gaps);
           forcedPast = { projects: gaps.projects, projectsWithoutStreetScore: gaps.projectsWithoutStreetScore, projectsWithoutResident: gaps.projectsWithoutResident, firms: gaps.firms };
         }
       }
-      const input = await loadRoundInput(trx, round.id, { asOf: isoDateCst(ctx.now()) });
       phaseEnd('read');
       result = computeHalfYear(input, rules, { rulesHash: round.rulesHash, force: opts.force });
     }

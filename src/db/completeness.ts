@@ -5,6 +5,9 @@
  * counts them, and the round's use case applies that rule to them.
  */
 import type { Knex } from 'knex';
+import type { ScoreGaps } from '../domain/score-gaps';
+
+export type { ScoreGaps } from '../domain/score-gaps';
 
 type Db = Knex | Knex.Transaction;
 type Num = number | string;
@@ -165,25 +168,6 @@ export async function roundFormConflicts(db: Db, roundId: number): Promise<{ pro
     [roundId],
   );
   return { projectsWithBothResidentForms: projects.map((p) => ({ code: p.code, name: p.name, street: p.street })), firmsWithBothRegulatorForms: firms.map((f) => ({ uscc: f.uscc, name: f.name })) };
-}
-
-export interface ScoreGapProject extends ProjectRef {
-  firmUscc: string;
-  firmName: string;
-  withoutStreetScore: boolean;
-  withoutResident: boolean;
-}
-
-export interface ScoreGaps {
-  /** Projects of ranked firms lacking a street score or a resident score: how many in all. */
-  projects: number;
-  projectsWithoutStreetScore: number;
-  projectsWithoutResident: number;
-  /** Ranked firms without any regulator input. */
-  firms: number;
-  /** The first `limit` of each, by code. */
-  projectList: ScoreGapProject[];
-  firmList: FirmRef[];
 }
 
 /**

@@ -15,6 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NOW, OPEN, type City, buildCity, contextOf } from './city';
 import { login } from './web-session';
+import { roundScoreGaps } from '../../src/db/completeness';
+import { loadRoundInput } from '../../src/db/round-input';
+import { getRound } from '../../src/db/rounds-repo';
+import { scoreGaps } from '../../src/domain/score-gaps';
 
 describe.each(backends())('compute refused while scores are missing (%s)', (kind) => {
   const t = useTestDb(kind);
@@ -51,6 +55,13 @@ describe.each(backends())('compute refused while scores are missing (%s)', (kind
     expect(await t.knex('computations').count<{ count: string | number }[]>('* as count').join('rounds', 'rounds.id', 'computations.round_id').where('rounds.code', OPEN).then((r) => Number(r[0]?.count))).toBe(0);
     const round = await request(app).get(`/api/v1/rounds/${OPEN}`).set('Authorization', bearer());
     expect(round.body.status).toBe('closed');
+  });
+
+  it('refuses for the same gaps as the close report counts in SQL', async () => {
+    const round = await getRound(t.knex, OPEN);
+    const fromInput = scoreGaps(await loadRoundInput(t.knex, round.id, { asOf: '2025-07-01' }));
+    expect(fromInput.projects).toBe(2);
+    expect(fromInput).toEqual(await roundScoreGaps(t.knex, round.id));
   });
 
   it('reports survey sufficiency with the completeness', async () => {
