@@ -2,12 +2,12 @@
  * 企业评分卡: one firm's result on one picture — composite, rank, list, grade, the three source
  * scores, the reasons and flags, and the trend of its composite over rounds.
  */
-import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
+import { type Canvas, createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { type FirmResult, type Hundredths } from '../domain/types';
 import { fitFont, wrapText } from './canvas-text';
 import { type Cutoffs, flagsText, listLabel, periodLabel, scoreText } from './labels';
 import { LIST_COLORS, listColor, SOURCE_COLORS } from './palette';
-import { encodeCanvasPng } from './png';
+import { encodeRgbaPng } from './png';
 import { ensureChartSetup, font, releaseNativeMemory } from './render-chart';
 import { type FirmHistoryPoint } from './report-data';
 
@@ -35,6 +35,15 @@ const TREND = { x: 40, y: 700, width: 920, height: 380 };
 const REASONS_TOP = TREND.y + TREND.height + 50;
 const LINE = 32;
 const MAX_REASON_LINES = 14;
+const MAX_HEIGHT = REASONS_TOP + 40 + MAX_REASON_LINES * LINE + 40;
+
+/**
+ * One canvas of the tallest card, kept by each thread and drawn over for every card (the picture is
+ * its top rows): a fresh 5 MB canvas a card cost more in allocation and garbage collection than
+ * drawing the card. Drawing and encoding a card never wait in between (no await), so cards
+ * rendered at the same time in one thread cannot draw over each other.
+ */
+let page: Canvas | null = null;
 
 const colorOf = listColor;
 
@@ -175,15 +184,16 @@ export async function renderScoreCard(firm: ScoreCardFirm, history: readonly Fir
     points.push({ roundCode: options.roundCode, rank: firm.rank, composite: firm.composite, list: firm.list });
   }
 
-  const scratch = createCanvas(1, 1).getContext('2d');
-  scratch.font = font(21);
-  const reasonLines = firm.reasons.flatMap((reason) => wrapText(scratch, `· ${reason}`, WIDTH - 2 * MARGIN));
-  if (firm.flags.length > 0) reasonLines.push(...wrapText(scratch, `标记：${flagsText(firm.flags)}`, WIDTH - 2 * MARGIN));
+  page ??= createCanvas(WIDTH, MAX_HEIGHT);
+  const canvas = page;
+  const ctx = canvas.getContext('2d');
+  ctx.save();
+  ctx.font = font(21);
+  const reasonLines = firm.reasons.flatMap((reason) => wrapText(ctx, `· ${reason}`, WIDTH - 2 * MARGIN));
+  if (firm.flags.length > 0) reasonLines.push(...wrapText(ctx, `标记：${flagsText(firm.flags)}`, WIDTH - 2 * MARGIN));
   const lines = reasonLines.length > MAX_REASON_LINES ? [...reasonLines.slice(0, MAX_REASON_LINES - 1), '……（完整说明见评价报告）'] : reasonLines;
   const height = REASONS_TOP + 40 + Math.max(1, lines.length) * LINE + 40;
 
-  const canvas = createCanvas(WIDTH, height);
-  const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, WIDTH, height);
 
@@ -230,7 +240,9 @@ export async function renderScoreCard(firm: ScoreCardFirm, history: readonly Fir
   ctx.font = font(21);
   (lines.length > 0 ? lines : ['（无）']).forEach((line, i) => ctx.fillText(line, MARGIN, REASONS_TOP + 40 + i * LINE));
 
-  const png = encodeCanvasPng(canvas);
+  ctx.restore();
+  // every pixel of the top `height` rows was painted over (the white fill first)
+  const png = encodeRgbaPng(canvas.data().subarray(0, WIDTH * 4 * height), WIDTH, height);
   await releaseNativeMemory();
   return png;
 }

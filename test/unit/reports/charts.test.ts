@@ -223,9 +223,16 @@ describe('renderScoreCard', () => {
       { roundCode: '2024-H2', rank: 31, composite: null, list: null },
     ];
     const first = await renderScoreCard(firm, history, { roundCode: '2025-H1' });
-    const other = await renderScoreCard(aFirmResult({ list: 'red' }), [{ roundCode: '2024-H2', rank: 1, composite: 9900, list: 'red' }], { roundCode: '2025-H1', cutoffs: { red: 9000, black: 7000 } });
+    // a taller card between the two (each thread draws its cards on one canvas, over the last one)
+    const reasons = Array.from({ length: 12 }, (_, i) => `第 ${i + 1} 条理由：综合得分 99.00，位列前10%且不低于85分，列入红榜`);
+    const other = await renderScoreCard(aFirmResult({ list: 'red', reasons }), [{ roundCode: '2024-H2', rank: 1, composite: 9900, list: 'red' }], { roundCode: '2025-H1', cutoffs: { red: 9000, black: 7000 } });
+    expect((await decode(other)).height).toBeGreaterThan((await decode(first)).height);
     const again = await renderScoreCard(firm, history, { roundCode: '2025-H1' });
     expect(again.equals(first)).toBe(true);
+    // and rendered at the same time in one thread
+    const [both1, both2] = await Promise.all([renderScoreCard(firm, history, { roundCode: '2025-H1' }), renderScoreCard(aFirmResult({ list: 'red', reasons }), [{ roundCode: '2024-H2', rank: 1, composite: 9900, list: 'red' }], { roundCode: '2025-H1', cutoffs: { red: 9000, black: 7000 } })]);
+    expect(both1.equals(first)).toBe(true);
+    expect(both2.equals(other)).toBe(true);
     const trendOf = async (png: Buffer): Promise<Buffer> => region(await decode(png), 40, 700, 920, 380);
     expect((await trendOf(other)).equals(await trendOf(first))).toBe(false);
   });
