@@ -53,8 +53,19 @@ function parseDecimal(text: string, label: string, places: number): Parsed<{ int
   return ok({ integer, decimals });
 }
 
+/** Plain digits with at most 2 decimals, nothing around them: most of the millions of survey scores. */
+const PLAIN_SCORE = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
+
 /** A decimal 0..100 with at most 2 decimals → hundredths. `label` names the field in the message. */
 export function parseScore(text: string, label = '得分'): Parsed<Hundredths> {
+  // Plain ASCII digits read the same without the width folding, trimming and percent check below;
+  // anything else, or a value out of range, takes the full reading and its message.
+  const plain = PLAIN_SCORE.exec(text);
+  if (plain) {
+    const decimals = plain[2] ?? '';
+    const hundredths = Number(plain[1]) * 100 + (decimals === '' ? 0 : decimals.length === 1 ? Number(decimals) * 10 : Number(decimals));
+    if (hundredths <= 10000) return ok(hundredths);
+  }
   const d = parseDecimal(text, label, 2);
   if (!d.ok) return d;
   return ok(Number(d.value.integer) * 100 + Number(d.value.decimals.padEnd(2, '0')));

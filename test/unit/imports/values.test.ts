@@ -1,8 +1,20 @@
+import fc from 'fast-check';
 import { USCC_AS_NUMBER_HELP, parseDate, parseInteger, parseMean, parsePoints, parseProjectKind, parseScore, parseSeverity, parseUscc, parseYesNo } from '../../../src/imports/values';
 
 const value = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T | string => (r.ok ? r.value : `!${r.message}`);
 
 describe('parseScore', () => {
+  it('reads plain digits as it reads the same value with spaces around it (the full reading), whatever they are', () => {
+    const digitsAndDots = fc.stringMatching(/^[0-9.%+-]{0,8}$/);
+    const score = fc.tuple(fc.integer({ min: 0, max: 1200 }), fc.integer({ min: 0, max: 99 }), fc.constantFrom('', '.', '0')).map(([i, d, tail]) => `${i}.${d}${tail}`);
+    fc.assert(
+      fc.property(fc.oneof(digitsAndDots, score, fc.integer({ min: 0, max: 1000 }).map(String)), (text) => {
+        expect(parseScore(text)).toEqual(parseScore(` ${text} `));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it.each([
     ['0', 0],
     ['100', 10000],
