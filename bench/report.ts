@@ -22,6 +22,7 @@ import { type FirmResult, type ListKind } from '../src/domain/types';
 import { distributionChart, rankingChart, renderCertificate, renderRoundCharts, renderScoreCard, sourcesChart, streetsChart } from '../src/reports/charts';
 import { type ReportData, type ReportProject } from '../src/reports/report-data';
 import { writeRoundWorkbook } from '../src/reports/workbook';
+import { seeded } from '../test/support/seeded';
 
 const outAt = process.argv.indexOf('--out');
 const OUT = outAt > 0 ? process.argv[outAt + 1] : undefined;
@@ -31,18 +32,6 @@ const FIRMS = Number(positional[0] ?? 20000);
 const PROJECTS_PER_FIRM = Number(positional[1] ?? 5);
 const CHART_RENDERS = Number(positional[2] ?? 10);
 const STREETS = 400;
-
-/** mulberry32: a small seeded generator, so every run benches the same data. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = seeded(20250701);
 const between = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));

@@ -6,18 +6,7 @@
  */
 import type { AnnualRoundInput, EventInput, FirmInput, HalfResultInput, ProjectInput, RegulatorInput, RoundInput } from '../../../src/domain/types';
 import { fromHundredths } from '../../../src/domain/exact';
-
-/** mulberry32: small, seeded, the same everywhere. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../support/seeded';
 
 const DEPARTMENTS = ['市城管执法局', '市消防救援支队', '市市场监管局', '区住建局'];
 const EVENT_TYPES = ['消防通道堵塞', '电梯困人', '违规收费', '安全生产事故'];
