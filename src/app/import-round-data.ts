@@ -52,9 +52,8 @@ export interface RoundImportSummary {
 export { loadRoundScope, type RoundScope };
 
 export function importContextOf(scope: RoundScope, streetScope?: string, period?: RoundPeriod): ImportContext {
-  const projects = new Map<string, { street: string; firmUscc: string; households: number }>();
-  for (const [code, p] of scope.projects) projects.set(code, { street: p.street, firmUscc: p.firmUscc, households: p.households });
-  return { projects, firms: new Set(scope.firms.keys()), ...(streetScope ? { streetScope } : {}), ...(period ? { period } : {}) };
+  // The scope's own maps, not copies: a province round has 100,000 projects.
+  return { projects: scope.projects, firms: scope.firms, ...(streetScope ? { streetScope } : {}), ...(period ? { period } : {}) };
 }
 
 /** A summary mean in points as given ("78.6666666666667") → hundredths as stored ("7866.66666666667"). */
@@ -80,9 +79,9 @@ export async function importRoundData(
 ): Promise<RoundImportSummary> {
   const round = await getRound(ctx.knex, code);
   requireOpen(round);
-  const scope = await loadRoundScope(ctx.knex, round.id);
+  // The file's hash is read while the round's projects come from the database.
+  const [scope, sha256] = await Promise.all([loadRoundScope(ctx.knex, round.id), fileSha256(file)]);
   const check = importContextOf(scope, opts.streetScope, roundPeriod(round.code));
-  const sha256 = await fileSha256(file);
   const at = ctx.now();
   const meta: EntryMeta = { roundId: round.id, enteredBy: ctx.actor, enteredAt: at };
   // The rows were checked against the scope: every project and firm they name is in it.

@@ -16,15 +16,20 @@ export interface RoundScope {
 
 export async function loadRoundScope(db: Db, roundId: number): Promise<RoundScope> {
   const projects: RoundScope['projects'] = new Map();
-  const rows: { id: number | string; code: string; street_code: string; uscc: string; firm_id: number | string; households: number | string }[] = await db('round_projects as rp')
-    .join('projects as p', 'p.id', 'rp.project_id')
-    .join('firms as f', 'f.id', 'rp.firm_id')
-    .where('rp.round_id', roundId)
-    .select('p.id', 'p.code', 'rp.street_code', 'f.uscc', 'rp.firm_id', 'rp.households');
+  // Both at once (a province round has 100,000 projects).
+  const [rows, firmRows] = await Promise.all([
+    db('round_projects as rp')
+      .join('projects as p', 'p.id', 'rp.project_id')
+      .join('firms as f', 'f.id', 'rp.firm_id')
+      .where('rp.round_id', roundId)
+      .select('p.id', 'p.code', 'rp.street_code', 'f.uscc', 'rp.firm_id', 'rp.households') as Promise<
+      { id: number | string; code: string; street_code: string; uscc: string; firm_id: number | string; households: number | string }[]
+    >,
+    db('round_firms as rf').join('firms as f', 'f.id', 'rf.firm_id').where('rf.round_id', roundId).select('f.id', 'f.uscc') as Promise<{ id: number | string; uscc: string }[]>,
+  ]);
   for (const r of rows) {
     projects.set(r.code, { id: Number(r.id), street: r.street_code, firmUscc: r.uscc, firmId: Number(r.firm_id), households: Number(r.households) });
   }
-  const firmRows: { id: number | string; uscc: string }[] = await db('round_firms as rf').join('firms as f', 'f.id', 'rf.firm_id').where('rf.round_id', roundId).select('f.id', 'f.uscc');
   return { projects, firms: new Map(firmRows.map((r) => [r.uscc, Number(r.id)])) };
 }
 

@@ -17,8 +17,8 @@ import { MAX_CELL_CHARS, type RawRow } from './xlsx-reader';
 export interface ImportContext {
   /** Known projects: code → its street, its firm's USCC and (in a round) its households. */
   projects?: ReadonlyMap<string, { street: string; firmUscc: string; households?: number }>;
-  /** Known firms' USCCs. */
-  firms?: ReadonlySet<string>;
+  /** Known firms' USCCs (a set, or a map keyed by them). */
+  firms?: { has(uscc: string): boolean };
   /** A street account's own street: projects of other streets are refused. */
   streetScope?: string;
   /** The round's period: an event's date must fall inside it. */
