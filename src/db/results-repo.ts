@@ -231,10 +231,12 @@ export async function saveComputation(
   return number;
 }
 
-/** The round's latest computation (its id and the rules hash it applied), or null before the first. */
-export async function latestComputationHead(db: Knex | Knex.Transaction, roundId: number): Promise<{ id: number; rulesHash: string } | null> {
-  const row = (await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').select('id', 'rules_hash').first()) as { id: number | string; rules_hash: string } | undefined;
-  return row ? { id: Number(row.id), rulesHash: row.rules_hash } : null;
+/** The round's latest computation (its id, number and the rules hash it applied), or null before the first. */
+export async function latestComputationHead(db: Knex | Knex.Transaction, roundId: number): Promise<{ id: number; number: number; rulesHash: string } | null> {
+  const row = (await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').select('id', 'number', 'rules_hash').first()) as
+    | { id: number | string; number: number | string; rules_hash: string }
+    | undefined;
+  return row ? { id: Number(row.id), number: Number(row.number), rulesHash: row.rules_hash } : null;
 }
 
 /**
@@ -274,12 +276,10 @@ export async function latestFirmResult(
   roundId: number,
   uscc: string,
 ): Promise<{ computation: number; rulesHash: string; firm: FirmResult | null } | null> {
-  const comp = (await db('computations').where({ round_id: roundId }).orderBy('number', 'desc').first('id', 'number', 'rules_hash')) as
-    | { id: number | string; number: number | string; rules_hash: string }
-    | undefined;
-  if (!comp) return null;
-  const row = (await db('results').where({ computation_id: comp.id, uscc }).first([...RESULT_COLUMNS])) as ResultRow | undefined;
-  return { computation: Number(comp.number), rulesHash: comp.rules_hash, firm: row ? toFirmResult(row) : null };
+  const head = await latestComputationHead(db, roundId);
+  if (!head) return null;
+  const row = (await db('results').where({ computation_id: head.id, uscc }).first([...RESULT_COLUMNS])) as ResultRow | undefined;
+  return { computation: head.number, rulesHash: head.rulesHash, firm: row ? toFirmResult(row) : null };
 }
 
 /** A firm (by USCC) among the results of any computation of a round, with its name there; undefined when none. */

@@ -37,13 +37,14 @@ export function decideWatchList(firms: PlacedFirm[], bottomSlice: Set<PlacedFirm
     if (f.flags.has('high_complaints') && f.complaintsPer1000 !== null) {
       const per1000 = formatExact(f.complaintsPer1000);
       const above = String(rules.watch.complaintsPer1000Above);
-      const text = renderPhrase(say('high_complaints', per1000, above));
+      const high = say('high_complaints', per1000, above);
+      const text = renderPhrase(high);
       if (f.list === null) {
         f.list = 'watch';
         f.rules.push(fire('5.8', 'watch_listed', say('watch_complaints', per1000, above)));
         f.reasons.push(`${text}，列入重点监管`);
       } else {
-        f.rules.push(fire('5.8', 'high_complaints', say('high_complaints', per1000, above)));
+        f.rules.push(fire('5.8', 'high_complaints', high));
         f.reasons.push(text);
       }
     }
