@@ -10,7 +10,16 @@
  * while the migrations are unchanged) and copied per test file.
  * `npm test` runs all three.
  */
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] };
+/**
+ * Test files run in plain Node (jest-light-runner, one long-lived child process per worker and
+ * project), not each in a fresh `vm` sandbox: the program's modules (express, knex, exceljs, pdfkit…)
+ * load once per worker instead of once per file, and library code runs at Node's own speed. The
+ * TypeScript is read by tsx, registered by `npm run jest` (`node --import tsx`) and inherited by the
+ * workers. What jest's sandbox gave and this does not: module mocks (none are used), a fresh copy of
+ * each helper module per file (helpers keep no per-file state: the `hhb` harness's databases are
+ * closed by each file's `afterAll(closeCliDatabases)`), and per-test timeouts (a hung test hangs the run).
+ */
+const runner = 'jest-light-runner/child-process';
 
 /**
  * Files that run an outside program (LibreOffice, Chromium, poppler, ESLint, `hhb` as its own
@@ -35,8 +44,6 @@ const SLOW = [
 const slow = `/test/(${SLOW.map((name) => `${name}\\.test\\.ts$`).join('|')})`;
 const slowUnit = SLOW.filter((name) => name.startsWith('unit/')).map((name) => `${name.slice('unit/'.length)}\\.test\\.ts$`).join('|');
 const globalSetup = '<rootDir>/test/support/global-setup.ts';
-// Jest's Node environment with an ordinary global: library code at Node's own speed (see the file).
-const testEnvironment = '<rootDir>/test/support/environment.js';
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -44,32 +51,31 @@ module.exports = {
   maxWorkers: 2,
   // Long files start first, also in a fresh clone with no timings on record (see the file).
   testSequencer: '<rootDir>/test/support/sequencer.js',
-  testTimeout: 180000,
   projects: [
     {
       displayName: 'unit',
-      testEnvironment,
+      runner,
+      transform: {}, // jest itself loads only the global setup: plain require, through tsx
       roots: ['<rootDir>/test/unit'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', `/test/unit/(${slowUnit})`],
-      transform,
     },
     {
       displayName: 'integration',
-      testEnvironment,
+      runner,
+      transform: {}, // jest itself loads only the global setup: plain require, through tsx
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/unit/', slow],
-      transform,
       globalSetup,
     },
     {
       displayName: 'slow',
-      testEnvironment,
+      runner,
+      transform: {}, // jest itself loads only the global setup: plain require, through tsx
       roots: ['<rootDir>/test'],
       testRegex: [slow],
       testPathIgnorePatterns: ['/node_modules/'],
-      transform,
       globalSetup,
     },
   ],

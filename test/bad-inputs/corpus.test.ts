@@ -9,13 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { readImport, streamImport, type ImportKind } from '../../src/imports';
-import { hhb, keptDatabase } from '../cli/cli-harness';
+import { hhb, keptDatabase, closeCliDatabases } from '../cli/cli-harness';
 import { backends, testDatabase } from '../cli/backends';
 import { type BadCase, TARGETS, VALID, WORLD, csvText, writeCorpus, type ImportTarget } from './corpus';
 import { buildWorld, tableChecksums } from './world';
 import { sheetXml, xlsxWith } from './zip-writer';
 import { writtenOnce } from '../support/files';
 import { writeFileSync } from 'node:fs';
+
+afterAll(closeCliDatabases);
 
 const CHINESE = /[\u4e00-\u9fff]/;
 

@@ -18,7 +18,9 @@ import { knownMigrations, migrateLatest, migrateUpTo } from '../../src/db/migrat
 import { demoDatabase } from '../support/demo-database';
 import { withTestDb } from '../support/test-db';
 import { testDatabase } from './backends';
-import { hhb, hhbOk, keptDatabase } from './cli-harness';
+import { hhb, hhbOk, keptDatabase, closeCliDatabases } from './cli-harness';
+
+afterAll(closeCliDatabases);
 
 const ROUNDS = ['2024-H1', '2024-H2', '2024-Y'];
 const pg = process.env.TEST_DATABASE_URL ? it : it.skip;

@@ -41,9 +41,13 @@ export async function releaseDatabase(dataDir: string): Promise<void> {
   await keptOpen.release(resolve(dataDir));
 }
 
-afterAll(async () => {
+/**
+ * Closes every database this file's `hhb` runs opened: each test file that runs `hhb` here registers
+ * it, `afterAll(closeCliDatabases)` (the harness module is shared by the files of one test worker).
+ */
+export async function closeCliDatabases(): Promise<void> {
   for (const dir of [...folders.keys()]) await keptOpen.release(dir).catch(() => {});
-});
+}
 
 export interface CliRun {
   code: number;

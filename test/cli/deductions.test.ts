@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
-import { hhb } from './cli-harness';
+import { hhb, closeCliDatabases } from './cli-harness';
+
+afterAll(closeCliDatabases);
 
 const A = makeUscc('91220284000020010');
 const B = makeUscc('91220284000020020');

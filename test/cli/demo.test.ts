@@ -16,7 +16,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { hhb as inProcess, releaseDatabase } from './cli-harness';
+import { hhb as inProcess, releaseDatabase, closeCliDatabases } from './cli-harness';
+
+afterAll(closeCliDatabases);
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', '..', 'bin', 'hhb.js');

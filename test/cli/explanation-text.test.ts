@@ -10,7 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoDatabase } from '../support/demo-database';
-import { hhbOk } from './cli-harness';
+import { hhbOk, closeCliDatabases } from './cli-harness';
+
+afterAll(closeCliDatabases);
 
 /** Each round's firms' `explain --json`, in `results --json` order, hashed. */
 const RECORDED: Record<string, string> = {

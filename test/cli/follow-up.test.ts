@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
-import { hhb, hhbOk } from './cli-harness';
+import { hhb, hhbOk, closeCliDatabases } from './cli-harness';
 import { backends, testDatabase } from './backends';
+
+afterAll(closeCliDatabases);
 
 const N = 20;
 const uscc = (i: number) => makeUscc(`9122028400001${String(i).padStart(3, '0')}0`);

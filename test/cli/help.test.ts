@@ -5,7 +5,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hhb } from './cli-harness';
+import { hhb, closeCliDatabases } from './cli-harness';
+
+afterAll(closeCliDatabases);
 
 describe('hhb help', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hhb-help-'));

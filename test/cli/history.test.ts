@@ -17,8 +17,10 @@ import { buildReportData } from '../../src/app/report';
 import { toDomainError } from '../../src/db/sqlstate';
 import { makeUscc } from '../../src/domain/uscc';
 import { writeRoundWorkbook } from '../../src/reports/workbook';
-import { hhb, hhbOk, keptDatabase } from './cli-harness';
+import { hhb, hhbOk, keptDatabase, closeCliDatabases } from './cli-harness';
 import { backends, testDatabase } from './backends';
+
+afterAll(closeCliDatabases);
 
 const N = 20;
 const uscc = (i: number) => makeUscc(`9122028400002${String(i).padStart(3, '0')}0`);

@@ -41,7 +41,9 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { generateSampleCity, type DemoFile } from '../../src/app/demo/sample-city';
 import { demoDatabase } from '../support/demo-database';
-import { hhb, type CliRun } from './cli-harness';
+import { hhb, type CliRun, closeCliDatabases } from './cli-harness';
+
+afterAll(closeCliDatabases);
 
 const README = join(__dirname, '..', '..', 'README.md');
 

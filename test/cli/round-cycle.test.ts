@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { firmName, projectCode, uscc, writeInputs } from './big-city-files';
-import { hhb, hhbOk } from './cli-harness';
+import { hhb, hhbOk, closeCliDatabases } from './cli-harness';
 import { backends, testDatabase } from './backends';
 import { writtenOnce } from '../support/files';
+
+afterAll(closeCliDatabases);
 
 /** The input files, written once for the file and copied for each backend. */
 const inputs = writtenOnce('hhb-cli-inputs-', writeInputs);

@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
-import { hhb, hhbOk } from './cli-harness';
+import { hhb, hhbOk, closeCliDatabases } from './cli-harness';
 import { backends, testDatabase } from './backends';
+
+afterAll(closeCliDatabases);
 
 const uscc = (i: number): string => makeUscc(`91220100MA${String(i).padStart(7, '0')}`);
 const csv = (rows: (string | number)[][]): string => `\uFEFF${stringify(rows)}`;

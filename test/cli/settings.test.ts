@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
 import { documentXml, docxRunText, pdfInfo, pdfText, squeeze } from '../unit/reports/office-files';
-import { hhb, hhbOk } from './cli-harness';
+import { hhb, hhbOk, closeCliDatabases } from './cli-harness';
 import { backends, testDatabase } from './backends';
+
+afterAll(closeCliDatabases);
 
 const N = 20;
 const uscc = (i: number) => makeUscc(`9122028400002${String(i).padStart(3, '0')}0`);

@@ -12,8 +12,10 @@ import { stringify } from 'csv-stringify/sync';
 import knexFactory, { type Knex } from 'knex';
 import { makeUscc } from '../../src/domain/uscc';
 import { tableChecksums } from '../bad-inputs/world';
-import { hhb, hhbOk, keptDatabase } from './cli-harness';
+import { hhb, hhbOk, keptDatabase, closeCliDatabases } from './cli-harness';
 import { backends, testDatabase } from './backends';
+
+afterAll(closeCliDatabases);
 
 const N = 20;
 const uscc = (i: number) => makeUscc(`9122028400002${String(i).padStart(3, '0')}0`);

@@ -11,8 +11,10 @@ import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
 import { editDistance, nearestNames } from '../../src/domain/nearest-names';
-import { hhb, hhbOk } from './cli-harness';
+import { hhb, hhbOk, closeCliDatabases } from './cli-harness';
 import { backends, testDatabase } from './backends';
+
+afterAll(closeCliDatabases);
 
 const uscc = (i: number): string => makeUscc(`91220100MB${String(i).padStart(7, '0')}`);
 const csv = (rows: (string | number)[][]): string => stringify(rows);

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { makeUscc } from '../../src/domain/uscc';
-import { hhb } from './cli-harness';
+import { hhb, closeCliDatabases } from './cli-harness';
+
+afterAll(closeCliDatabases);
 
 const A = makeUscc('91220284000030010');
 

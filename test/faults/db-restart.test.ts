@@ -17,9 +17,11 @@ import { importRoundData } from '../../src/app/import-round-data';
 import { listRounds } from '../../src/app/rounds';
 import { createDb, type Db } from '../../src/db/knex-factory';
 import { toDomainError } from '../../src/db/sqlstate';
-import { hhb } from '../cli/cli-harness';
+import { hhb, closeCliDatabases } from '../cli/cli-harness';
 import { ROUND, buildCity, contextOf, writeCsv } from './city';
 import { type Cluster, postgresBin, startCluster } from './throwaway-cluster';
+
+afterAll(closeCliDatabases);
 
 const bin = postgresBin();
 if (bin.dir === null) {

@@ -11,8 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDb, type Db } from '../../src/db/knex-factory';
 import { testDatabase } from '../cli/backends';
-import { hhb } from '../cli/cli-harness';
+import { hhb, closeCliDatabases } from '../cli/cli-harness';
 import { ROUND, buildCity, contextOf } from './city';
+
+afterAll(closeCliDatabases);
 
 const ROWS = 400_000;
 const serverUrl = process.env.TEST_DATABASE_URL;

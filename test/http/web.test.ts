@@ -10,9 +10,11 @@ import type { Express } from 'express';
 import { sha256 } from '../../src/app/accounts';
 import { createApp } from '../../src/http/app';
 import { backends, useTestDb } from '../support/test-db';
-import { hhb } from '../cli/cli-harness';
+import { hhb, closeCliDatabases } from '../cli/cli-harness';
 import { NOW, OPEN, PASSWORD, PUBLISHED, XSS_NAME, type City, buildCity } from './city';
 import { hidden, login } from './web-session';
+
+afterAll(closeCliDatabases);
 
 describe.each(backends())('the web layer (%s)', (kind) => {
   const t = useTestDb(kind);

@@ -7,11 +7,9 @@
  *     it('…', async () => { await t.knex('firms')… });
  *   });
  */
-import { Blob as NodeBlob } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import nodeModule from 'node:module';
-import type * as PgliteLib from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import { createDb, type Db, type DbKind } from '../../src/db/knex-factory';
 
@@ -36,37 +34,8 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/**
- * PGlite loaded through Node's own loader (Module._load), outside jest's module sandbox: PGlite
- * imports node builtins dynamically, which jest's vm refuses without --experimental-vm-modules.
- * Dates are re-created in the test's realm so that `instanceof Date` holds in tests.
- */
-async function newPglite(template: Blob | null, dataDir?: string): Promise<PgliteLib.PGlite> {
-  const loader = nodeModule as unknown as { _load(request: string, parent: null, isMain: boolean): unknown };
-  const lib = loader._load(require.resolve('@electric-sql/pglite'), null, false) as typeof PgliteLib;
-  const { types } = lib;
-  const here =
-    (oid: number) =>
-    (value: string): unknown => {
-      const parsed = types.parseType(value, oid) as unknown;
-      return parsed !== null && typeof parsed === 'object' && typeof (parsed as Date).getTime === 'function' ? new Date((parsed as Date).getTime()) : parsed;
-    };
-  // And Dates from the test's realm are turned into Node-realm Dates before PGlite serialises them.
-  const NodeDate = (types.parseType('2000-01-01', types.DATE) as object).constructor as DateConstructor;
-  const there =
-    (oid: number) =>
-    (value: unknown): string => {
-      const serialize = types.serializers[oid] as (v: unknown) => string;
-      const isDate = value !== null && typeof value === 'object' && typeof (value as Date).getTime === 'function';
-      return serialize(isDate ? new NodeDate((value as Date).getTime()) : value);
-    };
-  const dateOids = [types.TIMESTAMPTZ, types.TIMESTAMP, types.DATE];
-  const instance = new lib.PGlite({
-    ...(dataDir !== undefined ? { dataDir } : {}),
-    ...(template ? { loadDataDir: template } : {}),
-    parsers: Object.fromEntries(dateOids.map((oid) => [oid, here(oid)])),
-    serializers: Object.fromEntries(dateOids.map((oid) => [oid, there(oid)])),
-  });
+async function newPglite(template: Blob | null, dataDir?: string): Promise<PGlite> {
+  const instance = new PGlite({ ...(dataDir !== undefined ? { dataDir } : {}), ...(template ? { loadDataDir: template } : {}) });
   await instance.waitReady;
   return instance;
 }
@@ -79,8 +48,7 @@ async function newPglite(template: Blob | null, dataDir?: string): Promise<Pglit
 function migratedPgliteTemplate(): Blob | null {
   const file = process.env.HHB_TEST_PGLITE_TEMPLATE;
   if (file === undefined || file === '' || !existsSync(file)) return null;
-  // node:buffer's Blob, not the test realm's: PGlite reads it in Node's realm.
-  return new NodeBlob([readFileSync(file)]) as unknown as Blob;
+  return new Blob([readFileSync(file)]);
 }
 
 /**

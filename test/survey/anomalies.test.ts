@@ -11,8 +11,10 @@ import { submitSurveyAnswer } from '../../src/app/survey-answers';
 import { createApp } from '../../src/http/app';
 import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
-import { hhb, hhbOk } from '../cli/cli-harness';
+import { hhb, hhbOk, closeCliDatabases } from '../cli/cli-harness';
 import { type CityProject, answerEach, at, inspect, readCodes, setUpCity } from './world';
+
+afterAll(closeCliDatabases);
 
 const ITEMS = ['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'];
 const LEVELS = ['非常满意', '满意', '一般', '不满意', '非常不满意'];

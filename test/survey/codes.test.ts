@@ -13,9 +13,11 @@ import { submitSurveyAnswer } from '../../src/app/survey-answers';
 import { CODE_ALPHABET } from '../../src/app/survey-codes';
 import { databaseLimiter } from '../../src/db/login-throttle-store';
 import { backends, testDatabase } from '../cli/backends';
-import { hhb, hhbOk } from '../cli/cli-harness';
+import { hhb, hhbOk, closeCliDatabases } from '../cli/cli-harness';
 import { pdfInfo, pdfText } from '../unit/reports/office-files';
 import { BASE_URL, PROJECTS, at, inspect, readCodes, setUpCity } from './world';
+
+afterAll(closeCliDatabases);
 
 const CODE = new RegExp(`^[${CODE_ALPHABET}]{10}$`);
 

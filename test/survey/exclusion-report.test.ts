@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { backends, testDatabase } from '../cli/backends';
-import { hhbOk } from '../cli/cli-harness';
+import { hhbOk, closeCliDatabases } from '../cli/cli-harness';
 import { type CityProject, answerEach, at, readCodes, setUpCity, uscc } from './world';
+
+afterAll(closeCliDatabases);
 
 const ITEMS = ['安全秩序', '环境卫生', '绿化养护', '设施维修', '服务态度'];
 const LEVELS = ['非常满意', '满意', '一般', '不满意'];

@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
 import { backends, testDatabase } from '../cli/backends';
-import { hhbOk } from '../cli/cli-harness';
+import { hhbOk, closeCliDatabases } from '../cli/cli-harness';
 import { BASE_URL, at, inspect, readCodes, setUpCity } from './world';
+
+afterAll(closeCliDatabases);
 
 const ANSWERS = { 安全秩序: '满意', 环境卫生: '满意', 绿化养护: '一般', 设施维修: '满意', 服务态度: '非常满意' };
 
