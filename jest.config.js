@@ -11,15 +11,17 @@
  * `npm test` runs all three.
  */
 /**
- * Test files run in plain Node (jest-light-runner, one long-lived child process per worker and
- * project), not each in a fresh `vm` sandbox: the program's modules (express, knex, exceljs, pdfkit…)
- * load once per worker instead of once per file, and library code runs at Node's own speed. The
- * TypeScript is read by tsx, registered by `npm run jest` (`node --import tsx`) and inherited by the
- * workers. What jest's sandbox gave and this does not: module mocks (none are used), a fresh copy of
- * each helper module per file (helpers keep no per-file state: the `hhb` harness's databases are
- * closed by each file's `afterAll(closeCliDatabases)`), and per-test timeouts (a hung test hangs the run).
+ * Test files run in plain Node (jest-light-runner: long-lived worker threads, two per project), not
+ * each in a fresh `vm` sandbox: the program's modules (express, knex, exceljs, pdfkit…) load once
+ * per worker instead of once per file, and library code runs at Node's own speed. Each worker reads
+ * the TypeScript through tsx (test/support/typescript.mjs); jest itself loads only the global setup,
+ * through the `--import tsx` of `npm run jest`. (The runner's child-process mode is not used: a
+ * second worker could miss its start-up message and wait forever.) What jest's sandbox gave and this
+ * does not: module mocks (none are used), a fresh copy of each helper module per file (helpers keep
+ * no per-file state: the `hhb` harness's databases are closed by each file's
+ * `afterAll(closeCliDatabases)`), and per-test timeouts (a hung test hangs the run).
  */
-const runner = 'jest-light-runner/child-process';
+const runner = 'jest-light-runner';
 
 /**
  * Files that run an outside program (LibreOffice, Chromium, poppler, ESLint, `hhb` as its own
@@ -55,7 +57,8 @@ module.exports = {
     {
       displayName: 'unit',
       runner,
-      transform: {}, // jest itself loads only the global setup: plain require, through tsx
+      setupFiles: ['<rootDir>/test/support/typescript.mjs'],
+      transform: {},
       roots: ['<rootDir>/test/unit'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', `/test/unit/(${slowUnit})`],
@@ -63,7 +66,8 @@ module.exports = {
     {
       displayName: 'integration',
       runner,
-      transform: {}, // jest itself loads only the global setup: plain require, through tsx
+      setupFiles: ['<rootDir>/test/support/typescript.mjs'],
+      transform: {},
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/unit/', slow],
@@ -72,7 +76,8 @@ module.exports = {
     {
       displayName: 'slow',
       runner,
-      transform: {}, // jest itself loads only the global setup: plain require, through tsx
+      setupFiles: ['<rootDir>/test/support/typescript.mjs'],
+      transform: {},
       roots: ['<rootDir>/test'],
       testRegex: [slow],
       testPathIgnorePatterns: ['/node_modules/'],
