@@ -209,6 +209,11 @@ describe('hhb demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('【2025-H1】参与排名 35 家：红榜 3 家，黑榜 2 家');
     expect(existsSync(join(dir, 'reports', 'demo', '2025-H1'))).toBe(false);
+    // Codes issued and answered as before, their codes.csv written, no letters printed.
+    expect(r.stderr).toMatch(/2025-H2 扫码评价：5 个项目发放户码 \d+ 个，网上作答 \d+ 户.*各项目的 codes\.csv（未打印通知书：--no-reports）/);
+    const letters = readdirSync(join(dir, 'reports', 'demo', '2025-H2', '户码通知'));
+    expect(letters).toHaveLength(5);
+    expect(letters.filter((f) => /^P\d{4}-codes\.csv$/.test(f))).toHaveLength(5);
     const rounds = await inProcess(['rounds', 'list', '--json'], { db: join(dir, 'data'), cwd: dir });
     expect(JSON.parse(rounds.stdout)).toHaveLength(3);
   }, 240_000);

@@ -48,14 +48,14 @@ export const DEMO_BASE_URL = 'http://localhost:3000';
  * The online survey of a round, by its own path: codes issued from the roster (letters and codes.csv
  * written under the round's reports), then each household answering with its code at its time.
  */
-async function collectOnline(ctx: AppContext, survey: DemoOnlineSurvey, rosterFile: string, lettersDir: string, log: (line: string) => void): Promise<number> {
+async function collectOnline(ctx: AppContext, survey: DemoOnlineSurvey, rosterFile: string, lettersDir: string, printLetters: boolean, log: (line: string) => void): Promise<number> {
   const roster = { fileName: 'roster.csv', households: await readRoster(await readFile(rosterFile), rosterFile) };
   await mkdir(lettersDir, { recursive: true });
   const codes = new Map<string, string>();
   const [year] = survey.round.split('-');
   // Letters are printed for the first project only (a thousand pages show the layout as well as five
-  // thousand); every project's codes go out as codes.csv for mail-merge.
-  const printed = survey.projects[0];
+  // thousand), and not at all without reports; every project's codes go out as codes.csv for mail-merge.
+  const printed = printLetters ? survey.projects[0] : undefined;
   for (const project of survey.projects) {
     const issued = await issueSurveyCodes(at(ctx, `${year}-07-08T10:00:00`), { round: survey.round, project, roster }, async (out, trx) => {
       const csv = join(lettersDir, `${project}-codes.csv`);
@@ -77,7 +77,8 @@ async function collectOnline(ctx: AppContext, survey: DemoOnlineSurvey, rosterFi
     if (out.replaced) replaced += 1;
   }
   const households = new Set(survey.answers.map((a) => `${a.project} ${a.household}`)).size;
-  log(`${survey.round} 扫码评价：${survey.projects.length} 个项目发放户码 ${codes.size} 个，网上作答 ${households} 户（${replaced} 户修改过答案）；${printed ?? ''} 的通知书和各项目的 codes.csv 在 ${lettersDir}；查看：npx hhb survey progress|anomalies|comments ${survey.round}`);
+  const letters = printed === undefined ? '各项目的 codes.csv（未打印通知书：--no-reports）' : `${printed} 的通知书和各项目的 codes.csv`;
+  log(`${survey.round} 扫码评价：${survey.projects.length} 个项目发放户码 ${codes.size} 个，网上作答 ${households} 户（${replaced} 户修改过答案）；${letters} 在 ${lettersDir}；查看：npx hhb survey progress|anomalies|comments ${survey.round}`);
   return households;
 }
 
@@ -163,7 +164,7 @@ export async function runDemo(
     const roundFiles = city.files.filter((x) => x.round === h.code);
     if (city.online.round === h.code && city.online.projects.length > 0) {
       const roster = roundFiles.find((f) => f.kind === 'survey-roster') as DemoFile;
-      onlineHouseholds = await collectOnline(ctx, city.online, join(inputsDir, roster.name), lettersDir, log);
+      onlineHouseholds = await collectOnline(ctx, city.online, join(inputsDir, roster.name), lettersDir, opts.reports !== false, log);
       // What `hhb survey anomalies` shows the bureau before the round closes.
       for (const p of (await surveyAnomalyReport(at(ctx, `${h.close}T08:00:00`), h.code)).projects) {
         log(`${h.code} 扫码评价异常：项目 ${p.projectCode}（${p.answers} 份）${p.anomalies.map((a) => a.reason).join('；')}`);
