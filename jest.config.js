@@ -21,7 +21,11 @@
  * no per-file state: the `hhb` harness's databases are closed by each file's
  * `afterAll(closeCliDatabases)`), and per-test timeouts (a hung test hangs the run).
  */
-const runner = 'jest-light-runner';
+const inPlainNode = {
+  runner: 'jest-light-runner',
+  setupFiles: ['<rootDir>/test/support/typescript.mjs'],
+  transform: {},
+};
 
 /**
  * Files that run an outside program (LibreOffice, Chromium, poppler, ESLint, `hhb` as its own
@@ -56,18 +60,14 @@ module.exports = {
   projects: [
     {
       displayName: 'unit',
-      runner,
-      setupFiles: ['<rootDir>/test/support/typescript.mjs'],
-      transform: {},
+      ...inPlainNode,
       roots: ['<rootDir>/test/unit'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', `/test/unit/(${slowUnit})`],
     },
     {
       displayName: 'integration',
-      runner,
-      setupFiles: ['<rootDir>/test/support/typescript.mjs'],
-      transform: {},
+      ...inPlainNode,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/unit/', slow],
@@ -75,9 +75,7 @@ module.exports = {
     },
     {
       displayName: 'slow',
-      runner,
-      setupFiles: ['<rootDir>/test/support/typescript.mjs'],
-      transform: {},
+      ...inPlainNode,
       roots: ['<rootDir>/test'],
       testRegex: [slow],
       testPathIgnorePatterns: ['/node_modules/'],
