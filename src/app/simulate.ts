@@ -12,19 +12,20 @@
 import type { Knex } from 'knex';
 import { DomainError } from '../domain/errors';
 import type { Rules } from '../domain/rules';
-import type { RoundResult, RoundStatus } from '../domain/types';
+import type { AnnualRoundInput, RoundInput, RoundResult, RoundStatus } from '../domain/types';
 import { computeRound as computeHalfYear } from '../domain/compute-round';
 import { computeAnnualRound } from '../domain/annual';
 import { type ListCounts, countLists } from '../domain/list-counts';
 import { type WhatIfChange, compareWhatIf } from '../domain/what-if';
 import { sliceSize as sliceSizeOf } from '../domain/rounding';
+import { scoreGaps } from '../domain/score-gaps';
 import { parseRules, rulesHash } from '../rules';
 import { type RulesDifference, rulesDifferences } from '../rules/rules-diff';
 import { getRound, type RoundRecord } from '../db/rounds-repo';
 import { latestComputation } from '../db/results-repo';
 import { loadRoundInput } from '../db/round-input';
 import { loadAnnualInput } from '../db/annual-input';
-import { roundFormConflicts, roundScoreGaps } from '../db/completeness';
+import { roundFormConflicts } from '../db/completeness';
 import { readOnlySnapshot } from '../db/transactions';
 import { type AppContext, isoDateCst } from './context';
 import { CHANGE_WORDS, statusLabel } from './labels';
@@ -72,21 +73,33 @@ const sideOf = (result: Pick<RoundResult, 'ranked' | 'sliceSize' | 'blackSliceSi
   lists: countLists(result.firms),
 });
 
-/** One engine run on the round's inputs as read in `trx` (nothing stored). */
-async function run(trx: Knex.Transaction, round: RoundRecord, rules: Rules, asOf: string, force: boolean): Promise<RoundResult> {
-  const hash = rulesHash(rules);
-  if (round.kind === 'annual') return computeAnnualRound(await loadAnnualInput(trx, round.code, asOf), rules, { rulesHash: hash });
-  return computeHalfYear(await loadRoundInput(trx, round.id, { asOf }), rules, { rulesHash: hash, force });
+/** A round's engine input, read once in the simulation's transaction and run under each set of rules. */
+type RoundInputs = { kind: 'annual'; annual: AnnualRoundInput } | { kind: 'half'; input: RoundInput };
+
+async function loadInputs(trx: Knex.Transaction, round: RoundRecord, asOf: string): Promise<RoundInputs> {
+  if (round.kind === 'annual') return { kind: 'annual', annual: await loadAnnualInput(trx, round.code, asOf) };
+  return { kind: 'half', input: await loadRoundInput(trx, round.id, { asOf }) };
 }
 
-/** The checks `hhb rounds compute` makes before it computes, for rules that block on missing scores. */
-async function refuseLikeCompute(trx: Knex.Transaction, round: RoundRecord, rules: readonly Rules[], force: boolean): Promise<void> {
+/** One engine run on the round's inputs (nothing stored). */
+function run(inputs: RoundInputs, rules: Rules, force: boolean): RoundResult {
+  const hash = rulesHash(rules);
+  if (inputs.kind === 'annual') return computeAnnualRound(inputs.annual, rules, { rulesHash: hash });
+  return computeHalfYear(inputs.input, rules, { rulesHash: hash, force });
+}
+
+/** A half year with both forms of a score for one project or firm: refused before its inputs are read, as `hhb rounds compute` does. */
+async function refuseFormConflicts(trx: Knex.Transaction, round: RoundRecord): Promise<void> {
   if (round.kind === 'annual') return;
   const conflicts = await roundFormConflicts(trx, round.id);
   const both = conflicts.projectsWithBothResidentForms.length + conflicts.firmsWithBothRegulatorForms.length;
   if (both > 0) throw new DomainError('INPUT_INVALID', `${round.code} 有 ${both} 处同一项目或企业录入了两种形式的评分，不能试算（见 hhb rounds close 的完整性报告）。`, conflicts);
-  if (force || !rules.some((r) => r.missingSource === 'block')) return;
-  const gaps = await roundScoreGaps(trx, round.id);
+}
+
+/** The missing scores `hhb rounds compute` refuses for, for rules that block on them, read off the loaded input as it does. */
+function refuseScoreGaps(round: RoundRecord, inputs: RoundInputs, rules: readonly Rules[], force: boolean): void {
+  if (inputs.kind === 'annual' || force || !rules.some((r) => r.missingSource === 'block')) return;
+  const gaps = scoreGaps(inputs.input);
   if (gaps.projects + gaps.firms === 0) return;
   throw new DomainError(
     'MISSING_SOURCES',
@@ -112,9 +125,11 @@ export async function simulateRound(ctx: AppContext, code: string, input: Simula
     const stored = round.status === 'computed' ? await latestComputation(trx, round.id) : null;
     const force = input.force === true || (stored?.forced ?? false);
     const asOf = isoDateCst(stored ? stored.createdAt : ctx.now());
-    await refuseLikeCompute(trx, round, stored ? [rules] : [own, rules], force);
+    await refuseFormConflicts(trx, round);
+    const inputs = await loadInputs(trx, round, asOf);
+    refuseScoreGaps(round, inputs, stored ? [rules] : [own, rules], force);
 
-    const simulated = await run(trx, round, rules, asOf, force);
+    const simulated = run(inputs, rules, force);
     let baseline: Simulation['baseline'];
     let before = stored?.firms;
     if (stored) {
@@ -123,7 +138,7 @@ export async function simulateRound(ctx: AppContext, code: string, input: Simula
       const placement = stored.placement ?? { ranked, sliceSize: sliceSizeOf(ranked, own.red.share, own.rounding), blackSliceSize: sliceSizeOf(ranked, own.black.share, own.rounding) };
       baseline = { ...sideOf({ ...placement, firms: stored.firms }, stored.rulesHash), computation: stored.number };
     } else {
-      const mine = await run(trx, round, own, asOf, force);
+      const mine = run(inputs, own, force);
       before = mine.firms;
       baseline = { ...sideOf(mine, round.rulesHash), computation: null };
     }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NOW, OPEN, type City, buildCity, contextOf } from './city';
 import { login } from './web-session';
-import { roundScoreGaps } from '../../src/db/completeness';
+import { roundScoreGaps } from './score-gaps-sql';
 import { loadRoundInput } from '../../src/db/round-input';
 import { getRound } from '../../src/db/rounds-repo';
 import { scoreGaps } from '../../src/domain/score-gaps';
