@@ -6,8 +6,8 @@
 import request from 'supertest';
 import { createToken } from '../../src/app/accounts';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../support/test-db';
-import { NOW, OPEN, PUBLISHED, buildCity, contextOf } from '../http/city';
+import { backends } from '../support/test-db';
+import { NOW, OPEN, PUBLISHED, useCityDb, contextOf } from '../http/city';
 import { login } from '../http/web-session';
 import { writeCorpus } from './corpus';
 import { type HttpCase, type HttpWorld, requestCases, uploadCases } from './http-cases';
@@ -20,12 +20,12 @@ const CHINESE = /[\u4e00-\u9fff]/;
 const corpus = writtenOnce('hhb-bad-http-corpus-', writeCorpus);
 
 describe.each(backends())('bad requests to the HTTP server on %s', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let world: HttpWorld;
   let cases: HttpCase[];
 
   beforeAll(async () => {
-    const city = await buildCity(t.knex, t.db.kind);
+    const city = t.city;
     const app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
     const past = { ...contextOf(t.knex, t.db.kind), now: () => new Date(NOW.getTime() - 10 * 86_400_000) };
     const expired = await createToken(past, 'streetA', { label: 'expired', days: 1 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { postgresTemplate } from '../support/test-db';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -17,8 +18,8 @@ export async function testDatabase(backend: Backend, dir: string): Promise<{ url
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   // From the run's migrated template (test/support/global-setup.ts) when there is one.
-  const template = process.env.HHB_TEST_PG_TEMPLATE;
-  await client.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
+  const template = postgresTemplate('migrated');
+  await client.query(template !== null ? `create database ${name} template ${template}` : `create database ${name}`);
   await client.end();
   const url = new URL(admin.toString());
   url.pathname = `/${name}`;

@@ -12,14 +12,13 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { type Browser, chromium } from 'playwright-core';
 import { createApp } from '../../src/http/app';
-import { useTestDb } from '../support/test-db';
-import { NOW, OPEN, PASSWORD, XSS_NAME, type City, buildCity } from '../http/city';
+import { NOW, OPEN, PASSWORD, XSS_NAME, type City, useCityDb } from '../http/city';
 
 const CHROMIUM = '/usr/bin/chromium';
 const run = existsSync(CHROMIUM) ? describe : describe.skip;
 
 run('the pages in Chromium', () => {
-  const t = useTestDb('pglite');
+  const t = useCityDb('pglite');
   let city: City;
   let server: Server;
   let base: string;
@@ -27,7 +26,7 @@ run('the pages in Chromium', () => {
   let dir: string;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     const app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

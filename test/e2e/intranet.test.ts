@@ -8,21 +8,20 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import type { Browser } from 'playwright-core';
 import { createApp } from '../../src/http/app';
-import { useTestDb } from '../support/test-db';
 import { launchChromium, serveOnLoopback } from './chromium';
-import { NOW, PASSWORD, type City, buildCity } from '../http/city';
+import { NOW, PASSWORD, type City, useCityDb } from '../http/city';
 
 const INTRANET_NAME = 'hhb.zjj-intranet.test';
 
 describe('the site over plain HTTP on an intranet name', () => {
-  const t = useTestDb('pglite');
+  const t = useCityDb('pglite');
   let city: City;
   let server: Server;
   let base: string;
   let browser: Browser | null = null;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     const app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {}, trustProxy: 'loopback' });
     const served = await serveOnLoopback(app);
     server = served.server;

@@ -5,9 +5,8 @@
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../src/http/app';
-import { useTestDb } from '../support/test-db';
 import { launchChromium, serveOnLoopback } from './chromium';
-import { NOW, OPEN, PASSWORD, PUBLISHED, type Account, type City, buildCity } from '../http/city';
+import { NOW, OPEN, PASSWORD, PUBLISHED, type Account, type City, useCityDb } from '../http/city';
 
 /** The pages each visitor reaches from the site's own menus. */
 function pagesOf(city: City): Record<Account | 'public', string[]> {
@@ -34,14 +33,14 @@ const OVERFLOW = `(() => {
 })()`;
 
 describe('pages at phone width', () => {
-  const t = useTestDb('pglite');
+  const t = useCityDb('pglite');
   let city: City;
   let server: Server;
   let base: string;
   let browser: Browser | null = null;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     const app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
     const served = await serveOnLoopback(app);
     server = served.server;

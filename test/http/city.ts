@@ -14,6 +14,7 @@ import { closeRound, computeRound, createRound, openRound, publicizeRound, publi
 import { enterRegulatorScore, enterStreetScores } from '../../src/app/score-entry';
 import { makeUscc } from '../../src/domain/uscc';
 import { aFirm, aProject, aStreet } from '../db/fixtures';
+import { type TestDb, seededData, useTestDb } from '../support/test-db';
 
 export const PUBLISHED = '2024-H2';
 export const OPEN = '2025-H1';
@@ -88,4 +89,29 @@ export async function buildCity(knex: Knex, dbKind: 'pglite' | 'postgres'): Prom
     tokens[name] = (await createToken(ctx, name)).token;
   }
   return { firms, tokens };
+}
+
+/**
+ * A database holding the city for a describe block (registers its beforeAll and afterAll): a copy of
+ * the one test/support/global-setup.ts built once for the run, or, in a run without that setup, a
+ * city built here — the same rows either way.
+ */
+export function useCityDb(kind: 'pglite' | 'postgres'): { readonly knex: Knex; readonly db: TestDb; readonly city: City } {
+  const t = useTestDb(kind, { seed: 'city' });
+  let city: City | null = null;
+  beforeAll(async () => {
+    city = (seededData('city', kind) as City | null) ?? (await buildCity(t.knex, kind));
+  }, 120_000);
+  return {
+    get knex() {
+      return t.knex;
+    },
+    get db() {
+      return t.db;
+    },
+    get city() {
+      if (city === null) throw new Error('city not built yet (used outside a test?)');
+      return city;
+    },
+  };
 }

@@ -6,14 +6,14 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../support/test-db';
+import { backends } from '../support/test-db';
 import { importRoundData } from '../../src/app/import-round-data';
 import { closeRound } from '../../src/app/rounds';
 import { enterRegulatorScore, enterStreetScores } from '../../src/app/score-entry';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NOW, OPEN, type City, buildCity, contextOf } from './city';
+import { NOW, OPEN, type City, useCityDb, contextOf } from './city';
 import { login } from './web-session';
 import { roundScoreGaps } from './score-gaps-sql';
 import { loadRoundInput } from '../../src/db/round-input';
@@ -21,13 +21,13 @@ import { getRound } from '../../src/db/rounds-repo';
 import { scoreGaps } from '../../src/domain/score-gaps';
 
 describe.each(backends())('compute refused while scores are missing (%s)', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let app: Express;
   let city: City;
   const bearer = () => `Bearer ${city.tokens.bureau}`;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     const ctx = contextOf(t.knex, t.db.kind);
     // Every source for every firm, except the street scores of firms 9 and 10's projects.
     await enterStreetScores(ctx, OPEN, city.firms.slice(0, 8).map((f) => ({ projectCode: f.project, score: 80 })));

@@ -7,8 +7,8 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../support/test-db';
-import { NOW, OPEN, PASSWORD, PUBLISHED, XSS_NAME, type City, buildCity, contextOf, enterAllScores } from './city';
+import { backends } from '../support/test-db';
+import { NOW, OPEN, PASSWORD, PUBLISHED, XSS_NAME, type City, useCityDb, contextOf, enterAllScores } from './city';
 import { addUser } from '../../src/app/accounts';
 import { closeRound, computeRound } from '../../src/app/rounds';
 import { login } from './web-session';
@@ -16,14 +16,14 @@ import { login } from './web-session';
 const DAY = 86_400_000;
 
 describe.each(backends())('objections, re-inspections and proposals on the web (%s)', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let app: Express;
   let city: City;
   let clock = NOW;
   const bearer = (who: keyof City['tokens']) => `Bearer ${city.tokens[who]}`;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     const ctx = contextOf(t.knex, t.db.kind);
     await enterAllScores(ctx, OPEN, city.firms);
     await closeRound(ctx, OPEN);

@@ -6,17 +6,16 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../support/test-db';
-import { NOW, OPEN, buildCity } from './city';
+import { backends } from '../support/test-db';
+import { NOW, OPEN, useCityDb } from './city';
 import { login } from './web-session';
 
 describe.each(backends())('malformed requests and caching (%s)', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let app: Express;
   const log: string[] = [];
 
   beforeAll(async () => {
-    await buildCity(t.knex, t.db.kind);
     app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: (line) => log.push(line) });
   }, 180_000);
 

@@ -10,17 +10,17 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
 import { importHistory } from '../../src/app/history-import';
-import { backends, useTestDb } from '../support/test-db';
-import { NOW, PUBLISHED, type City, buildCity, contextOf } from './city';
+import { backends } from '../support/test-db';
+import { NOW, PUBLISHED, type City, useCityDb, contextOf } from './city';
 
 describe.each(backends())('imported history on the firm page and in the API (%s)', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let app: Express;
   let city: City;
   let dir: string;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     dir = mkdtempSync(join(tmpdir(), 'hhb-http-history-'));
     const rows = city.firms.map((f, i) => `2024-H1,${f.uscc},${i === 9 ? '旧名物业公司' : f.name},${i + 1},${(90 - i).toFixed(2)},${i === 9 ? '黑榜' : '无'},${i === 9 ? '未通过' : ''}`);
     writeFileSync(join(dir, 'history.csv'), `评价期,统一社会信用代码,企业名称,排名,综合得分,榜单,整改结果\n${rows.join('\n')}\n`);

@@ -17,8 +17,7 @@ import { setSetting } from '../../src/app/settings';
 import { issueSurveyCodes } from '../../src/app/survey-codes';
 import { DEFAULT_QUESTIONNAIRE, SURVEY_LEVELS } from '../../src/domain/survey-questionnaire';
 import { createApp } from '../../src/http/app';
-import { useTestDb } from '../support/test-db';
-import { type Account, type City, NOW, OPEN, PASSWORD, PUBLISHED, buildCity, contextOf, enterAllScores } from './city';
+import { type Account, type City, NOW, OPEN, PASSWORD, PUBLISHED, useCityDb, contextOf, enterAllScores } from './city';
 
 type Method = 'get' | 'post' | 'put' | 'delete';
 interface Operation {
@@ -33,7 +32,7 @@ interface Document {
 const NEW_ROUND = '2026-H1';
 
 describe('the OpenAPI document as the contract (pglite)', () => {
-  const t = useTestDb('pglite');
+  const t = useCityDb('pglite');
   let app: Express;
   let city: City;
   let doc: Document;
@@ -44,7 +43,7 @@ describe('the OpenAPI document as the contract (pglite)', () => {
   const seen = new Map<string, Set<number>>();
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
     doc = (await request(app).get('/api/openapi.json')).body as Document;
   }, 180_000);

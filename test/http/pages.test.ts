@@ -4,8 +4,8 @@
  */
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../support/test-db';
-import { NOW, OPEN, PUBLISHED, type City, buildCity, contextOf } from './city';
+import { backends } from '../support/test-db';
+import { NOW, OPEN, PUBLISHED, type City, useCityDb, contextOf } from './city';
 import request from 'supertest';
 import { rankingView, resultsPage } from '../../src/app/ranking';
 import { getRoundResults, toResultsJson } from '../../src/app/results';
@@ -14,12 +14,12 @@ import { issueSurveyCodes } from '../../src/app/survey-codes';
 import { login } from './web-session';
 
 describe.each(backends())('pages as their users work them (%s)', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let app: Express;
   let city: City;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
   }, 180_000);
 

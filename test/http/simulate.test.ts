@@ -7,14 +7,14 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../support/test-db';
+import { backends } from '../support/test-db';
 import { closeRound, computeRound } from '../../src/app/rounds';
 import { tableChecksums } from '../bad-inputs/world';
-import { NOW, OPEN, PUBLISHED, type City, buildCity, contextOf, enterAllScores } from './city';
+import { NOW, OPEN, PUBLISHED, type City, useCityDb, contextOf, enterAllScores } from './city';
 import { login } from './web-session';
 
 describe.each(backends())('what-if (试算) through the API and the dashboard (%s)', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let app: Express;
   let city: City;
   const as = (account: keyof City['tokens']) => `Bearer ${city.tokens[account]}`;
@@ -22,7 +22,7 @@ describe.each(backends())('what-if (试算) through the API and the dashboard (%
     request(app).post(`/api/v1/rounds/${code}/simulate`).set('Authorization', as(account)).send(rules as object);
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     const ctx = contextOf(t.knex, t.db.kind);
     // Firm 1 scores 95 in every source (the one red firm of 10), firm 10 scores 50 (black).
     await enterAllScores(ctx, OPEN, city.firms);

@@ -5,16 +5,16 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../support/test-db';
-import { NOW, OPEN, type City, buildCity } from './city';
+import { backends } from '../support/test-db';
+import { NOW, OPEN, type City, useCityDb } from './city';
 
 describe.each(backends())('streets by code or name in the API (%s)', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let app: Express;
   let city: City;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
   }, 180_000);
 

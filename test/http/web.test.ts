@@ -9,20 +9,20 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { sha256 } from '../../src/app/accounts';
 import { createApp } from '../../src/http/app';
-import { backends, useTestDb } from '../support/test-db';
+import { backends } from '../support/test-db';
 import { hhb, closeCliDatabases } from '../cli/cli-harness';
-import { NOW, OPEN, PASSWORD, PUBLISHED, XSS_NAME, type City, buildCity } from './city';
+import { NOW, OPEN, PASSWORD, PUBLISHED, XSS_NAME, type City, useCityDb } from './city';
 import { hidden, login } from './web-session';
 
 afterAll(closeCliDatabases);
 
 describe.each(backends())('the web layer (%s)', (kind) => {
-  const t = useTestDb(kind);
+  const t = useCityDb(kind);
   let app: Express;
   let city: City;
 
   beforeAll(async () => {
-    city = await buildCity(t.knex, t.db.kind);
+    city = t.city;
     app = createApp({ knex: t.knex, dbKind: t.db.kind, now: () => NOW, log: () => {} });
   }, 180_000);
 

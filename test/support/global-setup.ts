@@ -1,82 +1,165 @@
 /**
- * Migrates once: a PGlite data directory dumped to a file, and (when TEST_DATABASE_URL is set) a
- * PostgreSQL template database. Test files then start from a copy of either instead of running
- * initdb and every migration again (test/support/test-db.ts reads the two variables set here).
+ * Builds, once, the database states test files start from, each as a PGlite data directory dumped
+ * to a file and (when TEST_DATABASE_URL is set) a PostgreSQL template database:
+ * - `migrated`: every migration run, no data (test/support/test-db.ts `withTestDb`);
+ * - `city`: the small city of the HTTP and browser tests on top (test/http/city.ts `useCityDb`).
+ * Test files then copy one of them instead of running initdb, the migrations and the city's use cases
+ * again (test-db.ts reads the variables set here).
  *
- * Both are kept between runs under a name carrying a hash of the migrations (and of the migration
- * runner and the PGlite version), so a run after an unchanged schema starts at once, and a changed
- * migration makes a new one (older ones are removed when the next is made). Each is made under a
- * temporary name and renamed when complete, so a killed or concurrent run never sees half of one.
+ * Each is kept between runs under a name carrying a hash of what it depends on (the migrations and
+ * the PGlite build; for the city, the program and the test code that builds it), so a run after an
+ * unchanged program starts at once, and a change makes a new one (older ones are removed when the
+ * next is made). Each is made under a temporary name and renamed when complete, so a killed or
+ * concurrent run never sees half of one.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import knexFactory from 'knex';
-import { createDb } from '../../src/db/knex-factory';
+import knexFactory, { type Knex } from 'knex';
+import { type DbKind, createDb } from '../../src/db/knex-factory';
+import { buildCity } from '../http/city';
 import { filesHash, filesUnder } from './files';
+import { type Seeded, templateDataEnv, templateEnv } from './test-db';
 
-export const PGLITE_TEMPLATE_ENV = 'HHB_TEST_PGLITE_TEMPLATE';
-export const PG_TEMPLATE_ENV = 'HHB_TEST_PG_TEMPLATE';
+/** A database state built once: its name, the files it depends on, and what puts its data in. */
+interface Seed {
+  name: Seeded;
+  files: () => string[];
+  /** Fills the migrated database and returns what the tests need to know of it (kept as JSON). */
+  build?: (knex: Knex, kind: DbKind) => Promise<unknown>;
+}
+
+const MIGRATED: Seed = {
+  name: 'migrated',
+  files: () => [...filesUnder('migrations'), 'src/db/migrate.ts', 'src/db/knex-factory.ts', 'node_modules/@electric-sql/pglite/package.json'],
+};
+
+const CITY: Seed = {
+  name: 'city',
+  files: () => [...MIGRATED.files(), ...filesUnder('src'), 'package-lock.json', 'test/http/city.ts', 'test/db/fixtures.ts', 'test/support/global-setup.ts'],
+  build: buildCity,
+};
 
 const PGLITE_PREFIX = 'hhb-jest-pglite-';
 const PG_PREFIX = 'hhb_tmpl_';
 
-/** What the migrated schema depends on: every migration's text, the runner, and the PGlite build. */
-function schemaHash(): string {
-  return filesHash([...filesUnder('migrations'), 'src/db/migrate.ts', 'src/db/knex-factory.ts', 'node_modules/@electric-sql/pglite/package.json']);
-}
+/**
+ * A template another version made is removed once it is this old: a run of another version of the
+ * program (another work tree) may still be copying from it.
+ */
+const STALE_MS = 60 * 60_000;
 
-async function pgliteTemplate(hash: string): Promise<string> {
-  const file = join(tmpdir(), `${PGLITE_PREFIX}${hash}.tar`);
-  if (existsSync(file)) return file;
-  const pglite = new PGlite();
-  await pglite.waitReady;
-  const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, pglite });
-  const dump = (await pglite.dumpDataDir('none')) as Blob;
-  const partial = `${file}.${randomBytes(4).toString('hex')}.part`;
-  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-  await db.close();
-  renameSync(partial, file);
-  for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith(PGLITE_PREFIX) && n.endsWith('.tar') && n !== `${PGLITE_PREFIX}${hash}.tar`)) {
-    rmSync(join(tmpdir(), old), { force: true });
+/** Removes what `keep` replaced: the files of the same seed under another hash, made over an hour ago. */
+function removeOlder(prefix: string, keep: string[]): void {
+  for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith(prefix) && !n.includes('.part') && !keep.includes(n))) {
+    const path = join(tmpdir(), old);
+    if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_MS) rmSync(path, { force: true });
   }
-  return file;
 }
 
-async function postgresTemplate(serverUrl: string, hash: string): Promise<string> {
-  const name = `${PG_PREFIX}${hash}`;
+/** The seed's PGlite data directory as a file, and the JSON of what its build returned. */
+async function pgliteTemplate(seed: Seed, hash: string, from: string | null): Promise<{ file: string; data: string }> {
+  const base = `${PGLITE_PREFIX}${seed.name}-${hash}`;
+  const file = join(tmpdir(), `${base}.tar`);
+  const json = join(tmpdir(), `${base}.json`);
+  if (existsSync(file) && existsSync(json)) return { file, data: readFileSync(json, 'utf8') };
+  const pglite = new PGlite(from === null ? {} : { loadDataDir: new Blob([readFileSync(from)]) });
+  await pglite.waitReady;
+  const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, pglite, migrate: from === null });
+  const data = JSON.stringify((await seed.build?.(db.knex, 'pglite')) ?? null);
+  const dump = (await pglite.dumpDataDir('none')) as Blob;
+  const partial = `.${randomBytes(4).toString('hex')}.part`;
+  writeFileSync(json + partial, data);
+  writeFileSync(file + partial, Buffer.from(await dump.arrayBuffer()));
+  await db.close();
+  renameSync(json + partial, json);
+  renameSync(file + partial, file);
+  removeOlder(`${PGLITE_PREFIX}${seed.name}-`, [`${base}.tar`, `${base}.json`]);
+  return { file, data };
+}
+
+/** A template database's comment. */
+interface Note {
+  builtAt: number;
+  /** What the seed's build returned, as JSON. */
+  data: string;
+}
+
+/** The seed's PostgreSQL template database; its comment holds when it was built and what its build returned. */
+async function postgresTemplate(serverUrl: string, seed: Seed, hash: string, from: string | null): Promise<{ name: string; data: string }> {
+  const name = `${PG_PREFIX}${seed.name}_${hash}`;
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  /** The template databases whose name matches `condition` (SQL on datname), with their notes. */
+  const templates = async (condition: string, binding: string): Promise<{ datname: string; note: Note }[]> => {
+    const rows = (await admin.raw(`select datname, shobj_description(oid, 'pg_database') as note from pg_database where ${condition}`, [binding])).rows as { datname: string; note: string | null }[];
+    return rows.map((r) => ({ datname: r.datname, note: r.note === null ? { builtAt: 0, data: 'null' } : (JSON.parse(r.note) as Note) }));
+  };
+  const found = async (db: string): Promise<string | null> => (await templates('datname = ?', db))[0]?.note.data ?? null;
   try {
-    const exists = async (db: string) => ((await admin.raw('select 1 from pg_database where datname = ?', [db])).rows as unknown[]).length > 0;
-    if (await exists(name)) return name;
+    const existing = await found(name);
+    if (existing !== null) return { name, data: existing };
     const building = `${PG_PREFIX}building_${randomBytes(5).toString('hex')}`;
-    await admin.raw(`create database ${building}`);
+    await admin.raw(from === null ? `create database ${building}` : `create database ${building} template ${from}`);
     const url = new URL(serverUrl);
     url.pathname = `/${building}`;
-    const db = await createDb({ kind: 'postgres', url: url.toString() });
-    await db.close();
+    const db = await createDb({ kind: 'postgres', url: url.toString() }, { migrate: from === null });
+    let data: string;
+    try {
+      data = JSON.stringify((await seed.build?.(db.knex, 'postgres')) ?? null);
+    } finally {
+      await db.close();
+    }
+    const note: Note = { builtAt: Date.now(), data };
+    await admin.raw(`comment on database ${building} is ${admin.raw('?', [JSON.stringify(note)]).toQuery()}`);
     try {
       await admin.raw(`alter database ${building} rename to ${name}`);
     } catch (e) {
       // Another run finished the same template first: use that one.
       await admin.raw(`drop database if exists ${building}`);
-      if (!(await exists(name))) throw e;
-      return name;
+      const other = await found(name);
+      if (other === null) throw e;
+      return { name, data: other };
     }
-    // Templates of older schemas, unless a run is still copying from one.
-    const old = (await admin.raw(`select datname from pg_database where datname like '${PG_PREFIX}%' and datname <> ? and datname not like '${PG_PREFIX}building%'`, [name])).rows as { datname: string }[];
+    // Templates of the same seed for other versions, made over an hour ago.
+    for (const { datname, note } of await templates('datname like ?', `${PG_PREFIX}${seed.name}\\_%`)) {
+      if (datname !== name && Date.now() - note.builtAt > STALE_MS) await admin.raw(`drop database if exists ${datname}`).catch(() => {});
+    }
+    return { name, data };
+  } finally {
+    await admin.destroy();
+  }
+}
+
+/** Templates kept under a hash alone, before each had the name of its state. */
+async function removeUnnamed(serverUrl: string | undefined): Promise<void> {
+  for (const old of readdirSync(tmpdir()).filter((n) => new RegExp(`^${PGLITE_PREFIX}[0-9a-f]{16}\\.tar$`).test(n))) rmSync(join(tmpdir(), old), { force: true });
+  if (serverUrl === undefined || serverUrl === '') return;
+  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  try {
+    const old = (await admin.raw(`select datname from pg_database where datname ~ ?`, [`^${PG_PREFIX}[0-9a-f]{16}$`])).rows as { datname: string }[];
     for (const { datname } of old) await admin.raw(`drop database if exists ${datname}`).catch(() => {});
-    return name;
   } finally {
     await admin.destroy();
   }
 }
 
 export default async function globalSetup(): Promise<void> {
-  const hash = schemaHash();
-  process.env[PGLITE_TEMPLATE_ENV] = await pgliteTemplate(hash);
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl !== undefined && serverUrl !== '') process.env[PG_TEMPLATE_ENV] = await postgresTemplate(serverUrl, hash);
+  await removeUnnamed(serverUrl);
+  let from: { pglite: string | null; postgres: string | null } = { pglite: null, postgres: null };
+  for (const seed of [MIGRATED, CITY]) {
+    const hash = filesHash(seed.files());
+    const pglite = await pgliteTemplate(seed, hash, from.pglite);
+    process.env[templateEnv(seed.name, 'pglite')] = pglite.file;
+    process.env[templateDataEnv(seed.name, 'pglite')] = pglite.data;
+    let postgres: string | null = null;
+    if (serverUrl !== undefined && serverUrl !== '') {
+      const made = await postgresTemplate(serverUrl, seed, hash, from.postgres);
+      process.env[templateEnv(seed.name, 'postgres')] = postgres = made.name;
+      process.env[templateDataEnv(seed.name, 'postgres')] = made.data;
+    }
+    from = { pglite: pglite.file, postgres };
+  }
 }

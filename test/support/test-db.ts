@@ -40,15 +40,34 @@ async function newPglite(template: Blob | null, dataDir?: string): Promise<PGlit
   return instance;
 }
 
+/** The database states test/support/global-setup.ts builds once per run (see there). */
+export type Seeded = 'migrated' | 'city';
+
+/** The variables the global setup sets: the file or database of each state on each backend, and what its build returned. */
+export const templateEnv = (seed: Seeded, kind: DbKind): string => `HHB_TEST_${kind === 'pglite' ? 'PGLITE' : 'PG'}_${seed.toUpperCase()}`;
+export const templateDataEnv = (seed: Seeded, kind: DbKind): string => `${templateEnv(seed, kind)}_DATA`;
+
 /**
- * The migrated PGlite data directory that test/support/global-setup.ts dumped once for this run, or
- * null (a test run without that setup, e.g. a single file through another runner): then initdb and
- * every migration run here.
+ * The PGlite data directory of `seed` that the global setup dumped for this run, or null (a test run
+ * without that setup, e.g. a single file through another runner): then the caller builds it itself.
  */
-function migratedPgliteTemplate(): Blob | null {
-  const file = process.env.HHB_TEST_PGLITE_TEMPLATE;
-  if (file === undefined || file === '' || !existsSync(file)) return null;
+function pgliteTemplate(seed: Seeded): Blob | null {
+  const file = process.env[templateEnv(seed, 'pglite')];
+  if (file === undefined || file === '') return null;
+  if (!existsSync(file)) throw new Error(`the ${seed} template of this run is gone: ${file}`);
   return new Blob([readFileSync(file)]);
+}
+
+/** What building `seed` returned (the global setup keeps it as JSON), or null without the setup. */
+export function seededData(seed: Seeded, kind: DbKind): unknown {
+  const json = process.env[templateDataEnv(seed, kind)];
+  return json === undefined || json === '' ? null : (JSON.parse(json) as unknown);
+}
+
+/** The PostgreSQL template database of `seed` for this run, or null without the global setup. */
+export function postgresTemplate(seed: Seeded): string | null {
+  const name = process.env[templateEnv(seed, 'postgres')];
+  return name === undefined || name === '' ? null : name;
 }
 
 /**
@@ -57,15 +76,26 @@ function migratedPgliteTemplate(): Blob | null {
  */
 export async function openPgliteFolder(dataDir: string): Promise<Db> {
   const fresh = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
-  const pglite = await newPglite(fresh ? migratedPgliteTemplate() : null, dataDir);
+  const pglite = await newPglite(fresh ? pgliteTemplate('migrated') : null, dataDir);
   return createDb({ kind: 'pglite', dataDir }, { pglite, migrate: false });
 }
 
+export interface TestDbOptions {
+  /** false: not migrated (initdb only). */
+  migrate?: boolean;
+  /**
+   * A state the global setup built to start from (`migrated` by default). Without the setup, the
+   * database is migrated and the caller fills it (seededData returns null).
+   */
+  seed?: Seeded;
+}
+
 /** Creates and migrates a test database; `close()` destroys it (drops the PostgreSQL database). */
-export async function withTestDb(kind: DbKind, options: { migrate?: boolean } = {}): Promise<TestDb> {
-  const fromTemplate = options.migrate !== false;
+export async function withTestDb(kind: DbKind, options: TestDbOptions = {}): Promise<TestDb> {
+  const seed = options.migrate === false ? null : (options.seed ?? 'migrated');
   if (kind === 'pglite') {
-    const pglite = await newPglite(fromTemplate ? migratedPgliteTemplate() : null);
+    const template = seed === null ? null : pgliteTemplate(seed);
+    const pglite = await newPglite(template);
     const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, migrate: options.migrate, pglite });
     return { ...db, url: null };
   }
@@ -74,8 +104,8 @@ export async function withTestDb(kind: DbKind, options: { migrate?: boolean } = 
   const name = `hhb_test_${randomBytes(6).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
   try {
-    const template = process.env.HHB_TEST_PG_TEMPLATE;
-    await admin.raw(fromTemplate && template ? `create database ${name} template ${template}` : `create database ${name}`);
+    const template = seed === null ? null : postgresTemplate(seed);
+    await admin.raw(template !== null ? `create database ${name} template ${template}` : `create database ${name}`);
   } finally {
     await admin.destroy();
   }
@@ -97,7 +127,7 @@ export async function withTestDb(kind: DbKind, options: { migrate?: boolean } = 
 }
 
 /** Registers beforeAll/afterAll for one database per describe block (per file when used at top level). */
-export function useTestDb(kind: DbKind, options: { migrate?: boolean } = {}): { readonly knex: Knex; readonly db: TestDb } {
+export function useTestDb(kind: DbKind, options: TestDbOptions = {}): { readonly knex: Knex; readonly db: TestDb } {
   let db: TestDb | null = null;
   beforeAll(async () => {
     db = await withTestDb(kind, options);
