@@ -1,6 +1,7 @@
 /**
  * Builds, once, the database states test files start from, each as a PGlite data directory dumped
  * to a file and (when TEST_DATABASE_URL is set) a PostgreSQL template database:
+ * - `empty`: PGlite's initdb alone, no migration (`withTestDb(kind, { migrate: false })`);
  * - `migrated`: every migration run, no data (test/support/test-db.ts `withTestDb`);
  * - `city`: the small city of the HTTP and browser tests on top (test/http/city.ts `useCityDb`).
  * Test files then copy one of them instead of running initdb, the migrations and the city's use cases
@@ -23,17 +24,23 @@ import { buildCity } from '../http/city';
 import { filesHash, filesUnder } from './files';
 import { type Seeded, templateDataEnv, templateEnv } from './test-db';
 
-/** A database state built once: its name, the files it depends on, and what puts its data in. */
+/** A database state built once from the one before: its name, the files it depends on, and what puts its data in. */
 interface Seed {
   name: Seeded;
   files: () => string[];
-  /** Fills the migrated database and returns what the tests need to know of it (kept as JSON). */
+  /** Runs the migrations (on the state before). */
+  migrates?: true;
+  /** Fills the database and returns what the tests need to know of it (kept as JSON). */
   build?: (knex: Knex, kind: DbKind) => Promise<unknown>;
 }
 
+/** PGlite's initdb alone (2–4 s of a new instance), for the tests of migrations and of old backups. */
+const EMPTY: Seed = { name: 'empty', files: () => ['node_modules/@electric-sql/pglite/package.json'] };
+
 const MIGRATED: Seed = {
   name: 'migrated',
-  files: () => [...filesUnder('migrations'), 'src/db/migrate.ts', 'src/db/knex-factory.ts', 'node_modules/@electric-sql/pglite/package.json'],
+  files: () => [...EMPTY.files(), ...filesUnder('migrations'), 'src/db/migrate.ts', 'src/db/knex-factory.ts'],
+  migrates: true,
 };
 
 const CITY: Seed = {
@@ -67,7 +74,7 @@ async function pgliteTemplate(seed: Seed, hash: string, from: string | null): Pr
   if (existsSync(file) && existsSync(json)) return { file, data: readFileSync(json, 'utf8') };
   const pglite = new PGlite(from === null ? {} : { loadDataDir: new Blob([readFileSync(from)]) });
   await pglite.waitReady;
-  const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, pglite, migrate: from === null });
+  const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, pglite, migrate: seed.migrates === true });
   const data = JSON.stringify((await seed.build?.(db.knex, 'pglite')) ?? null);
   const dump = (await pglite.dumpDataDir('none')) as Blob;
   const partial = `.${randomBytes(4).toString('hex')}.part`;
@@ -104,7 +111,7 @@ async function postgresTemplate(serverUrl: string, seed: Seed, hash: string, fro
     await admin.raw(from === null ? `create database ${building}` : `create database ${building} template ${from}`);
     const url = new URL(serverUrl);
     url.pathname = `/${building}`;
-    const db = await createDb({ kind: 'postgres', url: url.toString() }, { migrate: from === null });
+    const db = await createDb({ kind: 'postgres', url: url.toString() }, { migrate: seed.migrates === true });
     let data: string;
     try {
       data = JSON.stringify((await seed.build?.(db.knex, 'postgres')) ?? null);
@@ -149,13 +156,14 @@ export default async function globalSetup(): Promise<void> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   await removeUnnamed(serverUrl);
   let from: { pglite: string | null; postgres: string | null } = { pglite: null, postgres: null };
-  for (const seed of [MIGRATED, CITY]) {
+  for (const seed of [EMPTY, MIGRATED, CITY]) {
     const hash = filesHash(seed.files());
     const pglite = await pgliteTemplate(seed, hash, from.pglite);
     process.env[templateEnv(seed.name, 'pglite')] = pglite.file;
     process.env[templateDataEnv(seed.name, 'pglite')] = pglite.data;
     let postgres: string | null = null;
-    if (serverUrl !== undefined && serverUrl !== '') {
+    // A new PostgreSQL database is empty at once: no template of that.
+    if (serverUrl !== undefined && serverUrl !== '' && seed !== EMPTY) {
       const made = await postgresTemplate(serverUrl, seed, hash, from.postgres);
       process.env[templateEnv(seed.name, 'postgres')] = postgres = made.name;
       process.env[templateDataEnv(seed.name, 'postgres')] = made.data;

@@ -41,7 +41,7 @@ async function newPglite(template: Blob | null, dataDir?: string): Promise<PGlit
 }
 
 /** The database states test/support/global-setup.ts builds once per run (see there). */
-export type Seeded = 'migrated' | 'city';
+export type Seeded = 'empty' | 'migrated' | 'city';
 
 /** The variables the global setup sets: the file or database of each state on each backend, and what its build returned. */
 export const templateEnv = (seed: Seeded, kind: DbKind): string => `HHB_TEST_${kind === 'pglite' ? 'PGLITE' : 'PG'}_${seed.toUpperCase()}`;
@@ -81,7 +81,7 @@ export async function openPgliteFolder(dataDir: string): Promise<Db> {
 }
 
 export interface TestDbOptions {
-  /** false: not migrated (initdb only). */
+  /** false: not migrated (initdb only, from the `empty` state on PGlite). */
   migrate?: boolean;
   /**
    * A state the global setup built to start from (`migrated` by default). Without the setup, the
@@ -92,9 +92,9 @@ export interface TestDbOptions {
 
 /** Creates and migrates a test database; `close()` destroys it (drops the PostgreSQL database). */
 export async function withTestDb(kind: DbKind, options: TestDbOptions = {}): Promise<TestDb> {
-  const seed = options.migrate === false ? null : (options.seed ?? 'migrated');
+  const seed = options.migrate === false ? 'empty' : (options.seed ?? 'migrated');
   if (kind === 'pglite') {
-    const template = seed === null ? null : pgliteTemplate(seed);
+    const template = pgliteTemplate(seed);
     const pglite = await newPglite(template);
     const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, migrate: options.migrate, pglite });
     return { ...db, url: null };
@@ -104,7 +104,7 @@ export async function withTestDb(kind: DbKind, options: TestDbOptions = {}): Pro
   const name = `hhb_test_${randomBytes(6).toString('hex')}`;
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
   try {
-    const template = seed === null ? null : postgresTemplate(seed);
+    const template = seed === 'empty' ? null : postgresTemplate(seed);
     await admin.raw(template !== null ? `create database ${name} template ${template}` : `create database ${name}`);
   } finally {
     await admin.destroy();
@@ -160,14 +160,22 @@ export async function withoutTriggers<T>(knex: Knex, work: (trx: Knex.Transactio
   });
 }
 
-/** Empties every table (triggers off), keeping the schema: isolation between tests of one file. */
+/**
+ * Empties every table and restarts every sequence, keeping the schema: isolation between tests of
+ * one file. The tables holding rows are emptied with DELETE, triggers off (foreign keys too, so in
+ * any order): a few rows go in a millisecond, where a TRUNCATE makes new files for the table and
+ * every table referring to it (40–80 ms).
+ */
 export async function truncateAll(knex: Knex): Promise<void> {
   const tables = (
-    await knex.raw(`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'knex_migrations%'`)
-  ).rows as { tablename: string }[];
+    (await knex.raw(`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'knex_migrations%' order by tablename`)).rows as { tablename: string }[]
+  ).map((t) => t.tablename);
   if (tables.length === 0) return;
+  const filled = (
+    (await knex.raw(tables.map((t) => `select '${t}' as name where exists (select 1 from "${t}")`).join(' union all '))).rows as { name: string }[]
+  ).map((t) => t.name);
   await withoutTriggers(knex, async (trx) => {
-    await trx.raw(`truncate ${tables.map((t) => `"${t.tablename}"`).join(', ')} restart identity cascade`);
+    for (const table of filled) await trx.raw(`delete from "${table}"`);
+    await trx.raw(`select setval(format('%I.%I', schemaname, sequencename), start_value, false) from pg_sequences where schemaname = current_schema()`);
   });
-  await knex.raw(`select setval('audit_log_id_seq', 1, false)`);
 }
