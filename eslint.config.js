@@ -76,7 +76,7 @@ module.exports = tseslint.config(
     },
   },
   {
-    // The few CommonJS files jest loads itself (its test environment).
+    // The few CommonJS files jest loads itself (its configuration and test sequencer).
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

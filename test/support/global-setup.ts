@@ -155,19 +155,25 @@ async function removeUnnamed(serverUrl: string | undefined): Promise<void> {
 export default async function globalSetup(): Promise<void> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   await removeUnnamed(serverUrl);
-  let from: { pglite: string | null; postgres: string | null } = { pglite: null, postgres: null };
-  for (const seed of [EMPTY, MIGRATED, CITY]) {
-    const hash = filesHash(seed.files());
-    const pglite = await pgliteTemplate(seed, hash, from.pglite);
-    process.env[templateEnv(seed.name, 'pglite')] = pglite.file;
-    process.env[templateDataEnv(seed.name, 'pglite')] = pglite.data;
-    let postgres: string | null = null;
+  const hashes = new Map([EMPTY, MIGRATED, CITY].map((seed) => [seed, filesHash(seed.files())]));
+  // Each state is built from the one before; the two backends' chains run side by side (most of
+  // PostgreSQL's work is in its own server process).
+  const embedded = async (): Promise<void> => {
+    let from: string | null = null;
+    for (const [seed, hash] of hashes) {
+      const made = await pgliteTemplate(seed, hash, from);
+      process.env[templateEnv(seed.name, 'pglite')] = from = made.file;
+      process.env[templateDataEnv(seed.name, 'pglite')] = made.data;
+    }
+  };
+  const server = async (url: string): Promise<void> => {
+    let from: string | null = null;
     // A new PostgreSQL database is empty at once: no template of that.
-    if (serverUrl !== undefined && serverUrl !== '' && seed !== EMPTY) {
-      const made = await postgresTemplate(serverUrl, seed, hash, from.postgres);
-      process.env[templateEnv(seed.name, 'postgres')] = postgres = made.name;
+    for (const [seed, hash] of [...hashes].filter(([seed]) => seed !== EMPTY)) {
+      const made = await postgresTemplate(url, seed, hash, from);
+      process.env[templateEnv(seed.name, 'postgres')] = from = made.name;
       process.env[templateDataEnv(seed.name, 'postgres')] = made.data;
     }
-    from = { pglite: pglite.file, postgres };
-  }
+  };
+  await Promise.all([embedded(), serverUrl !== undefined && serverUrl !== '' ? server(serverUrl) : null]);
 }
