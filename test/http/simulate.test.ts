@@ -7,7 +7,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/http/app';
-import { backends } from '../support/test-db';
+import { backends, withoutTriggers } from '../support/test-db';
 import { closeRound, computeRound } from '../../src/app/rounds';
 import { tableChecksums } from '../bad-inputs/world';
 import { NOW, OPEN, PUBLISHED, type City, useCityDb, contextOf, enterAllScores } from './city';
@@ -68,6 +68,27 @@ describe.each(backends())('what-if (试算) through the API and the dashboard (%
     expect(published.status).toBe(409);
     expect(published.body.error.message).toContain('不能试算');
     expect(await tableChecksums(t.knex)).toEqual(before);
+  });
+
+  it('refuses a round where one project has both forms of the residents\' score, as compute does, writing nothing', async () => {
+    // A household's individual answer beside the project's summary (what the close's completeness
+    // report flags): put in behind the use cases, and taken out again after.
+    const project = (await t.knex('projects').where({ code: city.firms[1]?.project }).first('id')) as { id: number };
+    const round = (await t.knex('rounds').where({ code: OPEN }).first('id')) as { id: number };
+    const response = { round_id: round.id, project_id: project.id, household: '1-101', score: 8000, entered_by: 'test' };
+    await withoutTriggers(t.knex, (trx) => trx('survey_responses').insert(response));
+    try {
+      const before = await tableChecksums(t.knex);
+      const res = await simulate({ red: { minComposite: 96 } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('INPUT_INVALID');
+      expect(res.body.error.message).toBe(`${OPEN} 有 1 处同一项目或企业录入了两种形式的评分，不能试算（见 hhb rounds close 的完整性报告）。`);
+      expect(res.body.error.details.projectsWithBothResidentForms).toEqual([expect.objectContaining({ code: city.firms[1]?.project })]);
+      expect(await tableChecksums(t.knex)).toEqual(before);
+    } finally {
+      await withoutTriggers(t.knex, (trx) => trx('survey_responses').where({ round_id: round.id, project_id: project.id, household: '1-101' }).delete());
+    }
+    expect((await simulate({ red: { minComposite: 96 } })).status).toBe(200);
   });
 
   it('shows the dashboard form with the round rules, and the comparison when posted', async () => {
