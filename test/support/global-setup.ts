@@ -22,7 +22,7 @@ import knexFactory, { type Knex } from 'knex';
 import { type DbKind, createDb } from '../../src/db/knex-factory';
 import { buildCity } from '../http/city';
 import { filesHash, filesUnder } from './files';
-import { type Seeded, templateDataEnv, templateEnv } from './test-db';
+import { type Seeded, templateDataEnv, templateEnv, templateFolderEnv } from './test-db';
 
 /** A database state built once from the one before: its name, the files it depends on, and what puts its data in. */
 interface Seed {
@@ -30,6 +30,8 @@ interface Seed {
   files: () => string[];
   /** Runs the migrations (on the state before). */
   migrates?: true;
+  /** Also kept as a PGlite data folder, for the data folders `hhb` opens in the tests (copied, not untarred). */
+  folder?: true;
   /** Fills the database and returns what the tests need to know of it (kept as JSON). */
   build?: (knex: Knex, kind: DbKind) => Promise<unknown>;
 }
@@ -41,6 +43,7 @@ const MIGRATED: Seed = {
   name: 'migrated',
   files: () => [...EMPTY.files(), ...filesUnder('migrations'), 'src/db/migrate.ts', 'src/db/knex-factory.ts'],
   migrates: true,
+  folder: true,
 };
 
 const CITY: Seed = {
@@ -62,16 +65,18 @@ const STALE_MS = 60 * 60_000;
 function removeOlder(prefix: string, keep: string[]): void {
   for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith(prefix) && !n.includes('.part') && !keep.includes(n))) {
     const path = join(tmpdir(), old);
-    if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_MS) rmSync(path, { force: true });
+    if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_MS) rmSync(path, { recursive: true, force: true });
   }
 }
 
 /** The seed's PGlite data directory as a file, and the JSON of what its build returned. */
-async function pgliteTemplate(seed: Seed, hash: string, from: string | null): Promise<{ file: string; data: string }> {
+async function pgliteTemplate(seed: Seed, hash: string, from: string | null): Promise<{ file: string; folder: string | null; data: string }> {
   const base = `${PGLITE_PREFIX}${seed.name}-${hash}`;
   const file = join(tmpdir(), `${base}.tar`);
   const json = join(tmpdir(), `${base}.json`);
-  if (existsSync(file) && existsSync(json)) return { file, data: readFileSync(json, 'utf8') };
+  const folder = seed.folder ? join(tmpdir(), `${base}.d`) : null;
+  const made = (): boolean => existsSync(file) && existsSync(json) && (folder === null || existsSync(folder));
+  if (made()) return { file, folder, data: readFileSync(json, 'utf8') };
   const pglite = new PGlite(from === null ? {} : { loadDataDir: new Blob([readFileSync(from)]) });
   await pglite.waitReady;
   const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, pglite, migrate: seed.migrates === true });
@@ -81,10 +86,18 @@ async function pgliteTemplate(seed: Seed, hash: string, from: string | null): Pr
   writeFileSync(json + partial, data);
   writeFileSync(file + partial, Buffer.from(await dump.arrayBuffer()));
   await db.close();
+  if (folder !== null) {
+    // The folder as PGlite writes it when it opens a new data folder from the dump, shut down cleanly.
+    const inFolder = new PGlite({ dataDir: folder + partial, loadDataDir: new Blob([readFileSync(file + partial)]) });
+    await inFolder.waitReady;
+    await inFolder.close();
+    rmSync(folder, { recursive: true, force: true });
+    renameSync(folder + partial, folder);
+  }
   renameSync(json + partial, json);
   renameSync(file + partial, file);
-  removeOlder(`${PGLITE_PREFIX}${seed.name}-`, [`${base}.tar`, `${base}.json`]);
-  return { file, data };
+  removeOlder(`${PGLITE_PREFIX}${seed.name}-`, [`${base}.tar`, `${base}.json`, `${base}.d`]);
+  return { file, folder, data };
 }
 
 /** A template database's comment. */
@@ -163,6 +176,7 @@ export default async function globalSetup(): Promise<void> {
     for (const [seed, hash] of hashes) {
       const made = await pgliteTemplate(seed, hash, from);
       process.env[templateEnv(seed.name, 'pglite')] = from = made.file;
+      if (made.folder !== null) process.env[templateFolderEnv(seed.name)] = made.folder;
       process.env[templateDataEnv(seed.name, 'pglite')] = made.data;
     }
   };

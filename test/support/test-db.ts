@@ -8,7 +8,7 @@
  *   });
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import { createDb, type Db, type DbKind } from '../../src/db/knex-factory';
@@ -46,6 +46,7 @@ export type Seeded = 'empty' | 'migrated' | 'city';
 /** The variables the global setup sets: the file or database of each state on each backend, and what its build returned. */
 export const templateEnv = (seed: Seeded, kind: DbKind): string => `HHB_TEST_${kind === 'pglite' ? 'PGLITE' : 'PG'}_${seed.toUpperCase()}`;
 export const templateDataEnv = (seed: Seeded, kind: DbKind): string => `${templateEnv(seed, kind)}_DATA`;
+export const templateFolderEnv = (seed: Seeded): string => `${templateEnv(seed, 'pglite')}_FOLDER`;
 
 /**
  * The PGlite data directory of `seed` that the global setup dumped for this run, or null (a test run
@@ -76,7 +77,10 @@ export function postgresTemplate(seed: Seeded): string | null {
  */
 export async function openPgliteFolder(dataDir: string): Promise<Db> {
   const fresh = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
-  const pglite = await newPglite(fresh ? pgliteTemplate('migrated') : null, dataDir);
+  const folder = process.env[templateFolderEnv('migrated')];
+  // A copy of the migrated data folder opens in half the time of the dump written into a new folder.
+  if (fresh && folder !== undefined && folder !== '') cpSync(folder, dataDir, { recursive: true });
+  const pglite = await newPglite(fresh && (folder === undefined || folder === '') ? pgliteTemplate('migrated') : null, dataDir);
   return createDb({ kind: 'pglite', dataDir }, { pglite, migrate: false });
 }
 
