@@ -6,8 +6,9 @@
  *   `npm run test:quick` runs it with unit;
  * - slow: what runs outside programs, replays the bad-input corpus or reads large inputs (listed
  *   below).
- * The databases of the last two are migrated once (test/support/global-setup.ts; kept between runs
- * while the migrations are unchanged) and copied per test file.
+ * The databases of the last two start from states built once (test/support/global-setup.ts: after
+ * initdb, migrated, migrated with the HTTP tests' city; kept between runs while what they depend on
+ * is unchanged), copied per test file.
  * `npm test` runs all three.
  */
 /**
