@@ -1,5 +1,6 @@
 /**
- * Databases for tests: PGlite in memory (one instance per test file, migrated once) and, when
+ * Databases for tests: PGlite in memory (an instance per test file, from a state built once, reused
+ * by the next file of the worker: test/support/pglite-pool.ts) and, when
  * TEST_DATABASE_URL is set, a fresh PostgreSQL database per test file on that server, dropped after.
  *
  *   describe.each(backends())('%s', (kind) => {
@@ -12,6 +13,7 @@ import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import { createDb, type Db, type DbKind } from '../../src/db/knex-factory';
+import { pooledPglite } from './pglite-pool';
 
 export function testDatabaseUrl(): string | null {
   const url = process.env.TEST_DATABASE_URL;
@@ -98,8 +100,9 @@ export interface TestDbOptions {
 export async function withTestDb(kind: DbKind, options: TestDbOptions = {}): Promise<TestDb> {
   const seed = options.migrate === false ? 'empty' : (options.seed ?? 'migrated');
   if (kind === 'pglite') {
-    const template = pgliteTemplate(seed);
-    const pglite = await newPglite(template);
+    // An instance another file of this worker used, put back into the state, when there is one.
+    const state = process.env[templateEnv(seed, 'pglite')];
+    const pglite = state === undefined || state === '' ? await newPglite(null) : await pooledPglite(state, () => newPglite(pgliteTemplate(seed)));
     const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, migrate: options.migrate, pglite });
     return { ...db, url: null };
   }

@@ -1,0 +1,75 @@
+/**
+ * The reuse of in-memory PGlite instances between test files (test/support/pglite-pool.ts): a file
+ * gets the state it asked for whatever the file before did to the instance — its rows, sequences
+ * and schema — and a closed handle reaches nothing.
+ */
+import { withTestDb, withoutTriggers } from '../support/test-db';
+import { tableChecksums } from '../bad-inputs/world';
+import { poolCounts } from '../support/pglite-pool';
+
+const STATE = process.env.HHB_TEST_PGLITE_MIGRATED;
+const run = STATE !== undefined && STATE !== '' ? describe : describe.skip;
+
+async function sequences(db: Awaited<ReturnType<typeof withTestDb>>): Promise<unknown[]> {
+  return (await db.knex.raw(`select sequencename, last_value from pg_sequences where schemaname = current_schema() order by sequencename`)).rows as unknown[];
+}
+
+run('a PGlite instance reused by the next test file', () => {
+  it('comes back with the rows, the sequences and the schema of the state, after writes, deletes and tampering', async () => {
+    const first = await withTestDb('pglite');
+    const pristine = await tableChecksums(first.knex);
+    const pristineSequences = await sequences(first);
+    expect(Object.keys(pristine).length).toBeGreaterThan(20);
+    const seeded = Object.entries(pristine).filter(([, sum]) => !sum.startsWith('0:'));
+    expect(seeded.length).toBeGreaterThan(0); // the migrations leave rows (knex_migrations at least)
+    await first.knex('streets').insert({ code: 'S1', name: '东城街道' });
+    await first.knex('firms').insert({ uscc: '91110000000000001X', name: '甲物业' });
+    await withoutTriggers(first.knex, (trx) => trx('knex_migrations').delete());
+    expect(await sequences(first)).not.toEqual(pristineSequences);
+    await first.close();
+
+    const before = { ...poolCounts };
+    const second = await withTestDb('pglite');
+    try {
+      expect(poolCounts).toEqual({ opened: before.opened, reused: before.reused + 1 });
+      expect(await tableChecksums(second.knex)).toEqual(pristine);
+      expect(await sequences(second)).toEqual(pristineSequences);
+      // A new row takes the first id again, as in a fresh copy.
+      const [firm] = (await second.knex('firms').insert({ uscc: '91110000000000002X', name: '乙物业' }).returning('id')) as { id: number }[];
+      expect(Number(firm?.id)).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('is not reused once a file changed its schema: the next file gets a new instance in the state', async () => {
+    const first = await withTestDb('pglite');
+    const pristine = await tableChecksums(first.knex);
+    await first.knex.raw('alter table firms add column extra text');
+    await first.close();
+
+    const before = { ...poolCounts };
+    const second = await withTestDb('pglite');
+    try {
+      expect(poolCounts).toEqual({ opened: before.opened + 1, reused: before.reused });
+      const columns = (await second.knex.raw(`select column_name from information_schema.columns where table_name = 'firms' and column_name = 'extra'`)).rows as unknown[];
+      expect(columns).toEqual([]);
+      expect(await tableChecksums(second.knex)).toEqual(pristine);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses every call through a closed handle, so a late query cannot reach the next file', async () => {
+    const first = await withTestDb('pglite');
+    const knex = first.knex;
+    await first.close();
+    await expect(knex.raw('select 1')).rejects.toThrow();
+    const second = await withTestDb('pglite');
+    try {
+      expect((await second.knex.raw('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await second.close();
+    }
+  });
+});
