@@ -6,7 +6,7 @@ import { MIGRATIONS } from '../../migrations';
 import { createDb } from '../../src/db/knex-factory';
 import { testDatabaseUrl } from '../support/test-db';
 
-// PGlite in a folder runs in a child process: jest's sandbox refuses PGlite's dynamic imports.
+// Each opening of the data folder is its own process, as each `hhb` command is.
 const child = (dir: string, mode: string): { kind: string; streets: unknown[]; migrations: unknown[] } =>
   JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'support/pglite-folder-child.ts'), dir, mode], { encoding: 'utf8' }));
 
