@@ -76,9 +76,9 @@ module.exports = tseslint.config(
     },
   },
   {
-    // The few CommonJS files jest loads itself (its configuration and test sequencer).
+    // The few CommonJS files jest loads itself (its configuration, test sequencer and reporter).
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -20,7 +20,8 @@
  * second worker could miss its start-up message and wait forever.) What jest's sandbox gave and this
  * does not: module mocks (none are used), a fresh copy of each helper module per file (helpers keep
  * no per-file state: the `hhb` harness's databases are closed by each file's
- * `afterAll(closeCliDatabases)`), and per-test timeouts (a hung test hangs the run).
+ * `afterAll(closeCliDatabases)`), and per-test timeouts (test/support/hang-watch.js fails a run
+ * whose file hangs).
  */
 const inPlainNode = {
   runner: 'jest-light-runner',
@@ -47,6 +48,7 @@ const SLOW = [
   'cli/demo', // `hhb demo` as a newcomer runs it, as its own process, and its workbooks opened in LibreOffice
   'cli/readme', // every `hhb` line of the README on a demo database
   'cli/round-cycle', // whole rounds through the CLI on both databases
+  'unit/hang-watch', // runs jest on a test that hangs
 ];
 const slow = `/test/(${SLOW.map((name) => `${name}\\.test\\.ts$`).join('|')})`;
 const slowUnit = SLOW.filter((name) => name.startsWith('unit/')).map((name) => `${name.slice('unit/'.length)}\\.test\\.ts$`).join('|');
@@ -58,6 +60,8 @@ module.exports = {
   maxWorkers: 2,
   // Long files start first, also in a fresh clone with no timings on record (see the file).
   testSequencer: '<rootDir>/test/support/sequencer.js',
+  // A file running for ten minutes is hung: the run fails naming it (see the file).
+  reporters: ['default', '<rootDir>/test/support/hang-watch.js'],
   projects: [
     {
       displayName: 'unit',
