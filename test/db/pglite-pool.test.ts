@@ -60,6 +60,45 @@ run('a PGlite instance reused by the next test file', () => {
     }
   });
 
+  it('puts the session back: foreign keys hold again after a file turned triggers off for its session, and its prepared statements are gone', async () => {
+    const first = await withTestDb('pglite');
+    await first.knex.raw('set session_replication_role = replica');
+    await first.knex.raw('set statement_timeout = 1234');
+    await first.knex.raw('prepare leftover as select 1');
+    await first.close();
+
+    const before = { ...poolCounts };
+    const second = await withTestDb('pglite');
+    try {
+      expect(poolCounts).toEqual({ opened: before.opened, reused: before.reused + 1 });
+      expect((await second.knex.raw(`select name from pg_settings where source = 'session'`)).rows).toEqual([]);
+      expect((await second.knex.raw('select count(*)::int as n from pg_prepared_statements')).rows).toEqual([{ n: 0 }]);
+      // A project of a firm that does not exist is refused.
+      await expect(second.knex('projects').insert({ code: 'P1', name: '一号小区', street_code: 'NONE', firm_id: 999, households: 10 })).rejects.toThrow(/foreign key constraint/);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it.each([
+    ['turned a table\'s triggers off', 'alter table projects disable trigger all'],
+    ['changed a column default', `alter table firms alter column status set default 'gone'`],
+    ['made a type', `create type mood as enum ('calm')`],
+    ['changed a sequence', `alter sequence firms_id_seq increment by 10`],
+  ])('is not reused once a file %s', async (_what, statement) => {
+    const first = await withTestDb('pglite');
+    await first.knex.raw(statement);
+    await first.close();
+
+    const before = { ...poolCounts };
+    const second = await withTestDb('pglite');
+    try {
+      expect(poolCounts).toEqual({ opened: before.opened + 1, reused: before.reused });
+    } finally {
+      await second.close();
+    }
+  });
+
   it('refuses every call through a closed handle, so a late query cannot reach the next file', async () => {
     const first = await withTestDb('pglite');
     const knex = first.knex;

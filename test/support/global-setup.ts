@@ -14,7 +14,7 @@
  * concurrent run never sees half of one.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -56,67 +56,92 @@ const PGLITE_PREFIX = 'hhb-jest-pglite-';
 const PG_PREFIX = 'hhb_tmpl_';
 
 /**
- * A template another version made is removed once it is this old: a run of another version of the
- * program (another work tree) may still be copying from it.
+ * A template of another version is removed once no run has used it for this long: a run of another
+ * version of the program (another work tree) may still be copying from it.
  */
 const STALE_MS = 60 * 60_000;
 
-/** Removes what `keep` replaced: the files of the same seed under another hash, made over an hour ago. */
-function removeOlder(prefix: string, keep: string[]): void {
-  for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith(prefix) && !n.includes('.part') && !keep.includes(n))) {
+/** Removes the PGlite templates (and left-over parts) of `prefix` but `keep` that no run has used for an hour. */
+function removeUnused(prefix: string, keep: string): void {
+  for (const old of readdirSync(tmpdir()).filter((n) => n.startsWith(prefix) && n !== keep)) {
     const path = join(tmpdir(), old);
     if (Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_MS) rmSync(path, { recursive: true, force: true });
   }
 }
 
-/** The seed's PGlite data directory as a file, and the JSON of what its build returned. */
+/** The files of a PGlite template: a folder made whole under another name and renamed in one step. */
+const templateFiles = (dir: string) => ({ dump: join(dir, 'dump.tar'), data: join(dir, 'data.json'), folder: join(dir, 'folder') });
+
+/**
+ * The seed's PGlite data directory as a dump file (and, for a seed that asks, as a data folder), and
+ * the JSON of what its build returned. Two runs building the same one at once both build it, and the
+ * first rename wins: the other run uses that one.
+ */
 async function pgliteTemplate(seed: Seed, hash: string, from: string | null): Promise<{ file: string; folder: string | null; data: string }> {
   const base = `${PGLITE_PREFIX}${seed.name}-${hash}`;
-  const file = join(tmpdir(), `${base}.tar`);
-  const json = join(tmpdir(), `${base}.json`);
-  const folder = seed.folder ? join(tmpdir(), `${base}.d`) : null;
-  const made = (): boolean => existsSync(file) && existsSync(json) && (folder === null || existsSync(folder));
-  if (made()) return { file, folder, data: readFileSync(json, 'utf8') };
+  const dir = join(tmpdir(), base);
+  const found = () => {
+    const files = templateFiles(dir);
+    // Used now: older templates are removed only when unused for an hour.
+    const now = new Date();
+    utimesSync(dir, now, now);
+    return { file: files.dump, folder: seed.folder ? files.folder : null, data: readFileSync(files.data, 'utf8') };
+  };
+  if (existsSync(dir)) return found();
+  const partial = `${dir}.${randomBytes(4).toString('hex')}.part`;
+  const files = templateFiles(partial);
+  mkdirSync(partial);
   const pglite = new PGlite(from === null ? {} : { loadDataDir: new Blob([readFileSync(from)]) });
   await pglite.waitReady;
   const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, pglite, migrate: seed.migrates === true });
-  const data = JSON.stringify((await seed.build?.(db.knex, 'pglite')) ?? null);
+  writeFileSync(files.data, JSON.stringify((await seed.build?.(db.knex, 'pglite')) ?? null));
   const dump = (await pglite.dumpDataDir('none')) as Blob;
-  const partial = `.${randomBytes(4).toString('hex')}.part`;
-  writeFileSync(json + partial, data);
-  writeFileSync(file + partial, Buffer.from(await dump.arrayBuffer()));
+  writeFileSync(files.dump, Buffer.from(await dump.arrayBuffer()));
   await db.close();
-  if (folder !== null) {
+  if (seed.folder) {
     // The folder as PGlite writes it when it opens a new data folder from the dump, shut down cleanly.
-    const inFolder = new PGlite({ dataDir: folder + partial, loadDataDir: new Blob([readFileSync(file + partial)]) });
+    const inFolder = new PGlite({ dataDir: files.folder, loadDataDir: new Blob([readFileSync(files.dump)]) });
     await inFolder.waitReady;
     await inFolder.close();
-    rmSync(folder, { recursive: true, force: true });
-    renameSync(folder + partial, folder);
   }
-  renameSync(json + partial, json);
-  renameSync(file + partial, file);
-  removeOlder(`${PGLITE_PREFIX}${seed.name}-`, [`${base}.tar`, `${base}.json`, `${base}.d`]);
-  return { file, folder, data };
+  try {
+    renameSync(partial, dir);
+  } catch (e) {
+    // Another run finished the same template first (the rename onto a folder that is not empty fails): use that one.
+    rmSync(partial, { recursive: true, force: true });
+    if (!existsSync(dir)) throw e;
+  }
+  removeUnused(`${PGLITE_PREFIX}${seed.name}-`, base);
+  return found();
 }
 
 /** A template database's comment. */
 interface Note {
-  builtAt: number;
+  /** When a run last started from it (ms). */
+  usedAt: number;
   /** What the seed's build returned, as JSON. */
   data: string;
 }
 
-/** The seed's PostgreSQL template database; its comment holds when it was built and what its build returned. */
+/** The seed's PostgreSQL template database; its comment holds when a run last used it and what its build returned. */
 async function postgresTemplate(serverUrl: string, seed: Seed, hash: string, from: string | null): Promise<{ name: string; data: string }> {
   const name = `${PG_PREFIX}${seed.name}_${hash}`;
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
   /** The template databases whose name matches `condition` (SQL on datname), with their notes. */
   const templates = async (condition: string, binding: string): Promise<{ datname: string; note: Note }[]> => {
     const rows = (await admin.raw(`select datname, shobj_description(oid, 'pg_database') as note from pg_database where ${condition}`, [binding])).rows as { datname: string; note: string | null }[];
-    return rows.map((r) => ({ datname: r.datname, note: r.note === null ? { builtAt: 0, data: 'null' } : (JSON.parse(r.note) as Note) }));
+    return rows.map((r) => ({ datname: r.datname, note: r.note === null ? { usedAt: 0, data: 'null' } : (JSON.parse(r.note) as Note) }));
   };
-  const found = async (db: string): Promise<string | null> => (await templates('datname = ?', db))[0]?.note.data ?? null;
+  const note = async (db: string, data: string): Promise<void> => {
+    const text: Note = { usedAt: Date.now(), data };
+    await admin.raw(`comment on database ${db} is ${admin.raw('?', [JSON.stringify(text)]).toQuery()}`);
+  };
+  /** What the template's build returned, the template marked as used now; null when there is none. */
+  const found = async (db: string): Promise<string | null> => {
+    const data = (await templates('datname = ?', db))[0]?.note.data ?? null;
+    if (data !== null) await note(db, data);
+    return data;
+  };
   try {
     const existing = await found(name);
     if (existing !== null) return { name, data: existing };
@@ -131,8 +156,7 @@ async function postgresTemplate(serverUrl: string, seed: Seed, hash: string, fro
     } finally {
       await db.close();
     }
-    const note: Note = { builtAt: Date.now(), data };
-    await admin.raw(`comment on database ${building} is ${admin.raw('?', [JSON.stringify(note)]).toQuery()}`);
+    await note(building, data);
     try {
       await admin.raw(`alter database ${building} rename to ${name}`);
     } catch (e) {
@@ -142,9 +166,9 @@ async function postgresTemplate(serverUrl: string, seed: Seed, hash: string, fro
       if (other === null) throw e;
       return { name, data: other };
     }
-    // Templates of the same seed for other versions, made over an hour ago.
-    for (const { datname, note } of await templates('datname like ?', `${PG_PREFIX}${seed.name}\\_%`)) {
-      if (datname !== name && Date.now() - note.builtAt > STALE_MS) await admin.raw(`drop database if exists ${datname}`).catch(() => {});
+    // Templates of the same seed for other versions that no run has used for an hour.
+    for (const old of await templates('datname like ?', `${PG_PREFIX}${seed.name}\\_%`)) {
+      if (old.datname !== name && Date.now() - old.note.usedAt > STALE_MS) await admin.raw(`drop database if exists ${old.datname}`).catch(() => {});
     }
     return { name, data };
   } finally {

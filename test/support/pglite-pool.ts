@@ -2,12 +2,15 @@
  * In-memory PGlite instances reused by the test files of one test worker. Opening an instance from a
  * dumped state costs 0.4 s on a quiet machine and over a second in a full run; putting a used one
  * back into that state costs a tenth of that. When a file closes its database, the instance waits
- * here; the next file asking for the same state gets it back after:
+ * here (at most two per worker); the next file asking for the same state gets it back after:
+ * - its session reset (`rollback`, `discard all`: settings, prepared statements, temporary tables);
  * - every table emptied and refilled with the state's rows, and every sequence set back (triggers
  *   off, in one transaction);
- * - a check that the schema, every row of every table and every sequence are those of the state (a
- *   fingerprint taken when the instance was first opened); an instance that fails it (a file changed
- *   the schema, or left a transaction broken) is closed and a new one opened.
+ * - a check against a fingerprint taken when the instance was first opened: the schemas; in this
+ *   one, the tables, columns with their defaults, constraints, indexes, views, rules, policies,
+ *   types, functions, triggers (and whether they fire), sequences with their settings and values,
+ *   and every row of every table; and the settings made for the session. An instance that fails
+ *   it is closed and a new one opened.
  * After close, the handle a file held refuses every call, so a late query cannot reach the next file.
  */
 import type { PGlite } from '@electric-sql/pglite';
@@ -18,6 +21,9 @@ interface Baseline {
   sequences: { name: string; last: string | null; called: boolean }[];
   fingerprint: string;
 }
+
+/** Instances kept waiting per worker, all states together (each holds 0.3–1 GB). */
+const MAX_IDLE = 2;
 
 const baselines = new Map<string, Baseline>();
 /** How many instances this worker opened and how many times it handed a used one back (read by the pool's test). */
@@ -32,9 +38,8 @@ async function tablesOf(pg: PGlite): Promise<string[]> {
 }
 
 /**
- * The schema of the current schema (tables, columns, constraints, indexes, functions, triggers and
- * whether they fire), every table's rows and every sequence, as one hash. The checksum functions
- * tests make (`hhb_test_…`) are left out.
+ * The state of the instance as one hash (see the header). The checksum functions tests make
+ * (`hhb_test_…`) are left out: they are made again by each file that uses them.
  */
 async function fingerprint(pg: PGlite): Promise<string> {
   const tables = await tablesOf(pg);
@@ -42,13 +47,22 @@ async function fingerprint(pg: PGlite): Promise<string> {
   const query = `
     with ns as (select oid from pg_namespace where nspname = current_schema())
     select md5(concat_ws('#',
-      (select string_agg(c.relname || ':' || c.relkind::text, ',' order by c.relname) from pg_class c where c.relnamespace = (select oid from ns)),
-      (select string_agg(c.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod) || ':' || a.attnotnull::text || ':' || a.attgenerated::text, ',' order by c.relname, a.attnum)
-         from pg_attribute a join pg_class c on c.oid = a.attrelid where c.relnamespace = (select oid from ns) and a.attnum > 0 and not a.attisdropped),
+      (select string_agg(nspname, ',' order by nspname) from pg_namespace where nspname not like 'pg\\_temp\\_%' and nspname not like 'pg\\_toast\\_temp\\_%'),
+      (select string_agg(c.relname || ':' || c.relkind::text || ':' || c.relrowsecurity::text, ',' order by c.relname) from pg_class c where c.relnamespace = (select oid from ns)),
+      (select string_agg(c.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod) || ':' || a.attnotnull::text || ':' || a.attgenerated::text || ':' || a.attidentity::text
+                           || ':' || a.attcollation::text || ':' || coalesce(pg_get_expr(d.adbin, d.adrelid), ''), ',' order by c.relname, a.attnum)
+         from pg_attribute a join pg_class c on c.oid = a.attrelid left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+        where c.relnamespace = (select oid from ns) and a.attnum > 0 and not a.attisdropped),
       (select string_agg(conname || ':' || pg_get_constraintdef(oid), ',' order by conname, oid) from pg_constraint where connamespace = (select oid from ns)),
-      (select string_agg(p.proname || ':' || md5(p.prosrc), ',' order by p.proname, p.oid) from pg_proc p where p.pronamespace = (select oid from ns) and p.proname not like 'hhb\\_test\\_%'),
-      (select string_agg(t.tgname || ':' || t.tgenabled::text || ':' || t.tgrelid::regclass::text, ',' order by t.tgname, t.tgrelid) from pg_trigger t join pg_class c on c.oid = t.tgrelid where c.relnamespace = (select oid from ns) and not t.tgisinternal),
-      (select string_agg(sequencename || ':' || coalesce(last_value::text, '-'), ',' order by sequencename) from pg_sequences where schemaname = current_schema())
+      (select string_agg(pg_get_indexdef(i.indexrelid), ',' order by 1) from pg_index i join pg_class c on c.oid = i.indexrelid where c.relnamespace = (select oid from ns)),
+      (select string_agg(c.relname || ':' || pg_get_viewdef(c.oid), ',' order by c.relname) from pg_class c where c.relnamespace = (select oid from ns) and c.relkind in ('v', 'm')),
+      (select string_agg(r.rulename || ':' || r.ev_class::regclass::text || ':' || r.ev_enabled::text, ',' order by r.rulename, r.ev_class) from pg_rewrite r join pg_class c on c.oid = r.ev_class where c.relnamespace = (select oid from ns)),
+      (select string_agg(p.polname || ':' || p.polrelid::regclass::text, ',' order by p.polname, p.polrelid) from pg_policy p join pg_class c on c.oid = p.polrelid where c.relnamespace = (select oid from ns)),
+      (select string_agg(t.typname || ':' || t.typtype::text, ',' order by t.typname) from pg_type t where t.typnamespace = (select oid from ns)),
+      (select string_agg(pg_get_functiondef(p.oid), ',' order by p.proname, p.oid) from pg_proc p where p.pronamespace = (select oid from ns) and p.prokind in ('f', 'p') and p.proname not like 'hhb\\_test\\_%'),
+      (select string_agg(t.tgname || ':' || t.tgenabled::text || ':' || t.tgrelid::regclass::text, ',' order by t.tgname, t.tgrelid) from pg_trigger t join pg_class c on c.oid = t.tgrelid where c.relnamespace = (select oid from ns)),
+      (select string_agg(sequencename || ':' || start_value || ':' || increment_by || ':' || min_value || ':' || max_value || ':' || cycle::text || ':' || coalesce(last_value::text, '-'), ',' order by sequencename) from pg_sequences where schemaname = current_schema()),
+      (select string_agg(name || '=' || setting, ',' order by name) from pg_settings where source = 'session')
       ${rows.length > 0 ? `, ${rows.join(', ')}` : ''}
     )) as hash`;
   return (await pg.query<{ hash: string }>(query)).rows[0]?.hash ?? '';
@@ -78,6 +92,9 @@ async function capture(pg: PGlite): Promise<Baseline> {
 /** Puts a used instance back into the state; false when it is not that state after. */
 async function reset(pg: PGlite, baseline: Baseline): Promise<boolean> {
   try {
+    // A transaction a file left open goes, and so does everything its session set.
+    await pg.query('rollback');
+    await pg.exec('discard all');
     const filled = (
       await pg.query<{ name: string }>(
         (await tablesOf(pg)).map((t) => `select '${t}' as name where exists (select 1 from ${quote(t)})`).join(' union all ') || 'select null::text as name where false',
@@ -111,7 +128,8 @@ function lend(state: string, pg: PGlite): PGlite {
           if (closed) return;
           closed = true;
           const waiting = idle.get(state) ?? [];
-          if (waiting.length === 0 && !target.closed) {
+          const kept = [...idle.values()].reduce((n, list) => n + list.length, 0);
+          if (waiting.length === 0 && kept < MAX_IDLE && !target.closed) {
             waiting.push(target);
             idle.set(state, waiting);
           } else if (!target.closed) await target.close();

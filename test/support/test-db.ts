@@ -117,18 +117,27 @@ export async function withTestDb(kind: DbKind, options: TestDbOptions = {}): Pro
     await admin.destroy();
   }
   const url = withDatabase(serverUrl, name);
-  const db = await createDb({ kind: 'postgres', url }, { migrate: options.migrate });
+  const drop = async (): Promise<void> => {
+    const dropper = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+    try {
+      await dropper.raw(`drop database if exists ${name} with (force)`);
+    } finally {
+      await dropper.destroy();
+    }
+  };
+  let db: Db;
+  try {
+    db = await createDb({ kind: 'postgres', url }, { migrate: options.migrate });
+  } catch (error) {
+    await drop();
+    throw error;
+  }
   return {
     ...db,
     url,
     close: async () => {
       await db.close();
-      const dropper = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-      try {
-        await dropper.raw(`drop database if exists ${name} with (force)`);
-      } finally {
-        await dropper.destroy();
-      }
+      await drop();
     },
   };
 }
@@ -183,6 +192,8 @@ export async function truncateAll(knex: Knex): Promise<void> {
   ).map((t) => t.name);
   await withoutTriggers(knex, async (trx) => {
     for (const table of filled) await trx.raw(`delete from "${table}"`);
-    await trx.raw(`select setval(format('%I.%I', schemaname, sequencename), start_value, false) from pg_sequences where schemaname = current_schema()`);
+    await trx.raw(
+      `select setval(format('%I.%I', schemaname, sequencename), start_value, false) from pg_sequences where schemaname = current_schema() and sequencename not like 'knex\\_migrations%'`,
+    );
   });
 }
