@@ -4,11 +4,9 @@
  * code 2 (3 where the workflow refuses), the process still serving, and every table byte for byte as
  * before. The file-reading half of it (no database) runs in the first describe.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import knexFactory, { type Knex } from 'knex';
 import { readImport, type ImportKind } from '../../src/imports';
 import { hhb, keptDatabase, closeCliDatabases } from '../cli/cli-harness';
@@ -17,12 +15,12 @@ import { type BadCase, TARGETS, VALID, WORLD, csvText, writeCorpus, type ImportT
 import { buildWorld, tableChecksums } from './world';
 import { sheetXml, xlsxWith } from './zip-writer';
 import { writtenOnce } from '../support/files';
+import { readBombs } from '../support/read-bombs';
 import { writeFileSync } from 'node:fs';
 
 afterAll(closeCliDatabases);
 
 const CHINESE = /[\u4e00-\u9fff]/;
-const run = promisify(execFile);
 
 const KIND_OF: Record<ImportTarget, ImportKind> = {
   streets: 'streets',
@@ -72,10 +70,7 @@ describe('the bad-input corpus', () => {
   it('refuses the zip bombs in bounded memory while reading', async () => {
     const bombs = ['bomb-text.xlsx', 'bomb-space.xlsx', 'bomb-rows.xlsx', 'bomb-cells.xlsx', 'bomb-lying.xlsx', 'bomb-4gb.xlsx'];
     await corpus();
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(__dirname, 'read-bombs.ts'), 'street-scores', ...bombs.map((name) => join(corpusDir, name))], {
-      cwd: join(__dirname, '..', '..'),
-    });
-    const out = JSON.parse(stdout) as { results: { file: string; code: string | null }[]; peakGrowthBytes: number };
+    const out = await readBombs('street-scores', bombs.map((name) => join(corpusDir, name)));
     expect(out.results.map((r) => r.code)).toEqual(bombs.map(() => 'IMPORT_INVALID'));
     expect(out.peakGrowthBytes).toBeLessThan(300 * 1024 * 1024);
   }, 120_000);

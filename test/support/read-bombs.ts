@@ -4,14 +4,31 @@
  * stood before the first: the corpus test's memory bound, measured where nothing else runs (a test
  * worker shares its process's memory with the test files running beside it).
  *
- *   node --import tsx test/bad-inputs/read-bombs.ts street-scores bomb-text.xlsx …
+ *   node --import tsx test/support/read-bombs.ts street-scores bomb-text.xlsx …
+ *
+ * Tests call it through `readBombs`.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { type ImportKind, streamImport } from '../../src/imports';
+
+export interface BombReads {
+  /** Each file and the code of the error its read ended with (null: it was read to the end). */
+  results: { file: string; code: string | null }[];
+  peakGrowthBytes: number;
+}
+
+/** Reads the files as `kind` in a process of its own (this file run as a script); what it printed. */
+export async function readBombs(kind: ImportKind, files: string[]): Promise<BombReads> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', __filename, kind, ...files], { cwd: join(__dirname, '..', '..') });
+  return JSON.parse(stdout) as BombReads;
+}
 
 async function main(): Promise<void> {
   const [kind, ...files] = process.argv.slice(2) as [ImportKind, ...string[]];
   const before = process.resourceUsage().maxRSS * 1024;
-  const results: { file: string; code: string | null }[] = [];
+  const results: BombReads['results'] = [];
   for (const file of files) {
     let code: string | null = null;
     try {
@@ -24,4 +41,4 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ results, peakGrowthBytes: process.resourceUsage().maxRSS * 1024 - before }));
 }
 
-void main();
+if (require.main === module) void main();
