@@ -154,6 +154,17 @@ export function sampleShortfallText(s: SampleShortfall): string {
   return `${s.name}（${s.uscc}）：有效问卷 ${s.responses} 份 / 需 ${s.required} 份（${s.households} 户）`;
 }
 
+/**
+ * A half year where one project or firm has both forms of a score (the close's completeness report
+ * lists them) is refused before its inputs are read, by compute (`须先处理`) and by the what-if (`不能试算`).
+ */
+export async function refuseFormConflicts(trx: Knex.Transaction, round: RoundRecord, refusal: '须先处理' | '不能试算'): Promise<void> {
+  if (round.kind === 'annual') return;
+  const conflicts = await roundFormConflicts(trx, round.id);
+  const both = conflicts.projectsWithBothResidentForms.length + conflicts.firmsWithBothRegulatorForms.length;
+  if (both > 0) throw new DomainError('INPUT_INVALID', `${round.code} 有 ${both} 处同一项目或企业录入了两种形式的评分，${refusal}（见 hhb rounds close 的完整性报告）。`, conflicts);
+}
+
 /** The compute refusal of SPEC §5.3 `block`: which projects and firms still lack a score. */
 function scoreGapsError(code: string, gaps: ScoreGaps): DomainError {
   const parts: string[] = [];
@@ -201,11 +212,7 @@ export async function computeRound(
       phaseEnd('read');
       result = computeAnnualRound(input, rules, { rulesHash: round.rulesHash });
     } else {
-      const conflicts = await roundFormConflicts(trx, round.id);
-      const both = conflicts.projectsWithBothResidentForms.length + conflicts.firmsWithBothRegulatorForms.length;
-      if (both > 0) {
-        throw new DomainError('INPUT_INVALID', `${code} 有 ${both} 处同一项目或企业录入了两种形式的评分，须先处理（见 hhb rounds close 的完整性报告）。`, conflicts);
-      }
+      await refuseFormConflicts(trx, round, '须先处理');
       const input = await loadRoundInput(trx, round.id, { asOf: isoDateCst(ctx.now()) });
       // SPEC §5.3 `block`: no compute while a ranked firm's project lacks a score, unless forced (the
       // count of what was forced past goes to the audit record).

@@ -25,11 +25,10 @@ import { getRound, type RoundRecord } from '../db/rounds-repo';
 import { latestComputation } from '../db/results-repo';
 import { loadRoundInput } from '../db/round-input';
 import { loadAnnualInput } from '../db/annual-input';
-import { roundFormConflicts } from '../db/completeness';
 import { readOnlySnapshot } from '../db/transactions';
 import { type AppContext, isoDateCst } from './context';
 import { CHANGE_WORDS, statusLabel } from './labels';
-import { roundRules } from './rounds';
+import { refuseFormConflicts, roundRules } from './rounds';
 import { readRulesFile } from './rules-file';
 
 /** The states a round can be simulated in: its inputs are final (closed) or computed from them. */
@@ -88,14 +87,6 @@ function run(inputs: RoundInputs, rules: Rules, force: boolean): RoundResult {
   return computeHalfYear(inputs.input, rules, { rulesHash: hash, force });
 }
 
-/** A half year with both forms of a score for one project or firm: refused before its inputs are read, as `hhb rounds compute` does. */
-async function refuseFormConflicts(trx: Knex.Transaction, round: RoundRecord): Promise<void> {
-  if (round.kind === 'annual') return;
-  const conflicts = await roundFormConflicts(trx, round.id);
-  const both = conflicts.projectsWithBothResidentForms.length + conflicts.firmsWithBothRegulatorForms.length;
-  if (both > 0) throw new DomainError('INPUT_INVALID', `${round.code} 有 ${both} 处同一项目或企业录入了两种形式的评分，不能试算（见 hhb rounds close 的完整性报告）。`, conflicts);
-}
-
 /** The missing scores `hhb rounds compute` refuses for, for rules that block on them, read off the loaded input as it does. */
 function refuseScoreGaps(round: RoundRecord, inputs: RoundInputs, rules: readonly Rules[], force: boolean): void {
   if (inputs.kind === 'annual' || force || !rules.some((r) => r.missingSource === 'block')) return;
@@ -125,7 +116,7 @@ export async function simulateRound(ctx: AppContext, code: string, input: Simula
     const stored = round.status === 'computed' ? await latestComputation(trx, round.id) : null;
     const force = input.force === true || (stored?.forced ?? false);
     const asOf = isoDateCst(stored ? stored.createdAt : ctx.now());
-    await refuseFormConflicts(trx, round);
+    await refuseFormConflicts(trx, round, '不能试算');
     const inputs = await loadInputs(trx, round, asOf);
     refuseScoreGaps(round, inputs, stored ? [rules] : [own, rules], force);
 

@@ -84,6 +84,10 @@ describe.each(backends())('what-if (试算) through the API and the dashboard (%
       expect(res.body.error.code).toBe('INPUT_INVALID');
       expect(res.body.error.message).toBe(`${OPEN} 有 1 处同一项目或企业录入了两种形式的评分，不能试算（见 hhb rounds close 的完整性报告）。`);
       expect(res.body.error.details.projectsWithBothResidentForms).toEqual([expect.objectContaining({ code: city.firms[1]?.project })]);
+      // Compute refuses it the same way.
+      await expect(computeRound(contextOf(t.knex, t.db.kind), OPEN, { force: false })).rejects.toThrow(
+        `${OPEN} 有 1 处同一项目或企业录入了两种形式的评分，须先处理（见 hhb rounds close 的完整性报告）。`,
+      );
       expect(await tableChecksums(t.knex)).toEqual(before);
     } finally {
       await withoutTriggers(t.knex, (trx) => trx('survey_responses').where({ round_id: round.id, project_id: project.id, household: '1-101' }).delete());
