@@ -9,8 +9,8 @@
  *
  * Each is kept between runs under a name carrying a hash of what it depends on (the migrations and
  * the PGlite build; for the city, the program and the test code that builds it), so a run after an
- * unchanged program starts at once, and a change makes a new one (older ones are removed when the
- * next is made). Each is made under a temporary name and renamed when complete, so a killed or
+ * unchanged program starts at once, and a change makes a new one; one no run has used for an hour
+ * is removed. Each is made under a temporary name and renamed when complete, so a killed or
  * concurrent run never sees half of one.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,7 @@ import knexFactory, { type Knex } from 'knex';
 import { type DbKind, createDb } from '../../src/db/knex-factory';
 import { buildCity } from '../http/city';
 import { filesHash, filesUnder } from './files';
-import { type Seeded, templateDataEnv, templateEnv, templateFolderEnv } from './test-db';
+import { type Seeded, templateDataEnv, templateEnv, templateFolderEnv, testDatabaseUrl } from './test-db';
 
 /** A database state built once from the one before: its name, the files it depends on, and what puts its data in. */
 interface Seed {
@@ -176,22 +176,8 @@ async function postgresTemplate(serverUrl: string, seed: Seed, hash: string, fro
   }
 }
 
-/** Templates kept under a hash alone, before each had the name of its state. */
-async function removeUnnamed(serverUrl: string | undefined): Promise<void> {
-  for (const old of readdirSync(tmpdir()).filter((n) => new RegExp(`^${PGLITE_PREFIX}[0-9a-f]{16}\\.tar$`).test(n))) rmSync(join(tmpdir(), old), { force: true });
-  if (serverUrl === undefined || serverUrl === '') return;
-  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-  try {
-    const old = (await admin.raw(`select datname from pg_database where datname ~ ?`, [`^${PG_PREFIX}[0-9a-f]{16}$`])).rows as { datname: string }[];
-    for (const { datname } of old) await admin.raw(`drop database if exists ${datname}`).catch(() => {});
-  } finally {
-    await admin.destroy();
-  }
-}
-
 export default async function globalSetup(): Promise<void> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  await removeUnnamed(serverUrl);
+  const serverUrl = testDatabaseUrl();
   const hashes = new Map([EMPTY, MIGRATED, CITY].map((seed) => [seed, filesHash(seed.files())]));
   // Each state is built from the one before; the two backends' chains run side by side (most of
   // PostgreSQL's work is in its own server process).
@@ -213,5 +199,5 @@ export default async function globalSetup(): Promise<void> {
       process.env[templateDataEnv(seed.name, 'postgres')] = made.data;
     }
   };
-  await Promise.all([embedded(), serverUrl !== undefined && serverUrl !== '' ? server(serverUrl) : null]);
+  await Promise.all([embedded(), serverUrl !== null ? server(serverUrl) : null]);
 }

@@ -18,7 +18,8 @@ import type { PGlite } from '@electric-sql/pglite';
 /** A state's rows, its sequences and its fingerprint, read off the first instance opened in it. */
 interface Baseline {
   tables: { name: string; columns: string; rows: string }[];
-  sequences: { name: string; last: string | null; called: boolean }[];
+  /** Each sequence, the value it stands at and whether that value was taken (as `setval` takes them). */
+  sequences: { name: string; value: string; called: boolean }[];
   fingerprint: string;
 }
 
@@ -31,6 +32,11 @@ export const poolCounts = { opened: 0, reused: 0 };
 const idle = new Map<string, PGlite[]>();
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** One statement naming those of `tables` (at least one) that hold a row, as `name`. */
+export function filledTablesQuery(tables: readonly string[]): string {
+  return tables.map((t) => `select '${t.replaceAll("'", "''")}' as name where exists (select 1 from ${quote(t)})`).join(' union all ');
+}
 
 async function tablesOf(pg: PGlite): Promise<string[]> {
   const rows = (await pg.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = current_schema() order by tablename`)).rows;
@@ -82,8 +88,9 @@ async function capture(pg: PGlite): Promise<Baseline> {
     tables.push({ name, columns: columns.join(', '), rows });
   }
   const sequences = (
-    await pg.query<{ name: string; last: string | null; called: boolean }>(
-      `select quote_ident(schemaname) || '.' || quote_ident(sequencename) as name, last_value::text as last, last_value is not null as called from pg_sequences where schemaname = current_schema()`,
+    await pg.query<Baseline['sequences'][number]>(
+      `select quote_ident(schemaname) || '.' || quote_ident(sequencename) as name, coalesce(last_value, start_value)::text as value, last_value is not null as called
+         from pg_sequences where schemaname = current_schema()`,
     )
   ).rows;
   return { tables, sequences, fingerprint: await fingerprint(pg) };
@@ -95,21 +102,14 @@ async function reset(pg: PGlite, baseline: Baseline): Promise<boolean> {
     // A transaction a file left open goes, and so does everything its session set.
     await pg.query('rollback');
     await pg.exec('discard all');
-    const filled = (
-      await pg.query<{ name: string }>(
-        (await tablesOf(pg)).map((t) => `select '${t}' as name where exists (select 1 from ${quote(t)})`).join(' union all ') || 'select null::text as name where false',
-      )
-    ).rows.map((r) => r.name);
+    const filled = (await pg.query<{ name: string }>(filledTablesQuery(await tablesOf(pg)))).rows.map((r) => r.name);
     await pg.transaction(async (tx) => {
       await tx.query('set local session_replication_role = replica');
       for (const t of filled) await tx.query(`delete from ${quote(t)}`);
       for (const t of baseline.tables) {
         await tx.query(`insert into ${quote(t.name)} (${t.columns}) overriding system value select ${t.columns} from json_populate_recordset(null::${quote(t.name)}, $1::json)`, [t.rows]);
       }
-      for (const s of baseline.sequences) {
-        if (s.called) await tx.query(`select setval($1::regclass, $2::bigint, true)`, [s.name, s.last]);
-        else await tx.query(`select setval($1::regclass, start_value, false) from pg_sequences where quote_ident(schemaname) || '.' || quote_ident(sequencename) = $2`, [s.name, s.name]);
-      }
+      for (const s of baseline.sequences) await tx.query(`select setval($1::regclass, $2::bigint, $3)`, [s.name, s.value, s.called]);
     });
     return (await fingerprint(pg)) === baseline.fingerprint;
   } catch {

@@ -13,11 +13,16 @@ import { cpSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import { createDb, type Db, type DbKind } from '../../src/db/knex-factory';
-import { pooledPglite } from './pglite-pool';
+import { filledTablesQuery, pooledPglite } from './pglite-pool';
+
+/** An environment variable's value, null when it is unset or empty. */
+function setting(name: string): string | null {
+  const value = process.env[name];
+  return value === undefined || value === '' ? null : value;
+}
 
 export function testDatabaseUrl(): string | null {
-  const url = process.env.TEST_DATABASE_URL;
-  return url !== undefined && url !== '' ? url : null;
+  return setting('TEST_DATABASE_URL');
 }
 
 /** 'pglite' always; 'postgres' too when TEST_DATABASE_URL is set. */
@@ -28,12 +33,6 @@ export function backends(): DbKind[] {
 export interface TestDb extends Db {
   /** postgres: the connection URL of the fresh database (for child processes); pglite: null. */
   url: string | null;
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 async function newPglite(template: Blob | null, dataDir?: string): Promise<PGlite> {
@@ -55,35 +54,33 @@ export const templateFolderEnv = (seed: Seeded): string => `${templateEnv(seed, 
  * without that setup, e.g. a single file through another runner): then the caller builds it itself.
  */
 function pgliteTemplate(seed: Seeded): Blob | null {
-  const file = process.env[templateEnv(seed, 'pglite')];
-  if (file === undefined || file === '') return null;
+  const file = setting(templateEnv(seed, 'pglite'));
+  if (file === null) return null;
   if (!existsSync(file)) throw new Error(`the ${seed} template of this run is gone: ${file}`);
   return new Blob([readFileSync(file)]);
 }
 
 /** What building `seed` returned (the global setup keeps it as JSON), or null without the setup. */
 export function seededData(seed: Seeded, kind: DbKind): unknown {
-  const json = process.env[templateDataEnv(seed, kind)];
-  return json === undefined || json === '' ? null : (JSON.parse(json) as unknown);
+  const json = setting(templateDataEnv(seed, kind));
+  return json === null ? null : (JSON.parse(json) as unknown);
 }
 
 /** The PostgreSQL template database of `seed` for this run, or null without the global setup. */
-export function postgresTemplate(seed: Seeded): string | null {
-  const name = process.env[templateEnv(seed, 'postgres')];
-  return name === undefined || name === '' ? null : name;
+function postgresTemplate(seed: Seeded): string | null {
+  return setting(templateEnv(seed, 'postgres'));
 }
 
 /**
  * An embedded database in a data folder, opened the way `hhb` opens it; a folder that does not exist
- * yet starts from the run's migrated template.
+ * yet starts as a copy of the run's migrated data folder (half the time of writing the dump into a
+ * new folder).
  */
 export async function openPgliteFolder(dataDir: string): Promise<Db> {
+  const folder = setting(templateFolderEnv('migrated'));
   const fresh = !existsSync(dataDir) || readdirSync(dataDir).length === 0;
-  const folder = process.env[templateFolderEnv('migrated')];
-  // A copy of the migrated data folder opens in half the time of the dump written into a new folder.
-  if (fresh && folder !== undefined && folder !== '') cpSync(folder, dataDir, { recursive: true });
-  const pglite = await newPglite(fresh && (folder === undefined || folder === '') ? pgliteTemplate('migrated') : null, dataDir);
-  return createDb({ kind: 'pglite', dataDir }, { pglite, migrate: false });
+  if (fresh && folder !== null) cpSync(folder, dataDir, { recursive: true });
+  return createDb({ kind: 'pglite', dataDir }, { pglite: await newPglite(null, dataDir), migrate: false });
 }
 
 export interface TestDbOptions {
@@ -96,35 +93,40 @@ export interface TestDbOptions {
   seed?: Seeded;
 }
 
+/**
+ * A new database on the test server, a copy of `seed`'s template database (an empty one for
+ * `empty`, or without the global setup), and how to drop it.
+ */
+export async function newPostgresDatabase(seed: Seeded): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = testDatabaseUrl();
+  if (serverUrl === null) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `hhb_test_${randomBytes(6).toString('hex')}`;
+  const onServer = async (sql: string): Promise<void> => {
+    const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+    try {
+      await admin.raw(sql);
+    } finally {
+      await admin.destroy();
+    }
+  };
+  const template = seed === 'empty' ? null : postgresTemplate(seed);
+  await onServer(template !== null ? `create database ${name} template ${template}` : `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(`drop database if exists ${name} with (force)`) };
+}
+
 /** Creates and migrates a test database; `close()` destroys it (drops the PostgreSQL database). */
 export async function withTestDb(kind: DbKind, options: TestDbOptions = {}): Promise<TestDb> {
   const seed = options.migrate === false ? 'empty' : (options.seed ?? 'migrated');
   if (kind === 'pglite') {
     // An instance another file of this worker used, put back into the state, when there is one.
-    const state = process.env[templateEnv(seed, 'pglite')];
-    const pglite = state === undefined || state === '' ? await newPglite(null) : await pooledPglite(state, () => newPglite(pgliteTemplate(seed)));
+    const state = setting(templateEnv(seed, 'pglite'));
+    const pglite = state === null ? await newPglite(null) : await pooledPglite(state, () => newPglite(pgliteTemplate(seed)));
     const db = await createDb({ kind: 'pglite', dataDir: '' }, { inMemory: true, migrate: options.migrate, pglite });
     return { ...db, url: null };
   }
-  const serverUrl = testDatabaseUrl();
-  if (serverUrl === null) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `hhb_test_${randomBytes(6).toString('hex')}`;
-  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-  try {
-    const template = seed === 'empty' ? null : postgresTemplate(seed);
-    await admin.raw(template !== null ? `create database ${name} template ${template}` : `create database ${name}`);
-  } finally {
-    await admin.destroy();
-  }
-  const url = withDatabase(serverUrl, name);
-  const drop = async (): Promise<void> => {
-    const dropper = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
-    try {
-      await dropper.raw(`drop database if exists ${name} with (force)`);
-    } finally {
-      await dropper.destroy();
-    }
-  };
+  const { url, drop } = await newPostgresDatabase(seed);
   let db: Db;
   try {
     db = await createDb({ kind: 'postgres', url }, { migrate: options.migrate });
@@ -187,9 +189,7 @@ export async function truncateAll(knex: Knex): Promise<void> {
     (await knex.raw(`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'knex_migrations%' order by tablename`)).rows as { tablename: string }[]
   ).map((t) => t.tablename);
   if (tables.length === 0) return;
-  const filled = (
-    (await knex.raw(tables.map((t) => `select '${t}' as name where exists (select 1 from "${t}")`).join(' union all '))).rows as { name: string }[]
-  ).map((t) => t.name);
+  const filled = ((await knex.raw(filledTablesQuery(tables))).rows as { name: string }[]).map((t) => t.name);
   await withoutTriggers(knex, async (trx) => {
     for (const table of filled) await trx.raw(`delete from "${table}"`);
     await trx.raw(
