@@ -14,7 +14,31 @@ async function sequences(db: Awaited<ReturnType<typeof withTestDb>>): Promise<un
   return (await db.knex.raw(`select sequencename, last_value from pg_sequences where schemaname = current_schema() order by sequencename`)).rows as unknown[];
 }
 
+/** Leaves an instance of each of two other states waiting, as files run before this one in a worker may. */
+async function fillPoolWithOtherStates(): Promise<void> {
+  const empty = await withTestDb('pglite', { migrate: false });
+  const city = await withTestDb('pglite', { seed: 'city' });
+  await empty.close();
+  await city.close();
+}
+
 run('a PGlite instance reused by the next test file', () => {
+  beforeEach(fillPoolWithOtherStates, 120_000);
+
+  it('keeps the instance returned last when two others wait, and closes the one waiting longest', async () => {
+    const first = await withTestDb('pglite');
+    await first.close();
+    const before = { ...poolCounts };
+    const second = await withTestDb('pglite');
+    await second.close();
+    const city = await withTestDb('pglite', { seed: 'city' });
+    await city.close();
+    expect(poolCounts).toEqual({ opened: before.opened, reused: before.reused + 2 });
+    const empty = await withTestDb('pglite', { migrate: false });
+    await empty.close();
+    expect(poolCounts).toEqual({ opened: before.opened + 1, reused: before.reused + 2 });
+  });
+
   it('comes back with the rows, the sequences and the schema of the state, after writes, deletes and tampering', async () => {
     const first = await withTestDb('pglite');
     const pristine = await tableChecksums(first.knex);

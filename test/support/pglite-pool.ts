@@ -2,7 +2,8 @@
  * In-memory PGlite instances reused by the test files of one test worker. Opening an instance from a
  * dumped state costs 0.4 s on a quiet machine and over a second in a full run; putting a used one
  * back into that state costs a tenth of that. When a file closes its database, the instance waits
- * here (at most two per worker); the next file asking for the same state gets it back after:
+ * here (one per state, at most two per worker: the one returned last stays, the longest waiting goes);
+ * the next file asking for the same state gets it back after:
  * - its session reset (`rollback`, `discard all`: settings, prepared statements, temporary tables);
  * - every table emptied and refilled with the state's rows, and every sequence set back (triggers
  *   off, in one transaction);
@@ -29,7 +30,8 @@ const MAX_IDLE = 2;
 const baselines = new Map<string, Baseline>();
 /** How many instances this worker opened and how many times it handed a used one back (read by the pool's test). */
 export const poolCounts = { opened: 0, reused: 0 };
-const idle = new Map<string, PGlite[]>();
+/** The waiting instance of each state, the longest waiting first. */
+const idle = new Map<string, PGlite>();
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
@@ -127,12 +129,17 @@ function lend(state: string, pg: PGlite): PGlite {
         return async () => {
           if (closed) return;
           closed = true;
-          const waiting = idle.get(state) ?? [];
-          const kept = [...idle.values()].reduce((n, list) => n + list.length, 0);
-          if (waiting.length === 0 && kept < MAX_IDLE && !target.closed) {
-            waiting.push(target);
-            idle.set(state, waiting);
-          } else if (!target.closed) await target.close();
+          if (target.closed) return;
+          const waiting = idle.get(state);
+          idle.delete(state);
+          idle.set(state, target);
+          const closing = waiting === undefined ? [] : [waiting];
+          for (const [name, instance] of idle) {
+            if (idle.size <= MAX_IDLE) break;
+            idle.delete(name);
+            closing.push(instance);
+          }
+          for (const instance of closing) await instance.close();
         };
       }
       const value: unknown = Reflect.get(target, property, target);
@@ -151,7 +158,8 @@ function lend(state: string, pg: PGlite): PGlite {
  */
 export async function pooledPglite(state: string, open: () => Promise<PGlite>): Promise<PGlite> {
   const baseline = baselines.get(state);
-  const used = idle.get(state)?.pop();
+  const used = idle.get(state);
+  idle.delete(state);
   if (used !== undefined && baseline !== undefined) {
     if (await reset(used, baseline)) {
       poolCounts.reused += 1;
