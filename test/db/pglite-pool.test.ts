@@ -23,7 +23,8 @@ async function fillPoolWithOtherStates(): Promise<void> {
 }
 
 run('a PGlite instance reused by the next test file', () => {
-  beforeEach(fillPoolWithOtherStates, 120_000);
+  // Once: the instance returned last is kept whatever waits, so the later tests hold in any pool.
+  beforeAll(fillPoolWithOtherStates, 120_000);
 
   it('keeps the instance returned last when two others wait, and closes the one waiting longest', async () => {
     const first = await withTestDb('pglite');
