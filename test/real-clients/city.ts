@@ -3,7 +3,7 @@
  * use cases: one street, three firms (the third with an all-digit USCC), three projects, round
  * 2025-H1 open.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -24,11 +24,25 @@ export function contextOf(knex: Knex, dbKind: 'pglite' | 'postgres'): AppContext
   return { knex, dbKind, actor: 'clerk', now: () => new Date('2025-07-02T02:00:00Z') };
 }
 
-/** A CSV (UTF-8) in a private folder. */
+/** The folder the CSVs of this test file go to (made on first use, removed by removeWrittenCsvs). */
+let csvFolder: string | null = null;
+let written = 0;
+
+/** A CSV (UTF-8) in a folder of its own. */
 export function writeCsv(name: string, rows: (string | number)[][]): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'hhb-real-clients-')), name);
+  csvFolder ??= mkdtempSync(join(tmpdir(), 'hhb-real-clients-'));
+  written += 1;
+  const folder = join(csvFolder, String(written));
+  mkdirSync(folder);
+  const path = join(folder, name);
   writeFileSync(path, `${rows.map((r) => r.join(',')).join('\n')}\n`);
   return path;
+}
+
+/** Removes the CSVs writeCsv wrote (for the file's afterAll). */
+export function removeWrittenCsvs(): void {
+  if (csvFolder !== null) rmSync(csvFolder, { recursive: true, force: true });
+  csvFolder = null;
 }
 
 export async function buildCity(ctx: AppContext): Promise<void> {

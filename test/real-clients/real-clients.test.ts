@@ -11,7 +11,9 @@ import { DomainError, type FieldProblem } from '../../src/domain/errors';
 import { firmResidentScore, projectResidentScore } from '../../src/domain/resident-score';
 import { ODS_PROBLEM, XLS_PROBLEM } from '../../src/imports/read-import';
 import { USCC_AS_NUMBER_HELP } from '../../src/imports/values';
-import { A, B, C, ROUND, buildCity, contextOf, fixture, writeCsv } from './city';
+import { A, B, C, ROUND, buildCity, contextOf, fixture, removeWrittenCsvs, writeCsv } from './city';
+
+afterAll(removeWrittenCsvs);
 
 const PERCENT_HINT = '，并把单元格格式设为「常规」或「数值」';
 
