@@ -10,25 +10,15 @@
  * certain others shows up here rather than in CI's order one day.
  */
 const Sequencer = require('@jest/test-sequencer').default;
-
-/** A small seeded generator (mulberry32): the same seed gives the same order. */
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// jest runs with tsx (`npm run jest`), so the TypeScript helper loads here too.
+const { seeded } = require('./seeded.ts');
 
 class SlowFirstSequencer extends Sequencer {
   sort(tests) {
     const seed = process.env.HHB_TEST_ORDER_SEED;
     if (seed !== undefined && seed !== '') {
       if (!/^\d+$/.test(seed)) throw new Error(`HHB_TEST_ORDER_SEED must be a whole number, not ${seed}`);
-      const random = generator(Number(seed));
+      const random = seeded(Number(seed));
       const order = [...tests].sort((a, b) => a.path.localeCompare(b.path));
       for (let i = order.length - 1; i > 0; i -= 1) {
         const j = Math.floor(random() * (i + 1));
