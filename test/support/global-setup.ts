@@ -22,7 +22,7 @@ import knexFactory, { type Knex } from 'knex';
 import { type DbKind, createDb } from '../../src/db/knex-factory';
 import { buildCity } from '../http/city';
 import { filesHash, filesUnder } from './files';
-import { type Seeded, templateDataEnv, templateEnv, templateFolderEnv, testDatabaseUrl } from './test-db';
+import { type Seeded, TEST_DATABASE_PREFIX, madeAt, stampedName, templateDataEnv, templateEnv, templateFolderEnv, testDatabaseUrl } from './test-db';
 
 /** A database state built once from the one before: its name, the files it depends on, and what puts its data in. */
 interface Seed {
@@ -60,6 +60,28 @@ const PG_PREFIX = 'hhb_tmpl_';
  * version of the program (another work tree) may still be copying from it.
  */
 const STALE_MS = 60 * 60_000;
+
+/** The prefix of a PostgreSQL template while it is being built (renamed to its own name when done). */
+export const BUILDING_PREFIX = `${PG_PREFIX}building_`;
+
+/**
+ * Drops the PostgreSQL databases that runs killed before they could drop them left: a test file's
+ * own and templates being built, made over an hour ago (a file that runs ten minutes fails the run).
+ */
+export async function removeLeftOverDatabases(serverUrl: string, now = Date.now()): Promise<string[]> {
+  const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
+  try {
+    const names = ((await admin.raw(`select datname from pg_database`)).rows as { datname: string }[]).map((r) => r.datname);
+    const left = names.filter((name) => {
+      const made = madeAt(name, TEST_DATABASE_PREFIX) ?? madeAt(name, BUILDING_PREFIX);
+      return made !== null && now - made > STALE_MS;
+    });
+    for (const name of left) await admin.raw(`drop database if exists ${name} with (force)`);
+    return left;
+  } finally {
+    await admin.destroy();
+  }
+}
 
 /** Removes the PGlite templates (and left-over parts) of `prefix` but `keep` that no run has used for an hour. */
 function removeUnused(prefix: string, keep: string): void {
@@ -145,7 +167,7 @@ async function postgresTemplate(serverUrl: string, seed: Seed, hash: string, fro
   try {
     const existing = await found(name);
     if (existing !== null) return { name, data: existing };
-    const building = `${PG_PREFIX}building_${randomBytes(5).toString('hex')}`;
+    const building = stampedName(BUILDING_PREFIX);
     await admin.raw(from === null ? `create database ${building}` : `create database ${building} template ${from}`);
     const url = new URL(serverUrl);
     url.pathname = `/${building}`;
@@ -191,6 +213,7 @@ export default async function globalSetup(): Promise<void> {
     }
   };
   const server = async (url: string): Promise<void> => {
+    await removeLeftOverDatabases(url);
     let from: string | null = null;
     // A new PostgreSQL database is empty at once: no template of that.
     for (const [seed, hash] of [...hashes].filter(([seed]) => seed !== EMPTY)) {

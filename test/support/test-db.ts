@@ -94,13 +94,30 @@ export interface TestDbOptions {
 }
 
 /**
+ * The name of a database a test run makes for a while (a test file's own, a template being built):
+ * `<prefix><when it was made, base 36>_<random>`, so that one a killed run left can be told by its
+ * age (removeLeftOverDatabases).
+ */
+export const stampedName = (prefix: string, now = Date.now()): string => `${prefix}${now.toString(36)}_${randomBytes(5).toString('hex')}`;
+
+/** When a database named by stampedName was made (ms), or null for another name. */
+export function madeAt(name: string, prefix: string): number | null {
+  if (!name.startsWith(prefix)) return null;
+  const match = /^([0-9a-z]+)_[0-9a-f]+$/.exec(name.slice(prefix.length));
+  return match ? parseInt(match[1] as string, 36) : null;
+}
+
+/** The prefix of a test file's own PostgreSQL databases. */
+export const TEST_DATABASE_PREFIX = 'hhb_test_';
+
+/**
  * A new database on the test server, a copy of `seed`'s template database (an empty one for
  * `empty`, or without the global setup), and how to drop it.
  */
 export async function newPostgresDatabase(seed: Seeded): Promise<{ url: string; drop(): Promise<void> }> {
   const serverUrl = testDatabaseUrl();
   if (serverUrl === null) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `hhb_test_${randomBytes(6).toString('hex')}`;
+  const name = stampedName(TEST_DATABASE_PREFIX);
   const onServer = async (sql: string): Promise<void> => {
     const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } });
     try {
