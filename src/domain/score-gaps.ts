@@ -2,7 +2,8 @@
  * SPEC §5.3 `block`: what refuses a compute — every project of a ranked (not disqualified) firm that
  * lacks its street score or its resident score (neither a summary nor a response), and every ranked
  * firm without a regulator score. Read off the round's engine input, which the compute and the
- * what-if (试算) load anyway; the close report counts the same in SQL (src/db/completeness.ts).
+ * what-if (试算) load anyway; a test holds it equal to one SQL count over the round's snapshot
+ * (test/http/score-gaps-sql.ts).
  */
 import { compareText } from './explanation';
 import type { RoundInput } from './types';

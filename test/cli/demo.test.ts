@@ -145,8 +145,9 @@ describe('hhb demo', () => {
    * The three workbooks converted by one LibreOffice run (it starts once, not per round), into
    * `<code>-评价结果-<sheet>.csv`; the first round's test starts it and the others wait for it.
    */
+  const csvDir = join(dir, 'csv');
   let converted: Promise<unknown> | null = null;
-  const convertWorkbooks = (out: string): Promise<unknown> => {
+  const convertWorkbooks = (): Promise<unknown> => {
     converted ??= run(
       soffice as string,
       [
@@ -157,7 +158,7 @@ describe('hhb demo', () => {
         // , " UTF-8, from line 1, standard cells, values not as shown, every sheet to its own file (LO ≥ 7.2)
         'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
         '--outdir',
-        out,
+        csvDir,
         ...ROUNDS.map((code) => join(dir, 'reports', 'demo', code, `${code}-评价结果.xlsx`)),
       ],
       { timeout: 180_000 },
@@ -167,11 +168,10 @@ describe('hhb demo', () => {
 
   itLo.each(ROUNDS)('its workbook of %s opens in LibreOffice: every sheet converts, and ranks and lists read back equal hhb results --json', async (code) => {
     expect(soffice).not.toBeNull(); // in CI: .ci/run installs libreoffice-calc-nogui
-    const out = join(dir, 'csv');
-    await convertWorkbooks(out);
-    const files = readdirSync(out).filter((f) => f.startsWith(`${code}-`));
+    await convertWorkbooks();
+    const files = readdirSync(csvDir).filter((f) => f.startsWith(`${code}-`));
     expect(files.sort()).toEqual(SHEETS.map((sheet) => `${code}-评价结果-${sheet}.csv`).sort());
-    const sheet = (name: string): string[][] => parse(readFileSync(join(out, `${code}-评价结果-${name}.csv`), 'utf8'), { relax_column_count: true }) as string[][];
+    const sheet = (name: string): string[][] => parse(readFileSync(join(csvDir, `${code}-评价结果-${name}.csv`), 'utf8'), { relax_column_count: true }) as string[][];
     for (const name of SHEETS) expect(sheet(name).length).toBeGreaterThan(1);
 
     const results = await inProcess(['results', code, '--json'], { db: join(dir, 'data'), cwd: dir });

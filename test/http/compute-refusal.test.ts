@@ -57,7 +57,7 @@ describe.each(backends())('compute refused while scores are missing (%s)', (kind
     expect(round.body.status).toBe('closed');
   });
 
-  it('refuses for the same gaps as the close report counts in SQL', async () => {
+  it('refuses for the same gaps as one SQL count over the round\'s snapshot', async () => {
     const round = await getRound(t.knex, OPEN);
     const fromInput = scoreGaps(await loadRoundInput(t.knex, round.id, { asOf: '2025-07-01' }));
     expect(fromInput.projects).toBe(2);

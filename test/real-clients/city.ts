@@ -3,7 +3,7 @@
  * use cases: one street, three firms (the third with an all-digit USCC), three projects, round
  * 2025-H1 open.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -26,15 +26,11 @@ export function contextOf(knex: Knex, dbKind: 'pglite' | 'postgres'): AppContext
 
 /** The folder the CSVs of this test file go to (made on first use, removed by removeWrittenCsvs). */
 let csvFolder: string | null = null;
-let written = 0;
 
 /** A CSV (UTF-8) in a folder of its own. */
 export function writeCsv(name: string, rows: (string | number)[][]): string {
   csvFolder ??= mkdtempSync(join(tmpdir(), 'hhb-real-clients-'));
-  written += 1;
-  const folder = join(csvFolder, String(written));
-  mkdirSync(folder);
-  const path = join(folder, name);
+  const path = join(mkdtempSync(join(csvFolder, 'csv-')), name);
   writeFileSync(path, `${rows.map((r) => r.join(',')).join('\n')}\n`);
   return path;
 }

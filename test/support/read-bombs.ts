@@ -9,9 +9,9 @@
  * Tests call it through `readBombs`.
  */
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type ImportKind, streamImport } from '../../src/imports';
+import { ROOT } from './files';
 
 export interface BombReads {
   /** Each file and the code of the error its read ended with (null: it was read to the end). */
@@ -21,7 +21,7 @@ export interface BombReads {
 
 /** Reads the files as `kind` in a process of its own (this file run as a script); what it printed. */
 export async function readBombs(kind: ImportKind, files: string[]): Promise<BombReads> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', __filename, kind, ...files], { cwd: join(__dirname, '..', '..') });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', __filename, kind, ...files], { cwd: ROOT });
   return JSON.parse(stdout) as BombReads;
 }
 
